@@ -1,0 +1,31 @@
+"""MSC Trials Atlas: the Dash app shell (navbar, shared filter, page container). `server` is for gunicorn."""
+from __future__ import annotations
+
+import dash
+from dash import Dash
+
+from msc_atlas import config, data
+from msc_atlas.selection import count_matches
+from msc_atlas.ui import filter_sync, shell
+
+trials = data.load_trials()  # validates the bundled dataset: a broken data/ stops the start with a clear message
+
+app = Dash(
+    __name__,
+    use_pages=True,
+    title="MSC Trials Atlas",
+    update_title=None,
+    suppress_callback_exceptions=True,
+    serve_locally=True,
+    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
+               {"name": "description", "content": "Clinical trials of mesenchymal stromal cells and their exosomes"}],
+)
+server = app.server
+
+countries = sorted({code for cell in trials["countries"] for code in cell.split(";") if code})
+app.layout = shell.frame(countries, data.load_version())
+filter_sync.register(count_matches)
+
+if __name__ == "__main__":
+    settings = config.from_environment()
+    app.run(host=settings.host, port=settings.port, debug=settings.debug)

@@ -1,0 +1,1 @@
+"""MSC Trials Atlas: data, filters and figures for the MSC / MSC-EV clinical-trial dashboard."""

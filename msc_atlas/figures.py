@@ -1,0 +1,124 @@
+"""Figures: pure functions (frame, options) -> go.Figure. No Dash imports, no globals, no URL parsing.
+
+Built with plotly.graph_objects rather than plotly.express: express costs tens of milliseconds per figure, which
+would dominate every filter callback (measured in ../shared/NOTES.md and bench/).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from msc_atlas import summaries, vocab
+from msc_atlas.filters import country_name
+
+FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif", size=13,
+            color="#1d2433")
+ACCENT = "#0072B2"
+SEQUENTIAL = "Viridis"
+
+
+def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
+        font=FONT, height=height, margin=dict(l=10, r=10, t=56, b=10),
+        paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", hoverlabel=dict(font_size=13),
+        **extra,
+    )
+    return fig
+
+
+def world_map(frame: pd.DataFrame, title: str, colour_by: str = "all") -> go.Figure:
+    """Choropleth of trials per country. colour_by: "all" trials, or one product key (e.g. msc_ev)."""
+    subset = frame if colour_by == "all" else frame[frame["product"] == colour_by]
+    counts = summaries.country_counts(subset)
+    tissues = summaries.leading_tissues_by_country(subset)
+    names = [country_name(code) for code in counts.index]
+    hover = [f"<b>{name}</b><br>{n:,} trial{'s' if n != 1 else ''}<br>"
+             f"Leading sources: {tissues.get(code, vocab.NOT_REPORTED)}"
+             for code, name, n in zip(counts.index, names, counts.values)]
+    # Counts span 1 to several hundred: colour by log10 so that small countries stay distinguishable.
+    z = np.log10(counts.values.astype(float)) if len(counts) else []
+    top = max(1.0, math.log10(int(counts.max()))) if len(counts) else 1.0
+    ticks = [v for v in (1, 3, 10, 30, 100, 300, 1000) if math.log10(v) <= top + 1e-9]
+    fig = go.Figure(go.Choropleth(
+        locations=list(counts.index), z=z, locationmode="ISO-3", text=hover, hoverinfo="text",
+        hovertemplate="%{text}<extra></extra>", customdata=list(counts.index),
+        colorscale=SEQUENTIAL, zmin=0, zmax=top, marker_line_color="#ffffff", marker_line_width=0.5,
+        colorbar=dict(title=dict(text="Trials", side="top"), tickvals=[math.log10(v) for v in ticks],
+                      ticktext=[str(v) for v in ticks], thickness=12, len=0.6, x=0.0, xanchor="left",
+                      y=0.05, yanchor="bottom", orientation="h"),
+    ))
+    fig.update_geos(projection_type="natural earth", showframe=False, showcoastlines=False,
+                    showland=True, landcolor="#e3e7ec", showcountries=True, countrycolor="#ffffff",
+                    showocean=False, lataxis_range=[-58, 85], lonaxis_range=[-170, 190], bgcolor="#ffffff")
+    return _layout(fig, title, height=430, margin=dict(l=0, r=0, t=56, b=0), dragmode=False)
+
+
+def registrations_over_time(frame: pd.DataFrame, title: str, stack_by: str = "product") -> go.Figure:
+    """Trials first posted per year, stacked by product or by focus area."""
+    column, vocabulary, colours = (("product", vocab.PRODUCTS, vocab.PRODUCT_COLOURS) if stack_by == "product"
+                                   else ("focus_area", vocab.FOCUS_AREAS, vocab.FOCUS_COLOURS))
+    table = summaries.registrations_by_year(frame, column)
+    fig = go.Figure()
+    for key in vocabulary:
+        if key in table.columns:
+            fig.add_bar(x=table.index, y=table[key], name=vocab.label(vocabulary, key),
+                        marker_color=colours.get(key, vocab.GREY),
+                        hovertemplate="%{x}: %{y} trials<extra>" + vocab.label(vocabulary, key) + "</extra>")
+    _layout(fig, title, barmode="stack", legend=dict(orientation="h", y=-0.15, x=0))
+    fig.update_xaxes(title_text="Year first posted", dtick=2, showgrid=False)
+    fig.update_yaxes(title_text="Trials", gridcolor="#e8ebef")
+    return fig
+
+
+def category_bar(counts: pd.Series, vocabulary: dict[str, str], title: str,
+                 colours: dict[str, str] | None = None, height: int | None = None) -> go.Figure:
+    """Horizontal bars, largest on top, "not reported" last and grey. `counts` comes from summaries.count_by."""
+    keys = list(counts.index)[::-1]  # plotly draws the first category at the bottom
+    labels = [vocab.label(vocabulary, key) for key in keys]
+    colour = [vocab.GREY if key == vocab.UNKNOWN else (colours or {}).get(key, ACCENT) for key in keys]
+    fig = go.Figure(go.Bar(
+        x=counts.values[::-1], y=labels, orientation="h", marker_color=colour, customdata=keys,
+        text=counts.values[::-1], textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{x} trials<extra></extra>",
+    ))
+    _layout(fig, title, height=height or max(220, 70 + 26 * len(keys)))
+    fig.update_xaxes(title_text="Trials", gridcolor="#e8ebef", rangemode="tozero")
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def tissue_route_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
+    """Counts of trials per (tissue source, route); each cell is clickable (customdata holds both keys)."""
+    rows, columns = list(matrix.index), list(matrix.columns)
+    fig = go.Figure(go.Heatmap(
+        z=matrix.values, x=[vocab.label(vocab.ROUTES, c) for c in columns],
+        y=[vocab.label(vocab.SOURCE_TISSUES, r) for r in rows],
+        customdata=[[[r, c] for c in columns] for r in rows],
+        text=[[str(v) if v else "" for v in row] for row in matrix.values], texttemplate="%{text}",
+        colorscale="Cividis", showscale=False, xgap=1, ygap=1,
+        hovertemplate="%{y} × %{x}: %{z} trials<extra>click to filter</extra>",
+    ))
+    _layout(fig, title, height=max(300, 120 + 28 * len(rows)))
+    fig.update_xaxes(tickangle=-40, automargin=True, side="bottom")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return fig
+
+
+def dose_by_route(points: pd.DataFrame, title: str) -> go.Figure:
+    """Cells per kg by route, log scale, one dot per trial and route, with the median marked."""
+    fig = go.Figure()
+    order = points.groupby("route")["dose_cells_per_kg"].median().sort_values(ascending=False).index
+    for route in order:
+        doses = points.loc[points["route"] == route, "dose_cells_per_kg"]
+        fig.add_box(y=doses, name=vocab.label(vocab.ROUTES, route), boxpoints="all", jitter=0.4, pointpos=0,
+                    marker=dict(color=ACCENT, size=6, opacity=0.6), line=dict(color="#1d2433", width=1),
+                    fillcolor="rgba(0,114,178,0.08)", showlegend=False,
+                    hovertemplate="%{y:.2s} cells/kg<extra>%{x}</extra>")
+    _layout(fig, title, height=380)
+    fig.update_yaxes(type="log", title_text="Cells per kg body weight", gridcolor="#e8ebef", exponentformat="power")
+    fig.update_xaxes(tickangle=-30, automargin=True)
+    return fig

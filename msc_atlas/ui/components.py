@@ -1,0 +1,70 @@
+"""Small layout pieces the pages share: chart cards with text alternatives, headline numbers, empty states."""
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import dash
+from dash import dcc, html
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def graph_config() -> dict[str, Any]:
+    # plotly.js fetches the world topojson from its CDN unless told where a local copy lives.
+    return GRAPH_CONFIG | {"topojsonURL": dash.get_asset_url("topojson/")}
+
+
+def chart_card(graph_id: str, alt_id: str, controls: Any = None, note: Any = None,
+               extra_class: str = "") -> html.Section:
+    """A figure with an aria-label (set by the page callback) and a collapsible table of the same numbers."""
+    return html.Section([
+        controls,
+        dcc.Loading(
+            html.Div(dcc.Graph(id=graph_id, config=graph_config(), className="atlas-graph"),
+                     id=f"{graph_id}-wrap", role="img"),
+            type="dot", delay_show=300,
+        ),
+        html.P(note, className="chart-note mb-1") if note else None,
+        html.Details([html.Summary("Show the numbers as a table"), html.Div(id=alt_id)],
+                     className="text-alternative"),
+    ], className=f"card-panel {extra_class}")
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str | None = None) -> html.Table:
+    def cell(value: Any) -> str:
+        return f"{value:,}" if isinstance(value, int) else str(value)
+    return html.Table([
+        html.Caption(caption) if caption else None,
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+        html.Tbody([html.Tr([html.Td(cell(v)) for v in row]) for row in rows]),
+    ], className="table table-sm table-striped mb-0")
+
+
+def kpi(value: str, label: str, kpi_id: str | None = None) -> html.Div:
+    return html.Div([html.Div(value, className="kpi-value"), html.Div(label, className="kpi-label")],
+                    className="kpi", id=kpi_id or "")
+
+
+def percent(share: float | None) -> str:
+    return "not reported" if share is None else f"{share:.0%}"
+
+
+def empty_state(scope: str) -> html.Div:
+    return html.Div([
+        html.H2("No trial matches this filter", className="h5"),
+        html.P(f"Nothing in the dataset matches: {scope}. Remove a filter in the panel, or start again."),
+        html.A("Clear all filters", href="?", className="btn btn-primary btn-sm", id="empty-clear"),
+    ], className="empty-state card-panel", role="status")
+
+
+def click_payload(**fields: Any) -> dict[str, Any]:
+    """What a chart click writes to the shared click store: the filter fields to set, plus a stamp so that the
+    same click twice still counts as a change."""
+    return {"set": fields, "at": time.time_ns()}

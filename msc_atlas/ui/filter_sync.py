@@ -1,0 +1,125 @@
+"""Keeps the shared filter in step: URL query string <-> filter controls <-> the filter store every page reads.
+
+One callback owns all three, so there is exactly one place that decides what is selected. The decision itself
+(`resolve`) is a pure function, tested without a browser.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, callback, ctx, html
+import dash_bootstrap_components as dbc
+
+from msc_atlas import ids
+from msc_atlas.filters import CHOICE_FIELDS, LENSES, YEAR_MAX, FilterState
+from msc_atlas.ui.shell import YEAR_FLOOR
+
+YEAR_CEILING = YEAR_MAX - 4
+FULL_YEARS = [YEAR_FLOOR, YEAR_CEILING]
+
+
+def state_from_controls(previous: FilterState, values: dict[str, Any]) -> tuple[FilterState, list[str]]:
+    """Control values replace their fields; fields without a control (posted_by) carry over."""
+    raw: dict[str, Any] = {field: values.get(field) for field in CHOICE_FIELDS}
+    raw["q"] = values.get("q")
+    years = values.get("years")
+    if isinstance(years, (list, tuple)) and len(years) == 2:
+        low, high = years
+        raw["from"] = None if low == YEAR_FLOOR else low
+        raw["to"] = None if high == YEAR_CEILING else high
+    if previous.posted_by:
+        raw["posted_by"] = previous.posted_by
+    return FilterState.parse({key: value for key, value in raw.items() if value not in (None, "", [])})
+
+
+def control_values(state: FilterState) -> dict[str, Any]:
+    values: dict[str, Any] = {field: list(getattr(state, field)) for field in CHOICE_FIELDS}
+    values["q"] = state.q
+    values["years"] = [state.year_from or YEAR_FLOOR, state.year_to or YEAR_CEILING]
+    return values
+
+
+def resolve(trigger: Any, search: str | None, controls: dict[str, Any], previous: Any,
+            click: Any) -> tuple[FilterState, list[str], bool, bool]:
+    """Decide the new state. Returns (state, notices, push the URL?, set the controls?)."""
+    previous_state = FilterState.from_dict(previous)
+    if trigger == ids.CLEAR:
+        return FilterState(), [], True, True
+    if isinstance(trigger, dict) and trigger.get("type") == ids.LENS:
+        lens = LENSES.get(str(trigger.get("index")))
+        return (lens[1] if lens else FilterState()), [], True, True
+    if trigger == ids.CLICK_STORE:
+        changes = click.get("set") if isinstance(click, dict) else None
+        if not isinstance(changes, dict):
+            return previous_state, [], False, False
+        state, notices = FilterState.parse(previous_state.to_dict() | changes)
+        return state, notices, True, True
+    if isinstance(trigger, str) and trigger.startswith("control-"):
+        state, notices = state_from_controls(previous_state, controls)
+        return state, notices, True, False
+    # First load, back/forward, or a link with a query string: the URL decides.
+    state, notices = FilterState.from_search(search)
+    return state, notices, False, True
+
+
+def notice_banner(notices: list[str]) -> Any:
+    if not notices:
+        return None
+    shown = notices[:5] + ([f"…and {len(notices) - 5} more."] if len(notices) > 5 else [])
+    return dbc.Alert([html.Strong("Some link parameters were ignored. "), " ".join(shown)],
+                     color="warning", dismissable=True, className="py-2 small mb-2")
+
+
+def register(count_matches) -> None:
+    """Wire the shared callback; `count_matches(state) -> (matching, total)` comes from the data layer."""
+
+    @callback(
+        [Output(ids.control(field), "value") for field in ids.CONTROL_FIELDS],
+        Output(ids.URL, "search"),
+        Output(ids.FILTER_STORE, "data"),
+        Output(ids.NOTICE, "children"),
+        Output(ids.MATCH_COUNT, "children"),
+        Output("posted-by-note", "children"),
+        Input(ids.URL, "search"),
+        [Input(ids.control(field), "value") for field in ids.CONTROL_FIELDS],
+        Input(ids.CLICK_STORE, "data"),
+        Input(ids.CLEAR, "n_clicks"),
+        Input({"type": ids.LENS, "index": ALL}, "n_clicks"),
+        State(ids.FILTER_STORE, "data"),
+    )
+    def sync_filter(search, *args):
+        control_inputs = args[: len(ids.CONTROL_FIELDS)]
+        click, _clear, _lenses, previous = args[len(ids.CONTROL_FIELDS):]
+        controls = dict(zip(ids.CONTROL_FIELDS, control_inputs))
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict) and trigger.get("type") == ids.LENS and not any(_lenses or []):
+            trigger = None  # lens buttons appearing in the layout are not clicks
+        state, notices, push_url, set_controls = resolve(trigger, search, controls, previous, click)
+        query = state.to_query()
+        values = control_values(state)
+        control_out = [values[field] for field in ids.CONTROL_FIELDS] if set_controls \
+            else [dash.no_update] * len(ids.CONTROL_FIELDS)
+        url_out = query if push_url and query != (search or "") else dash.no_update
+        matching, total = count_matches(state)
+        count_text = f"{matching:,} of {total:,} trials match"
+        posted_note = f"Also limited to trials first posted by {state.posted_by}." if state.posted_by else None
+        return (*control_out, url_out, state.to_dict(), notice_banner(notices), count_text, posted_note)
+
+    @callback(
+        Output({"type": ids.NAV_LINK, "index": ALL}, "href"),
+        Input(ids.FILTER_STORE, "data"),
+        State({"type": ids.NAV_LINK, "index": ALL}, "id"),
+    )
+    def keep_filter_in_nav_links(data, link_ids):
+        query = FilterState.from_dict(data).to_query()
+        return [link["index"] + query for link in link_ids]
+
+    @callback(
+        Output(ids.FILTER_PANEL, "className"),
+        Input(ids.FILTER_TOGGLE, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def toggle_filter_panel(n_clicks):
+        opened = isinstance(n_clicks, int) and n_clicks % 2 == 1
+        return "filter-panel open" if opened else "filter-panel"

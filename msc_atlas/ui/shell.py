@@ -1,0 +1,117 @@
+"""The page frame shared by every page: navbar, shared filter panel, notices and footer."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from msc_atlas import ids, vocab
+from msc_atlas.filters import CHOICE_FIELDS, LENSES, YEAR_MAX, country_name
+
+# Filter controls in panel order: field -> (label, placeholder)
+CONTROL_LABELS = {
+    "focus": ("Focus area", "All conditions"),
+    "disease": ("Disease group", "All disease groups"),
+    "product": ("Product", "All MSC-derived products"),
+    "tissue": ("Tissue source", "Any tissue"),
+    "route": ("Route", "Any route"),
+    "donor": ("Donor", "Any donor"),
+    "phase": ("Phase", "Any phase"),
+    "status": ("Status", "Any status"),
+    "country": ("Country", "Any country"),
+    "registry": ("Registry", "Any registry"),
+}
+YEAR_FLOOR = 2004  # the first MSC trial in the bundled data was posted in 2004
+
+
+def choice_options(field: str, countries: list[str]) -> list[dict[str, str]]:
+    _, vocabulary, _ = CHOICE_FIELDS[field]
+    if vocabulary is None:
+        pairs = sorted(((code, country_name(code)) for code in countries), key=lambda pair: pair[1])
+        return [{"label": name, "value": code} for code, name in pairs]
+    return [{"label": vocab.label(vocabulary, key), "value": key} for key in vocabulary]
+
+
+def navbar() -> dbc.Navbar:
+    links = [
+        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact",
+                                id={"type": ids.NAV_LINK, "index": page["relative_path"]}))
+        for page in dash.page_registry.values()
+    ]
+    return dbc.Navbar(
+        dbc.Container([
+            dbc.NavbarBrand([html.Span("MSC", className="brand-mark"), " Trials Atlas"], href="/"),
+            dbc.Button("Filters", id=ids.FILTER_TOGGLE, className="d-lg-none filter-toggle",
+                       color="light", size="sm", n_clicks=0, **{"aria-controls": ids.FILTER_PANEL}),
+            dbc.Nav(links, navbar=True, className="main-nav"),
+        ], fluid=True),
+        color="dark", dark=True, className="mb-0", expand=True,
+    )
+
+
+def filter_panel(countries: list[str]) -> html.Aside:
+    controls = []
+    for field, (label, placeholder) in CONTROL_LABELS.items():
+        control_id = ids.control(field)
+        controls.append(html.Div([
+            html.Label(label, htmlFor=control_id, className="form-label small fw-semibold mb-1"),
+            dcc.Dropdown(id=control_id, options=choice_options(field, countries), multi=True,
+                         placeholder=placeholder, persistence=False, className="filter-dropdown"),
+        ], className="mb-2"))
+    return html.Aside([
+        html.Div([
+            html.Span(id=ids.MATCH_COUNT, className="match-count", role="status", **{"aria-live": "polite"}),
+            dbc.Button("Clear filters", id=ids.CLEAR, color="link", size="sm", n_clicks=0, className="p-0"),
+        ], className="d-flex justify-content-between align-items-baseline mb-2"),
+        html.Div([
+            html.Div("Quick views", className="form-label small fw-semibold mb-1"),
+            html.Div([
+                dbc.Button(label, id={"type": ids.LENS, "index": name}, n_clicks=0, size="sm",
+                           outline=True, color="primary", className="me-1 mb-1 lens-button")
+                for name, (label, _) in LENSES.items()
+            ]),
+        ], className="mb-2"),
+        html.Div([
+            html.Label("Search", htmlFor=ids.control("q"), className="form-label small fw-semibold mb-1"),
+            dcc.Input(id=ids.control("q"), type="search", debounce=True,
+                      placeholder="ID, title, condition, sponsor", maxLength=200,
+                      className="form-control form-control-sm"),
+        ], className="mb-2"),
+        *controls,
+        html.Div([
+            html.Div("First posted (year)", className="form-label small fw-semibold mb-1"),
+            dcc.RangeSlider(id=ids.control("years"), min=YEAR_FLOOR, max=YEAR_MAX - 4,
+                            step=1, value=[YEAR_FLOOR, YEAR_MAX - 4], allowCross=False,
+                            marks={year: str(year) for year in range(YEAR_FLOOR, YEAR_MAX - 3, 6)},
+                            tooltip={"placement": "bottom", "always_visible": False}),
+        ], className="mb-2"),
+        html.Div(id="posted-by-note", className="small text-muted"),
+    ], id=ids.FILTER_PANEL, className="filter-panel", **{"aria-label": "Filters"})
+
+
+def footer(version: dict[str, str]) -> html.Footer:
+    text = (f"Dataset {version.get('dataset_version', 'unversioned')} · ClinicalTrials.gov as of "
+            f"{version.get('ctgov_as_of', 'not reported')} · other registries (WHO ICTRP) as of "
+            f"{version.get('ictrp_as_of', 'not reported')}")
+    return html.Footer([
+        html.Span(text, id=ids.VERSION_FOOTER),
+        html.Span(" · "),
+        dcc.Link("Sources, method and how to cite", href="/about"),
+    ], className="site-footer small text-muted")
+
+
+def frame(countries: list[str], version: dict[str, str]) -> html.Div:
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.FILTER_STORE),
+        dcc.Store(id=ids.CLICK_STORE),
+        navbar(),
+        html.Div([
+            filter_panel(countries),
+            html.Main([
+                html.Div(id=ids.NOTICE, role="status"),
+                dash.page_container,
+            ], className="page-main", id="main"),
+        ], className="page-body"),
+        footer(version),
+    ])

@@ -1,0 +1,239 @@
+"""What each page shows for a filter state: figures, headline numbers and text alternatives, cached per state.
+
+Pages call these and only wire the results to components. Caching by the (frozen, hashable) filter state means a
+view asked for again (another client, back/forward, the same lens) costs a dictionary look-up.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from msc_atlas import figures, summaries, vocab
+from msc_atlas.filters import FilterState, country_name
+from msc_atlas.selection import filtered
+
+CACHE_SIZE = 256
+
+
+def _fig(fig) -> dict[str, Any]:
+    # A plain dict is what dcc.Graph receives anyway; converting once here keeps cached values immutable-ish.
+    return fig.to_plotly_json()
+
+
+def _rows(counts: pd.Series, vocabulary: dict[str, str] | None) -> list[tuple[str, int]]:
+    if vocabulary is None:
+        return [(country_name(key), int(n)) for key, n in counts.items()]
+    return [(vocab.label(vocabulary, key), int(n)) for key, n in counts.items()]
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def overview(state: FilterState, colour_by: str = "all", stack_by: str = "product") -> dict[str, Any]:
+    frame = filtered(state)
+    scope = state.describe()
+    if frame.empty:
+        return {"empty": True, "scope": scope, "numbers": summaries.headline_numbers(frame)}
+    product_label = "all products" if colour_by == "all" else vocab.label(vocab.PRODUCTS, colour_by)
+    map_title = f"Trials per country ({product_label}) — {scope}"
+    stack_label = "product" if stack_by == "product" else "focus area"
+    time_title = f"Trials first posted per year, by {stack_label} — {scope}"
+    map_subset = frame if colour_by == "all" else frame[frame["product"] == colour_by]
+    column, vocabulary = ("product", vocab.PRODUCTS) if stack_by == "product" else ("focus_area", vocab.FOCUS_AREAS)
+    per_year = summaries.registrations_by_year(frame, column)
+    per_year = per_year[[key for key in vocabulary if key in per_year.columns]]
+    return {
+        "empty": False,
+        "scope": scope,
+        "numbers": summaries.headline_numbers(frame),
+        "map": _fig(figures.world_map(frame, map_title, colour_by)),
+        "map_title": map_title,
+        "map_rows": _rows(summaries.country_counts(map_subset), None),
+        "no_country": int((map_subset["countries"] == "").sum()),
+        "timeline": _fig(figures.registrations_over_time(frame, time_title, stack_by)),
+        "timeline_title": time_title,
+        "timeline_header": ["Year", *[vocab.label(vocabulary, key) for key in per_year.columns]],
+        "timeline_rows": [(str(year), *[int(v) for v in row]) for year, row in per_year.iterrows()],
+    }
+
+
+# Breakdown charts of the sources & routes page: name -> (column, vocabulary, multi-valued?, colours)
+BREAKDOWNS = {
+    "tissue": ("source_tissue", vocab.SOURCE_TISSUES, True, None),
+    "route": ("route", vocab.ROUTES, True, None),
+    "donor": ("donor", vocab.DONORS, False, None),
+    "phase": ("phase", vocab.PHASES, False, None),
+    "status": ("status", vocab.STATUSES, False, None),
+    "product": ("product", vocab.PRODUCTS, False, vocab.PRODUCT_COLOURS),
+}
+BREAKDOWN_TITLES = {
+    "tissue": "Tissue source", "route": "Route of administration", "donor": "Donor",
+    "phase": "Phase", "status": "Recruitment status", "product": "Product",
+}
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def sources_routes(state: FilterState) -> dict[str, Any]:
+    frame = filtered(state)
+    scope = state.describe()
+    if frame.empty:
+        return {"empty": True, "scope": scope}
+    result: dict[str, Any] = {"empty": False, "scope": scope, "n": len(frame)}
+    for name, (column, vocabulary, multi, colours) in BREAKDOWNS.items():
+        counts = summaries.count_by(frame, column, vocabulary, multi)
+        title = f"{BREAKDOWN_TITLES[name]} — {scope}"
+        result[name] = {"figure": _fig(figures.category_bar(counts, vocabulary, title, colours)),
+                        "title": title, "rows": _rows(counts, vocabulary)}
+    matrix = summaries.tissue_route_matrix(frame)
+    matrix_title = f"Tissue source × route (trials) — {scope}"
+    result["matrix"] = {
+        "figure": _fig(figures.tissue_route_heatmap(matrix, matrix_title)), "title": matrix_title,
+        "rows": [(vocab.label(vocab.SOURCE_TISSUES, tissue), vocab.label(vocab.ROUTES, route), int(n))
+                 for tissue, row in matrix.iterrows() for route, n in row.items() if n],
+    }
+    points = summaries.dose_per_kg_by_route(frame)
+    dose_title = f"Cell dose per kg by route (log scale) — {scope}"
+    silent = summaries.dose_reporting_share(frame)
+    result["dose"] = {
+        "figure": _fig(figures.dose_by_route(points, dose_title)) if len(points) else None,
+        "title": dose_title, "n_points": int(len(points)), "n_trials": int(points["trial_id"].nunique()) if len(points) else 0,
+        "silent_share": silent, "per_kg_trials": int(frame["dose_cells_per_kg"].notna().sum()),
+        "rows": [(vocab.label(vocab.ROUTES, route), int(len(group)), float(group.median()))
+                 for route, group in points.groupby("route")["dose_cells_per_kg"]],
+    }
+    return result
+
+
+def clear_caches() -> None:
+    for cached in (overview, sources_routes, filtered):
+        cached.cache_clear()
+
+
+# Columns of the trials grid: key in the row records -> (header, trials column, vocabulary or None)
+GRID_COLUMNS = {
+    "trial_id": ("Trial ID", "trial_id", None),
+    "title": ("Title", "title", None),
+    "focus": ("Focus", "focus_area", vocab.FOCUS_AREAS),
+    "product": ("Product", "product", vocab.PRODUCTS),
+    "tissue": ("Tissue source", "source_tissue", vocab.SOURCE_TISSUES),
+    "route": ("Route", "route", vocab.ROUTES),
+    "donor": ("Donor", "donor", vocab.DONORS),
+    "phase": ("Phase", "phase", vocab.PHASES),
+    "status": ("Status", "status", vocab.STATUSES),
+    "enrollment": ("Planned enrollment", "enrollment", None),
+    "countries": ("Countries", "countries", None),
+    "first_posted": ("First posted", "first_posted", None),
+    "start_date": ("Start", "start_date", None),
+    "sponsor": ("Sponsor", "sponsor", None),
+}
+
+
+def _labels(cell: str, vocabulary: dict[str, str]) -> str:
+    return ", ".join(vocab.label(vocabulary, value) for value in (cell or vocab.UNKNOWN).split(vocab.MULTI_SEP))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def trial_rows(state: FilterState) -> list[dict[str, Any]]:
+    """Grid records for the filtered trials, categories as labels, countries as names."""
+    frame = filtered(state)
+    records = []
+    for row in frame.itertuples(index=False):
+        record: dict[str, Any] = {"url": row.url}
+        for key, (_, column, vocabulary) in GRID_COLUMNS.items():
+            value = getattr(row, column)
+            if vocabulary is not None:
+                value = _labels(value, vocabulary)
+            elif key == "countries":
+                value = ", ".join(country_name(code) for code in value.split(vocab.MULTI_SEP) if code) \
+                    or vocab.NOT_REPORTED
+            elif key == "enrollment":
+                value = None if pd.isna(value) else int(value)
+            record[key] = value if value not in ("",) else vocab.NOT_REPORTED
+        records.append(record)
+    return records
+
+
+CITATION = ("MSC Trials Atlas, dataset {version}: built from ClinicalTrials.gov (as of {ctgov}) and WHO ICTRP "
+            "COVID-19 exports (as of {ictrp}); see /about for sources and licences.")
+
+
+def export_csv(state: FilterState, visible_rows: Any = None) -> tuple[str, str]:
+    """CSV text of the filtered trials (all columns), headed by the dataset version, filter and a citation line.
+
+    `visible_rows` are the grid's rows after its own column filters and sorting; when given, exactly those
+    trials are exported, in that order.
+    """
+    from msc_atlas.data import load_version  # late import: views stays importable without data at hand
+
+    frame = filtered(state)
+    if isinstance(visible_rows, list):
+        wanted = [row.get("trial_id") for row in visible_rows if isinstance(row, dict)]
+        frame = frame.set_index("trial_id", drop=False).reindex(
+            [trial_id for trial_id in wanted if trial_id in set(frame["trial_id"])])
+    version = load_version()
+    lines = [
+        "# " + CITATION.format(version=version.get("dataset_version", "unversioned"),
+                               ctgov=version.get("ctgov_as_of", "not reported"),
+                               ictrp=version.get("ictrp_as_of", "not reported")),
+        f"# Filter: {state.describe()} ({state.to_query() or 'no filter'}); rows: {len(frame)}",
+    ]
+    body = frame[vocab.TRIAL_COLUMNS].to_csv(index=False, lineterminator="\n")
+    filename = f"msc-trials-atlas_{version.get('dataset_version', 'unversioned')}_{len(frame)}-trials.csv"
+    return "\n".join(lines) + "\n" + body, filename
+
+
+DETAIL_FIELDS = [  # (label, column, vocabulary, evidence column)
+    ("Conditions", "conditions", None, None),
+    ("Focus area", "focus_area", vocab.FOCUS_AREAS, "focus_area_evidence"),
+    ("Disease group", "disease_group", vocab.DISEASE_GROUPS, "disease_group_evidence"),
+    ("Product", "product", vocab.PRODUCTS, "product_evidence"),
+    ("Tissue source", "source_tissue", vocab.SOURCE_TISSUES, "source_tissue_evidence"),
+    ("Donor", "donor", vocab.DONORS, "donor_evidence"),
+    ("Route", "route", vocab.ROUTES, "route_evidence"),
+    ("Dose (as registered)", "dose_text", None, None),
+    ("Dose, cells per kg", "dose_cells_per_kg", None, None),
+    ("Dose, cells in total", "dose_cells_total", None, None),
+    ("Phase", "phase", vocab.PHASES, None),
+    ("Status", "status", vocab.STATUSES, None),
+    ("Enrollment", "enrollment", None, None),
+    ("Enrollment type", "enrollment_type", None, None),
+    ("Start date", "start_date", None, None),
+    ("First posted", "first_posted", None, None),
+    ("Sponsor", "sponsor", None, None),
+    ("Sponsor class", "sponsor_class", vocab.SPONSOR_CLASSES, None),
+    ("Countries", "countries", None, "countries_evidence"),
+]
+
+
+def _display(value: Any, column: str, vocabulary: dict[str, str] | None) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return vocab.NOT_REPORTED
+    if vocabulary is not None:
+        return _labels(value, vocabulary)
+    if column == "countries":
+        return ", ".join(country_name(code) for code in value.split(vocab.MULTI_SEP) if code)
+    if column.startswith("dose_cells"):
+        return f"{float(value):.3g}"
+    if column == "enrollment":
+        return f"{int(value):,}"
+    return str(value)
+
+
+@lru_cache(maxsize=1024)
+def trial_detail(trial_id: str) -> dict[str, Any] | None:
+    """Everything known about one trial, or None for an id that is not in the dataset."""
+    from msc_atlas import data
+
+    trials = data.load_trials()
+    match = trials[trials["trial_id"] == trial_id]
+    if match.empty:
+        return None
+    row = match.iloc[0]
+    related = data.related_records(trial_id, str(row["other_ids"]))
+    return {
+        "trial_id": row["trial_id"], "title": row["title"], "url": row["url"], "registry": row["registry"],
+        "other_ids": row["other_ids"].replace(";", ", "), "sources": row["sources"].replace(";", ", "),
+        "fields": [(name, _display(row[column], column, vocabulary), row[evidence] if evidence else "")
+                   for name, column, vocabulary, evidence in DETAIL_FIELDS],
+        **related,
+    }

@@ -1,0 +1,158 @@
+"""The dataset contract: column names, controlled vocabularies, display labels and colours.
+
+Every module (build, load, filters, figures, pages) takes its category names from here, so a value
+means the same thing and gets the same colour on every page.
+"""
+from __future__ import annotations
+
+UNKNOWN = "unknown"
+NOT_REPORTED = "not reported"  # what the UI shows for UNKNOWN / empty values
+MULTI_SEP = ";"  # separator of multi-valued cells (other_ids, countries, source_tissue, route, sources)
+
+# Columns of data/trials.csv, in file order.
+TRIAL_COLUMNS = [
+    "trial_id", "other_ids", "registry", "url", "title", "conditions",
+    "focus_area", "focus_area_evidence", "disease_group", "disease_group_evidence",
+    "product", "product_evidence", "source_tissue", "source_tissue_evidence",
+    "donor", "donor_evidence", "route", "route_evidence",
+    "dose_text", "dose_cells_per_kg", "dose_cells_total",
+    "phase", "status", "enrollment", "enrollment_type", "start_date", "first_posted",
+    "sponsor", "sponsor_class", "countries", "countries_evidence", "sources",
+]
+
+FOCUS_AREAS = {"covid19_ards": "COVID-19 & ARDS", "liver": "Liver disease", "other": "Other conditions"}
+
+DISEASE_GROUPS = {
+    "covid19_ards": "COVID-19 / ARDS",
+    "lung": "Lung (other)",
+    "liver": "Liver",
+    "musculoskeletal": "Musculoskeletal",
+    "neurological": "Neurological",
+    "cardiovascular": "Cardiovascular",
+    "vascular": "Vascular / limb ischaemia",
+    "gvhd_immune": "GvHD / autoimmune",
+    "gastrointestinal": "Gastrointestinal",
+    "kidney": "Kidney / urological",
+    "diabetes_metabolic": "Diabetes / metabolic",
+    "skin_wound": "Skin / wound",
+    "eye": "Eye",
+    "reproductive": "Reproductive",
+    "haematological": "Haematological / transplant",
+    "cancer": "Cancer",
+    "ageing_frailty": "Ageing / frailty",
+    "healthy": "Healthy volunteers",
+    "other": "Other",
+}
+
+PRODUCTS = {
+    "msc": "MSC cells",
+    "msc_ev": "MSC exosomes / EVs",
+    "msc_secretome": "MSC secretome / conditioned medium",
+    "non_msc": "Not MSC-derived",
+}
+
+SOURCE_TISSUES = {
+    "bone_marrow": "Bone marrow",
+    "umbilical_cord": "Umbilical cord",
+    "wharton_jelly": "Wharton's jelly",
+    "adipose": "Adipose tissue",
+    "placenta": "Placenta",
+    "amnion": "Amnion / amniotic",
+    "cord_blood": "Cord blood",
+    "dental_pulp": "Dental pulp",
+    "menstrual_blood": "Menstrual blood",
+    "olfactory_mucosa": "Olfactory mucosa",
+    "skin": "Skin",
+    "peripheral_blood": "Peripheral blood",
+    "ips_derived": "iPSC / ESC-derived",
+    "other": "Other tissue",
+    UNKNOWN: NOT_REPORTED,
+}
+
+DONORS = {"allogeneic": "Allogeneic", "autologous": "Autologous", "both": "Both (arms differ)", UNKNOWN: NOT_REPORTED}
+
+ROUTES = {
+    "intravenous": "Intravenous",
+    "inhalation": "Inhalation / nebulised",
+    "intratracheal": "Intratracheal / bronchoscopic",
+    "hepatic_artery": "Hepatic artery",
+    "portal_vein": "Portal vein",
+    "intrasplenic": "Intrasplenic",
+    "intra_arterial": "Intra-arterial (other)",
+    "intracoronary": "Intracoronary",
+    "intramyocardial": "Intramyocardial",
+    "intrathecal": "Intrathecal",
+    "intracerebral": "Intracerebral / intranasal to CNS",
+    "intramuscular": "Intramuscular",
+    "intra_articular": "Intra-articular",
+    "intradiscal": "Intradiscal",
+    "intravitreal": "Intravitreal / ocular",
+    "subcutaneous": "Subcutaneous",
+    "intradermal": "Intradermal",
+    "local_injection": "Local injection",
+    "topical": "Topical",
+    "implant": "Implant / scaffold",
+    "intraperitoneal": "Intraperitoneal",
+    "other": "Other route",
+    UNKNOWN: NOT_REPORTED,
+}
+
+PHASES = {
+    "early_phase1": "Early phase 1",
+    "phase1": "Phase 1",
+    "phase1_2": "Phase 1/2",
+    "phase2": "Phase 2",
+    "phase2_3": "Phase 2/3",
+    "phase3": "Phase 3",
+    "phase4": "Phase 4",
+    "not_applicable": "Not applicable",
+    UNKNOWN: NOT_REPORTED,
+}
+
+STATUSES = {
+    "recruiting": "Recruiting",
+    "not_yet_recruiting": "Not yet recruiting",
+    "enrolling_by_invitation": "Enrolling by invitation",
+    "active_not_recruiting": "Active, not recruiting",
+    "completed": "Completed",
+    "suspended": "Suspended",
+    "terminated": "Terminated",
+    "withdrawn": "Withdrawn",
+    "available": "Expanded access: available",
+    "no_longer_available": "Expanded access: no longer available",
+    "temporarily_not_available": "Expanded access: temporarily not available",
+    "approved_for_marketing": "Approved for marketing",
+    UNKNOWN: "Status unknown / not reported",
+}
+
+REGISTRIES = {
+    "ClinicalTrials.gov": r"NCT\d{8}",
+    "ChiCTR": r"ChiCTR[0-9A-Za-z-]{6,30}",
+    "IRCT": r"IRCT\d{6,}N\d+",
+    "EU-CTR": r"EUCTR\d{4}-\d{6}-\d{2}(-[A-Z]{2})?",
+    "ANZCTR": r"ACTRN\d{14}",
+    "ISRCTN": r"ISRCTN\d{8}",
+    "CTRI": r"CTRI/\d{4}/\d{2,3}/\d{6}",
+    "ReBEC": r"RBR-[0-9a-z]{6,8}",
+    "RPCEC": r"RPCEC\d{8,11}",  # real IDs have 8 digits (RPCEC00000322)
+    "JPRN": r"JPRN-[A-Za-z]+-?\d+",  # JPRN-UMIN000012345, JPRN-jRCT2031200123, JPRN-JapicCTI-205465
+}
+
+SPONSOR_CLASSES = {
+    "industry": "Industry", "academic_other": "Academic / hospital / other", "government": "Government",
+    "network": "Network", UNKNOWN: NOT_REPORTED,
+}
+
+# Okabe-Ito: colour-blind safe; one colour per category on every page.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+GREY = "#9E9E9E"
+
+PRODUCT_COLOURS = {"msc": "#0072B2", "msc_ev": "#E69F00", "msc_secretome": "#009E73", "non_msc": GREY}
+FOCUS_COLOURS = {"covid19_ards": "#D55E00", "liver": "#009E73", "other": "#56B4E9"}
+
+
+def label(vocabulary: dict[str, str], value: str) -> str:
+    """Display label of a category value; unknown / empty values read "not reported"."""
+    if value is None or value == "" or value == UNKNOWN:
+        return vocabulary.get(UNKNOWN, NOT_REPORTED)
+    return vocabulary.get(value, value)

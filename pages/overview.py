@@ -1,0 +1,87 @@
+"""Overview: headline numbers, the world map (click a country to filter) and registrations over time."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, dcc, html
+
+from msc_atlas import ids, views
+from msc_atlas.filters import FilterState
+from msc_atlas.ui import components as ui
+
+dash.register_page(__name__, path="/", name="Overview", order=0, title="Overview — MSC Trials Atlas")
+
+MAP, TIMELINE = "overview-map", "overview-timeline"
+MAP_COLOUR, TIMELINE_STACK = "overview-map-colour", "overview-timeline-stack"
+COLOUR_OPTIONS = [{"label": "All trials", "value": "all"}, {"label": "MSC cells", "value": "msc"},
+                  {"label": "Exosomes / EVs", "value": "msc_ev"}]
+STACK_OPTIONS = [{"label": "Product", "value": "product"}, {"label": "Focus area", "value": "focus_area"}]
+
+
+def layout(**_query):
+    return html.Div([
+        html.H1("Clinical trials of mesenchymal stromal cells and their exosomes", className="h4 mb-1"),
+        html.P("Where MSC and MSC-EV trials run, what they give, and how far they got. Every number comes from "
+               "registry records (ClinicalTrials.gov, WHO ICTRP) bundled with the app.",
+               className="text-muted small mb-3"),
+        html.Div(id="overview-numbers", className="row g-2 mb-3"),
+        html.Div(id="overview-empty"),
+        html.Div([
+            ui.chart_card(MAP, "overview-map-table", controls=dbc.RadioItems(
+                id=MAP_COLOUR, options=COLOUR_OPTIONS, value="all", inline=True, className="small mb-1"),
+                note="Click a country to filter every page to it. A trial run in several countries counts in each."),
+            ui.chart_card(TIMELINE, "overview-timeline-table", controls=dbc.RadioItems(
+                id=TIMELINE_STACK, options=STACK_OPTIONS, value="product", inline=True, className="small mb-1")),
+        ], id="overview-charts"),
+    ])
+
+
+@callback(
+    Output("overview-numbers", "children"),
+    Output("overview-empty", "children"),
+    Output("overview-charts", "hidden"),
+    Output(MAP, "figure"), Output(f"{MAP}-wrap", "aria-label"), Output("overview-map-table", "children"),
+    Output(TIMELINE, "figure"), Output(f"{TIMELINE}-wrap", "aria-label"), Output("overview-timeline-table", "children"),
+    Input(ids.FILTER_STORE, "data"),
+    Input(MAP_COLOUR, "value"),
+    Input(TIMELINE_STACK, "value"),
+)
+def update_overview(filter_data, colour_by, stack_by):
+    state = FilterState.from_dict(filter_data)
+    colour_by = colour_by if colour_by in {o["value"] for o in COLOUR_OPTIONS} else "all"
+    stack_by = stack_by if stack_by in {o["value"] for o in STACK_OPTIONS} else "product"
+    view = views.overview(state, colour_by, stack_by)
+    numbers = view["numbers"]
+    tiles = [
+        ui.kpi(f"{numbers['trials']:,}", "trials", "kpi-trials"),
+        ui.kpi(f"{numbers['countries']:,}", "countries", "kpi-countries"),
+        ui.kpi(f"{numbers['participants']:,}", f"planned participants ({numbers['enrollment_reported']:,} trials "
+               "report enrollment)", "kpi-participants"),
+        ui.kpi(ui.percent(numbers["ev_share"]), "exosome / EV / secretome trials", "kpi-ev"),
+        ui.kpi(ui.percent(numbers["recruiting_share"]), "recruiting or about to", "kpi-recruiting"),
+    ]
+    tiles = [html.Div(tile, className="col-6 col-md-4 col-xl") for tile in tiles]
+    if view["empty"]:
+        return (tiles, ui.empty_state(view["scope"]), True, {}, "", None, {}, "", None)
+    map_table = ui.table(["Country", "Trials"], view["map_rows"],
+                         caption=f"{view['no_country']:,} matching trials report no country.")
+    return (
+        tiles, None, False,
+        view["map"], view["map_title"], map_table,
+        view["timeline"], view["timeline_title"], ui.table(view["timeline_header"], view["timeline_rows"]),
+    )
+
+
+@callback(
+    Output(ids.CLICK_STORE, "data", allow_duplicate=True),
+    Input(MAP, "clickData"),
+    prevent_initial_call=True,
+)
+def filter_by_clicked_country(click):
+    try:
+        code = click["points"][0]["location"]
+    except (TypeError, KeyError, IndexError):
+        return dash.no_update
+    if not isinstance(code, str) or len(code) != 3:
+        return dash.no_update
+    return ui.click_payload(country=[code])

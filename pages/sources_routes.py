@@ -1,0 +1,107 @@
+"""Sources & routes: what is given (tissue, donor, dose) and how (route), with a clickable source × route matrix."""
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, callback, ctx, html
+
+from msc_atlas import ids, views
+from msc_atlas.filters import CHOICE_FIELDS, FilterState
+from msc_atlas.ui import components as ui
+
+dash.register_page(__name__, path="/sources-routes", name="Sources & routes", order=1,
+                   title="Sources & routes — MSC Trials Atlas")
+
+MATRIX, DOSE = "sr-matrix", "sr-dose"
+# breakdown name -> filter field that a click on one of its bars sets
+BAR_FILTERS = {"tissue": "tissue", "route": "route", "donor": "donor", "phase": "phase", "status": "status",
+               "product": "product"}
+
+
+def graph_id(name: str) -> str:
+    return f"sr-{name}"
+
+
+def layout(**_query):
+    def card(name: str, width: str) -> html.Div:
+        return html.Div(ui.chart_card(graph_id(name), f"sr-{name}-table",
+                                      note="Click a bar to filter by it."), className=width)
+
+    return html.Div([
+        html.H1("Tissue sources, routes and doses", className="h4 mb-1"),
+        html.P("What is given and how. Values the registry text does not state are shown as “not reported”, "
+               "never guessed. A trial that names two tissues or routes counts in each.",
+               className="text-muted small mb-3"),
+        html.Div(id="sr-empty"),
+        html.Div([
+            html.Div([card("tissue", "col-12 col-xl-6"), card("route", "col-12 col-xl-6")], className="row g-3"),
+            ui.chart_card(MATRIX, "sr-matrix-table", note="Click a cell to filter by that tissue source and route."),
+            ui.chart_card(DOSE, "sr-dose-table", note=html.Span(id="sr-dose-note")),
+            html.Div([card("donor", "col-12 col-xl-6"), card("phase", "col-12 col-xl-6"),
+                      card("status", "col-12 col-xl-6"), card("product", "col-12 col-xl-6")], className="row g-3"),
+        ], id="sr-charts"),
+    ])
+
+
+BREAKDOWN_OUTPUTS = [output for name in views.BREAKDOWNS for output in (
+    Output(graph_id(name), "figure"), Output(f"{graph_id(name)}-wrap", "aria-label"),
+    Output(f"sr-{name}-table", "children"))]
+
+
+@callback(
+    Output("sr-empty", "children"), Output("sr-charts", "hidden"),
+    *BREAKDOWN_OUTPUTS,
+    Output(MATRIX, "figure"), Output(f"{MATRIX}-wrap", "aria-label"), Output("sr-matrix-table", "children"),
+    Output(DOSE, "figure"), Output(f"{DOSE}-wrap", "aria-label"), Output("sr-dose-table", "children"),
+    Output("sr-dose-note", "children"),
+    Input(ids.FILTER_STORE, "data"),
+)
+def update_sources_routes(filter_data):
+    view = views.sources_routes(FilterState.from_dict(filter_data))
+    if view["empty"]:
+        return (ui.empty_state(view["scope"]), True, *([{}, "", None] * len(views.BREAKDOWNS)),
+                {}, "", None, {}, "", None, None)
+    breakdowns = []
+    for name in views.BREAKDOWNS:
+        part = view[name]
+        breakdowns += [part["figure"], part["title"],
+                       ui.table([views.BREAKDOWN_TITLES[name], "Trials"], part["rows"])]
+    matrix, dose = view["matrix"], view["dose"]
+    dose_note = (f"{dose['n_trials']:,} of {view['n']:,} matching trials state a cell dose per kg; "
+                 f"{ui.percent(dose['silent_share'])} state no dose at all. Exosome doses (µg, particles) are "
+                 "listed on the Trials page, not drawn.")
+    dose_figure = dose["figure"] or {"layout": {"title": {"text": "No per-kg cell dose is reported for these trials"},
+                                                "xaxis": {"visible": False}, "yaxis": {"visible": False},
+                                                "height": 160}}
+    return (
+        None, False, *breakdowns,
+        matrix["figure"], matrix["title"], ui.table(["Tissue source", "Route", "Trials"], matrix["rows"]),
+        dose_figure, dose["title"],
+        ui.table(["Route", "Trials with a per-kg dose", "Median cells/kg"],
+                 [(route, n, f"{median:.2g}") for route, n, median in dose["rows"]]),
+        dose_note,
+    )
+
+
+@callback(
+    Output(ids.CLICK_STORE, "data", allow_duplicate=True),
+    *[Input(graph_id(name), "clickData") for name in BAR_FILTERS],
+    Input(MATRIX, "clickData"),
+    prevent_initial_call=True,
+)
+def filter_by_clicked_bar(*clicks):
+    trigger = ctx.triggered_id
+    click = ctx.triggered[0]["value"] if ctx.triggered else None
+    try:
+        custom = click["points"][0]["customdata"]
+    except (TypeError, KeyError, IndexError):
+        return dash.no_update
+    if trigger == MATRIX:
+        if isinstance(custom, list) and len(custom) == 2 and all(isinstance(v, str) for v in custom):
+            return ui.click_payload(tissue=[custom[0]], route=[custom[1]])
+        return dash.no_update
+    name = trigger.removeprefix("sr-") if isinstance(trigger, str) else None
+    field = BAR_FILTERS.get(name)
+    vocabulary = CHOICE_FIELDS[field][1] if field else None
+    if not isinstance(custom, str) or not vocabulary or custom not in vocabulary:
+        return dash.no_update
+    return ui.click_payload(**{field: [custom]})

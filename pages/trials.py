@@ -1,0 +1,97 @@
+"""Trials: the filtered trials in a sortable, filterable grid, a detail panel per trial, and CSV export."""
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from msc_atlas import ids, views
+from msc_atlas.filters import FilterState
+from msc_atlas.ui import components as ui
+from msc_atlas.ui import trial_detail
+
+dash.register_page(__name__, path="/trials", name="Trials", order=3, title="Trials — MSC Trials Atlas")
+
+GRID, DETAIL, DOWNLOAD, EXPORT = "trials-grid", "trials-detail", "trials-download", "trials-export"
+WIDTHS = {"trial_id": 150, "title": 340, "enrollment": 120, "first_posted": 120, "start_date": 110}
+
+
+def column_defs() -> list[dict]:
+    defs = []
+    for key, (header, _, _) in views.GRID_COLUMNS.items():
+        column = {"field": key, "headerName": header, "minWidth": WIDTHS.get(key, 140), "tooltipField": key}
+        if key == "trial_id":
+            column |= {"cellRenderer": "RegistryLink", "pinned": "left"}
+        if key == "enrollment":
+            column |= {"filter": "agNumberColumnFilter", "type": "numericColumn"}
+        defs.append(column)
+    return defs
+
+
+def layout(**_query):
+    return html.Div([
+        html.Div([
+            html.H1("Trials", className="h4 mb-0"),
+            html.Span(id="trials-count", className="text-muted small ms-2"),
+            html.Div([
+                dbc.Button("Download CSV", id=EXPORT, color="primary", size="sm", n_clicks=0),
+                dcc.Download(id=DOWNLOAD),
+            ], className="ms-auto"),
+        ], className="d-flex align-items-baseline flex-wrap gap-2 mb-2"),
+        html.P("Sort or filter any column; select a row for its full record, the registry phrases behind each "
+               "derived value, and what published reviews say about it. The search box in the filter panel "
+               "searches IDs, titles, conditions and sponsors.", className="text-muted small"),
+        html.Div(id="trials-empty"),
+        dag.AgGrid(
+            id=GRID, columnDefs=column_defs(), rowData=[],
+            defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False},
+            dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
+                                              "enableClickSelection": True},
+                             "pagination": True, "paginationPageSize": 25, "tooltipShowDelay": 400,
+                             "animateRows": False, "enableCellTextSelection": True},
+            getRowId="params.data.trial_id",
+            style={"height": "560px"}, className="ag-theme-quartz",
+        ),
+        html.Section(id=DETAIL, className="card-panel mt-3", **{"aria-live": "polite"},
+                     children=html.P("Select a trial in the table to see its full record.",
+                                     className="text-muted mb-0")),
+    ])
+
+
+@callback(
+    Output(GRID, "rowData"), Output("trials-count", "children"), Output("trials-empty", "children"),
+    Input(ids.FILTER_STORE, "data"),
+)
+def update_trials(filter_data):
+    state = FilterState.from_dict(filter_data)
+    rows = views.trial_rows(state)
+    empty = ui.empty_state(state.describe()) if not rows else None
+    return rows, f"{len(rows):,} trials — {state.describe()}", empty
+
+
+@callback(
+    Output(DETAIL, "children"),
+    Input(GRID, "selectedRows"),
+    prevent_initial_call=True,
+)
+def show_trial(selected):
+    trial_id = None
+    if isinstance(selected, list) and selected and isinstance(selected[0], dict):
+        trial_id = selected[0].get("trial_id")
+    return trial_detail.panel(trial_id)
+
+
+@callback(
+    Output(DOWNLOAD, "data"),
+    Input(EXPORT, "n_clicks"),
+    State(ids.FILTER_STORE, "data"),
+    State(GRID, "virtualRowData"),
+    prevent_initial_call=True,
+)
+def export_csv(n_clicks, filter_data, visible_rows):
+    if not n_clicks:
+        return dash.no_update
+    state = FilterState.from_dict(filter_data)
+    text, filename = views.export_csv(state, visible_rows)
+    return {"content": text, "filename": filename, "type": "text/csv"}

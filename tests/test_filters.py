@@ -1,0 +1,117 @@
+"""FilterState: URL round trips, hostile input, and application to a frame."""
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from msc_atlas.filters import LENSES, FilterState
+
+
+def frame():
+    rows = [
+        # trial_id, other_ids, title, conditions, sponsor, focus, product, tissue, route, countries, posted, registry
+        ("NCT00000001", "", "UC-MSC for COVID-19 ARDS", "COVID-19", "Uni A", "covid19_ards", "msc",
+         "umbilical_cord", "intravenous", "CHN", "2020-03-01", "ClinicalTrials.gov"),
+        ("NCT00000002", "ChiCTR2000000001", "Exosome inhalation", "COVID-19", "Uni B", "covid19_ards", "msc_ev",
+         "unknown", "inhalation", "CHN;USA", "2020-06-01", "ClinicalTrials.gov"),
+        ("NCT00000003", "", "BM-MSC cirrhosis", "Liver Cirrhosis", "Company C", "liver", "msc",
+         "bone_marrow;adipose", "hepatic_artery;intravenous", "IRN", "2015-01-10", "ClinicalTrials.gov"),
+        ("NCT00000004", "", "CAStem", "COVID-19", "Company D", "covid19_ards", "non_msc",
+         "ips_derived", "intravenous", "", "2020-04-01", "ClinicalTrials.gov"),
+    ]
+    columns = ["trial_id", "other_ids", "title", "conditions", "sponsor", "focus_area", "product", "source_tissue",
+               "route", "countries", "first_posted", "registry"]
+    df = pd.DataFrame(rows, columns=columns)
+    for column in ("disease_group", "donor", "phase", "status"):
+        df[column] = "unknown"
+    return df
+
+
+def ids(state):
+    return list(state.apply(frame())["trial_id"])
+
+
+def test_default_state_hides_non_msc_products():
+    assert ids(FilterState()) == ["NCT00000001", "NCT00000002", "NCT00000003"]
+
+
+def test_non_msc_can_be_selected_explicitly():
+    assert ids(FilterState(product=("non_msc",))) == ["NCT00000004"]
+
+
+def test_multi_valued_columns_match_any_value():
+    assert ids(FilterState(country=("USA",))) == ["NCT00000002"]
+    assert ids(FilterState(route=("intravenous",))) == ["NCT00000001", "NCT00000003"]
+    assert ids(FilterState(tissue=("adipose",))) == ["NCT00000003"]
+
+
+def test_unknown_is_a_selectable_value():
+    assert ids(FilterState(tissue=("unknown",))) == ["NCT00000002"]
+
+
+def test_free_text_searches_ids_titles_and_other_ids():
+    assert ids(FilterState(q="chictr2000000001")) == ["NCT00000002"]
+    assert ids(FilterState(q="cirrhosis")) == ["NCT00000003"]
+    assert ids(FilterState(q="[(.*")) == []  # regex characters are plain text
+
+
+def test_years_and_posted_by():
+    assert ids(FilterState(year_from=2016)) == ["NCT00000001", "NCT00000002"]
+    assert ids(FilterState(posted_by="2020-05-15", focus=("covid19_ards",))) == ["NCT00000001"]
+
+
+def test_query_round_trip_is_canonical():
+    state, notices = FilterState.from_search("?route=inhalation,intravenous&focus=covid19_ards&country=usa&from=2019")
+    assert notices == []
+    assert state.route == ("intravenous", "inhalation")  # vocabulary order, not URL order
+    assert state.country == ("USA",)
+    query = state.to_query()
+    assert query == "?focus=covid19_ards&route=intravenous,inhalation&country=USA&from=2019"
+    assert FilterState.from_search(query) == (state, [])
+
+
+def test_repeated_keys_are_accepted():
+    state, _ = FilterState.from_search("?product=msc&product=msc_ev")
+    assert state.product == ("msc", "msc_ev")
+
+
+def test_unknown_and_malformed_parameters_give_notices_not_errors():
+    state, notices = FilterState.from_search("?foo=1&phase=phase9&from=abc&to=1800&posted_by=yesterday&q=%ZZ")
+    assert state.phase == () and state.year_from is None and state.year_to is None and state.posted_by is None
+    assert len(notices) == 5
+    assert any("foo" in n for n in notices)
+    assert any("phase9" in n for n in notices)
+
+
+def test_reversed_year_range_is_swapped_with_a_notice():
+    state, notices = FilterState.from_search("?from=2021&to=2010")
+    assert (state.year_from, state.year_to) == (2010, 2021)
+    assert notices and "Swapped" in notices[0]
+
+
+def test_hostile_payloads_fall_back_to_valid_state():
+    assert FilterState.from_dict(None) == FilterState()
+    assert FilterState.from_dict("x" * 10_000) == FilterState()
+    state = FilterState.from_dict({"focus": [{"a": 1}, ["liver"], 3], "q": {"x": 1}, "year_from": [1, 2]})
+    assert state.focus == ("liver",)
+    assert state.q == "" and state.year_from is None
+    long_text = FilterState.from_dict({"q": "a" * 5000})
+    assert len(long_text.q) == 200
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=12), st.one_of(
+    st.none(), st.text(max_size=50), st.integers(), st.floats(allow_nan=True),
+    st.lists(st.one_of(st.text(max_size=20), st.integers(), st.none()), max_size=5),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3)), max_size=8))
+def test_parse_never_raises_and_round_trips(raw):
+    state, notices = FilterState.parse(raw)
+    assert isinstance(notices, list)
+    again, again_notices = FilterState.from_search(state.to_query())
+    assert again == state and again_notices == []
+    state.apply(frame())  # applies without error
+
+
+@pytest.mark.parametrize("name", list(LENSES))
+def test_lenses_are_valid_states(name):
+    _, state = LENSES[name]
+    assert FilterState.from_search(state.to_query()) == (state, [])
