@@ -20,13 +20,19 @@ ACCENT = "#0072B2"
 SEQUENTIAL = "Viridis"
 
 
+def _title_html(title: str) -> str:
+    """"What — for which filter" as two lines: the scope in smaller type, so narrow screens do not clip it."""
+    what, _, scope = title.partition(" — ")
+    return f"{what}<br><span style='font-size:12px;color:#4a5568'>{scope}</span>" if scope else what
+
+
 def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
-        font=FONT, height=height, margin=dict(l=10, r=10, t=56, b=10),
+    settings = dict(
+        title=dict(text=_title_html(title), x=0, xanchor="left", font=dict(size=15), y=0.97, yanchor="top"),
+        font=FONT, height=height, margin=dict(l=10, r=10, t=70, b=10),
         paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", hoverlabel=dict(font_size=13),
-        **extra,
     )
+    fig.update_layout(**(settings | extra))
     return fig
 
 
@@ -48,13 +54,13 @@ def world_map(frame: pd.DataFrame, title: str, colour_by: str = "all") -> go.Fig
         hovertemplate="%{text}<extra></extra>", customdata=list(counts.index),
         colorscale=SEQUENTIAL, zmin=0, zmax=top, marker_line_color="#ffffff", marker_line_width=0.5,
         colorbar=dict(title=dict(text="Trials", side="top"), tickvals=[math.log10(v) for v in ticks],
-                      ticktext=[str(v) for v in ticks], thickness=12, len=0.6, x=0.0, xanchor="left",
-                      y=0.05, yanchor="bottom", orientation="h"),
+                      ticktext=[str(v) for v in ticks], thickness=12, len=0.7, x=1.0, xanchor="left",
+                      y=0.5, yanchor="middle"),
     ))
     fig.update_geos(projection_type="natural earth", showframe=False, showcoastlines=False,
                     showland=True, landcolor="#e3e7ec", showcountries=True, countrycolor="#ffffff",
                     showocean=False, lataxis_range=[-58, 85], lonaxis_range=[-170, 190], bgcolor="#ffffff")
-    return _layout(fig, title, height=430, margin=dict(l=0, r=0, t=56, b=0), dragmode=False)
+    return _layout(fig, title, height=460, margin=dict(l=0, r=0, t=70, b=0), dragmode=False)
 
 
 def registrations_over_time(frame: pd.DataFrame, title: str, stack_by: str = "product") -> go.Figure:
@@ -68,8 +74,8 @@ def registrations_over_time(frame: pd.DataFrame, title: str, stack_by: str = "pr
             fig.add_bar(x=table.index, y=table[key], name=vocab.label(vocabulary, key),
                         marker_color=colours.get(key, vocab.GREY),
                         hovertemplate="%{x}: %{y} trials<extra>" + vocab.label(vocabulary, key) + "</extra>")
-    _layout(fig, title, barmode="stack", legend=dict(orientation="h", y=-0.15, x=0))
-    fig.update_xaxes(title_text="Year first posted", dtick=2, showgrid=False)
+    _layout(fig, title, barmode="stack", legend=dict(orientation="h", y=-0.2, x=0, traceorder="normal"))
+    fig.update_xaxes(title_text="Year first posted", nticks=12, tickangle=0, showgrid=False)
     fig.update_yaxes(title_text="Trials", gridcolor="#e8ebef")
     return fig
 
@@ -86,7 +92,9 @@ def category_bar(counts: pd.Series, vocabulary: dict[str, str], title: str,
         hovertemplate="%{y}: %{x} trials<extra></extra>",
     ))
     _layout(fig, title, height=height or max(220, 70 + 26 * len(keys)))
-    fig.update_xaxes(title_text="Trials", gridcolor="#e8ebef", rangemode="tozero")
+    top = float(counts.max()) if len(counts) else 1.0
+    # room on the right for the value labels printed outside the bars
+    fig.update_xaxes(title_text="Trials", gridcolor="#e8ebef", range=[0, top * 1.18])
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -94,13 +102,16 @@ def category_bar(counts: pd.Series, vocabulary: dict[str, str], title: str,
 def tissue_route_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
     """Counts of trials per (tissue source, route); each cell is clickable (customdata holds both keys)."""
     rows, columns = list(matrix.index), list(matrix.columns)
+    values = matrix.values
+    # Colour by log count (one pair dominates); empty pairs stay blank instead of a dark "zero" colour.
+    colour = [[math.log10(v) if v else None for v in row] for row in values]
     fig = go.Figure(go.Heatmap(
-        z=matrix.values, x=[vocab.label(vocab.ROUTES, c) for c in columns],
+        z=colour, x=[vocab.label(vocab.ROUTES, c) for c in columns],
         y=[vocab.label(vocab.SOURCE_TISSUES, r) for r in rows],
-        customdata=[[[r, c] for c in columns] for r in rows],
-        text=[[str(v) if v else "" for v in row] for row in matrix.values], texttemplate="%{text}",
-        colorscale="Cividis", showscale=False, xgap=1, ygap=1,
-        hovertemplate="%{y} × %{x}: %{z} trials<extra>click to filter</extra>",
+        customdata=[[[r, c, int(v)] for c, v in zip(columns, row)] for r, row in zip(rows, values)],
+        text=[[str(v) if v else "" for v in row] for row in values], texttemplate="%{text}",
+        colorscale="Cividis", showscale=False, xgap=2, ygap=2, hoverongaps=False,
+        hovertemplate="%{y} × %{x}: %{customdata[2]} trials<extra>click to filter</extra>",
     ))
     _layout(fig, title, height=max(300, 120 + 28 * len(rows)))
     fig.update_xaxes(tickangle=-40, automargin=True, side="bottom")

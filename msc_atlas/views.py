@@ -206,7 +206,7 @@ DETAIL_FIELDS = [  # (label, column, vocabulary, evidence column)
 
 
 def _display(value: Any, column: str, vocabulary: dict[str, str] | None) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value == "":
         return vocab.NOT_REPORTED
     if vocabulary is not None:
         return _labels(value, vocabulary)
@@ -229,11 +229,32 @@ def trial_detail(trial_id: str) -> dict[str, Any] | None:
     if match.empty:
         return None
     row = match.iloc[0]
-    related = data.related_records(trial_id, str(row["other_ids"]))
+    related = _related_records(data, trial_id)
     return {
         "trial_id": row["trial_id"], "title": row["title"], "url": row["url"], "registry": row["registry"],
         "other_ids": row["other_ids"].replace(";", ", "), "sources": row["sources"].replace(";", ", "),
         "fields": [(name, _display(row[column], column, vocabulary), row[evidence] if evidence else "")
                    for name, column, vocabulary, evidence in DETAIL_FIELDS],
         **related,
+    }
+
+
+PUBLISHED_FIELDS = {"product": "product", "source_tissue": "tissue", "donor": "donor", "route": "route",
+                    "dose_text": "dose", "phase": "phase", "enrollment": "enrollment", "countries": "countries",
+                    "status_as_reported": "status", "notes": "notes"}
+
+
+def _related_records(data, trial_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Published review facts, curated corrections and recorded conflicts that concern one trial."""
+    facts = data.load_published_facts()
+    facts = facts[facts["trial_id"] == trial_id]
+    conflicts = data.load_conflicts()
+    corrections = data.load_corrections()
+    return {
+        "published": [{"reported_in": fact["reported_in"], "label": fact["reported_date"] or "source",
+                       "facts": {label: fact[column] for column, label in PUBLISHED_FIELDS.items()
+                                 if fact[column] not in ("", "unknown")}}
+                      for _, fact in facts.iterrows()],
+        "conflicts": conflicts[conflicts["trial_id"] == trial_id].to_dict("records"),
+        "corrections": corrections[corrections["trial_id"] == trial_id].to_dict("records"),
     }

@@ -138,6 +138,20 @@ REGISTRIES = {
     "JPRN": r"JPRN-[A-Za-z]+-?\d+",  # JPRN-UMIN000012345, JPRN-jRCT2031200123, JPRN-JapicCTI-205465
 }
 
+# Inputs a trial row can come from (data/trials.csv `sources`), in priority order (newest registry snapshot first).
+SOURCES = {
+    "ctgov_full_2022-10": "ClinicalTrials.gov full records, Oct 2022",
+    "ctgov_search_2022-09-29": "ClinicalTrials.gov MSC search export, 29 Sep 2022",
+    "ctgov_covid_2020-10-12": "ClinicalTrials.gov COVID-19 export, 12 Oct 2020",
+    "ctgov_covid_2020-06-30": "ClinicalTrials.gov COVID-19 export, 30 Jun 2020",
+    "ebmdatalab_2020-12-16": "COVID-19 TrialsTracker (ICTRP, cleaned), 16 Dec 2020",
+    "ictrp_2020-07-07": "WHO ICTRP COVID-19 export, Jul 2020",
+    "ebmdatalab_2020-06-29": "COVID-19 TrialsTracker (ICTRP, cleaned), 29 Jun 2020",
+    "published_facts": "Published review tables",
+}
+
+ENROLLMENT_TYPES = {"actual": "Actual", "anticipated": "Anticipated", UNKNOWN: NOT_REPORTED}
+
 SPONSOR_CLASSES = {
     "industry": "Industry", "academic_other": "Academic / hospital / other", "government": "Government",
     "network": "Network", UNKNOWN: NOT_REPORTED,

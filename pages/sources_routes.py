@@ -96,7 +96,7 @@ def filter_by_clicked_bar(*clicks):
     except (TypeError, KeyError, IndexError):
         return dash.no_update
     if trigger == MATRIX:
-        if isinstance(custom, list) and len(custom) == 2 and all(isinstance(v, str) for v in custom):
+        if isinstance(custom, list) and len(custom) >= 2 and all(isinstance(v, str) for v in custom[:2]):
             return ui.click_payload(tissue=[custom[0]], route=[custom[1]])
         return dash.no_update
     name = trigger.removeprefix("sr-") if isinstance(trigger, str) else None

@@ -23,6 +23,8 @@ def column_defs() -> list[dict]:
         column = {"field": key, "headerName": header, "minWidth": WIDTHS.get(key, 140), "tooltipField": key}
         if key == "trial_id":
             column |= {"cellRenderer": "RegistryLink", "pinned": "left"}
+        if key == "first_posted":
+            column |= {"sort": "desc"}  # newest registrations first
         if key == "enrollment":
             column |= {"filter": "agNumberColumnFilter", "type": "numericColumn"}
         defs.append(column)
@@ -48,7 +50,8 @@ def layout(**_query):
             defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False},
             dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                               "enableClickSelection": True},
-                             "pagination": True, "paginationPageSize": 25, "tooltipShowDelay": 400,
+                             "pagination": True, "paginationPageSize": 25,
+                             "paginationPageSizeSelector": [25, 50, 100], "tooltipShowDelay": 400,
                              "animateRows": False, "enableCellTextSelection": True},
             getRowId="params.data.trial_id",
             style={"height": "560px"}, className="ag-theme-quartz",

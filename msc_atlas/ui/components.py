@@ -31,7 +31,7 @@ def chart_card(graph_id: str, alt_id: str, controls: Any = None, note: Any = Non
                      id=f"{graph_id}-wrap", role="img"),
             type="dot", delay_show=300,
         ),
-        html.P(note, className="chart-note mb-1") if note else None,
+        html.P(note, className="chart-note mb-1") if note is not None else None,
         html.Details([html.Summary("Show the numbers as a table"), html.Div(id=alt_id)],
                      className="text-alternative"),
     ], className=f"card-panel {extra_class}")

@@ -41,8 +41,8 @@ def navbar() -> dbc.Navbar:
     return dbc.Navbar(
         dbc.Container([
             dbc.NavbarBrand([html.Span("MSC", className="brand-mark"), " Trials Atlas"], href="/"),
-            dbc.Button("Filters", id=ids.FILTER_TOGGLE, className="d-lg-none filter-toggle",
-                       color="light", size="sm", n_clicks=0, **{"aria-controls": ids.FILTER_PANEL}),
+            html.Button("Filters", id=ids.FILTER_TOGGLE, className="btn btn-light btn-sm d-lg-none filter-toggle",
+                        n_clicks=0, **{"aria-controls": ids.FILTER_PANEL}),
             dbc.Nav(links, navbar=True, className="main-nav"),
         ], fluid=True),
         color="dark", dark=True, className="mb-0", expand=True,

@@ -1,0 +1,1 @@
+"""Registry exports -> data/: parsers, classifiers, country normalisation, curation."""

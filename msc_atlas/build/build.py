@@ -1,0 +1,216 @@
+"""Raw registry exports (sources/) -> data/: merge, classify, curate, validate, write. Deterministic.
+
+Run: python -m msc_atlas.build [--out DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from msc_atlas import vocab
+from msc_atlas.build import classify as C
+from msc_atlas.build.curation import (COMPARED, CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts)
+from msc_atlas.build.merge import group_records, inclusion, merge_group
+from msc_atlas.build.registry_ids import registry_of, url_for
+from msc_atlas.build.sources import (PUBLISHED_FACTS, PUBLISHED_FILE, SOURCE_FILES, SOURCE_ORDER, SOURCES_DIR,
+                                     read_all_registry_records, read_published_facts)
+from msc_atlas.vocab import MULTI_SEP, TRIAL_COLUMNS, UNKNOWN
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = REPO_ROOT / "data"
+
+# The dataset version is a constant bumped by hand when the inputs or rules change: never the clock.
+DATASET_VERSION = "2026.11.26"
+AS_OF = {
+    "ctgov_as_of": "2022-10-13",            # full-study records pulled 7-13 Oct 2022 (VersionHolder)
+    "ctgov_search_as_of": "2022-09-29",     # classic MSC search export, newest First Posted
+    "ctgov_covid_as_of": "2020-10-12",      # newest ClinicalTrials.gov COVID-19 daily download
+    "ictrp_as_of": "2020-12-16",            # newest ICTRP-derived list (ebmdatalab TrialsTracker)
+    "ictrp_raw_as_of": "2020-07-06",        # WHO ICTRP export (file says 2020-06-07; data run to 6 Jul 2020)
+    "published_facts_as_of": "2024-02-19",  # newest review page date in published_trial_facts.csv
+}
+
+CLASSIFIED = ["focus_area", "disease_group", "product", "source_tissue", "donor", "route"]
+DERIVED_REPORTED = ["focus_area", "disease_group", "product", "source_tissue", "donor", "route", "phase", "status",
+                    "enrollment", "sponsor_class", "countries", "dose"]
+PUBLISHED_OUT_COLUMNS = ["trial_id", "registry_id", "disease_area", "product", "product_key", "source_tissue",
+                         "source_tissue_key", "donor", "donor_key", "route", "route_key", "dose_text", "phase",
+                         "enrollment", "status_as_reported", "countries", "countries_iso3", "sponsor", "reported_in",
+                         "reported_date", "notes"]
+
+
+def fmt_num(x: float | int | None) -> str:
+    """Fixed number formatting: integers without a decimal point, others with 6 significant digits."""
+    if x is None or x != x:
+        return ""
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.6g}"
+
+
+def _trial_text(text: dict) -> C.TrialText:
+    return C.TrialText(**{k: text[k] for k in C.TrialText._fields})
+
+
+def classify_one(t: C.TrialText) -> tuple[dict, C.Dose]:
+    dec = {
+        "focus_area": C.classify_focus_area(t), "disease_group": C.classify_disease_group(t),
+        "product": C.classify_product(t), "source_tissue": C.classify_source_tissue(t),
+        "donor": C.classify_donor(t), "route": C.classify_route(t),
+    }
+    return dec, C.parse_dose(t)
+
+
+def classify_all(texts: list[C.TrialText], workers: int = 2) -> list[tuple[dict, C.Dose]]:
+    """Classify every trial; split over `workers` processes (results keep the input order)."""
+    if workers <= 1 or len(texts) < 200:
+        return [classify_one(t) for t in texts]
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        return list(pool.map(classify_one, texts, chunksize=max(1, len(texts) // (workers * 4))))
+
+
+def _row(m: dict, classified: tuple[dict, C.Dose]) -> dict:
+    dec, dose = classified
+    row = {
+        "trial_id": m["trial_id"], "other_ids": MULTI_SEP.join(m["other_ids"]), "registry": m["registry"],
+        "url": url_for(m["trial_id"]), "title": m["text"]["title"] or m["text"]["official_title"],
+        "conditions": m["text"]["conditions"],
+    }
+    for field, d in dec.items():
+        row[field] = d.value
+        row[f"{field}_evidence"] = d.evidence
+    row.update({
+        "dose_text": dose.text, "dose_cells_per_kg": fmt_num(dose.cells_per_kg),
+        "dose_cells_total": fmt_num(dose.cells_total),
+        "phase": m["phase"], "status": m["status"],
+        "enrollment": "" if m["enrollment"] is None else str(int(m["enrollment"])),
+        "enrollment_type": m["enrollment_type"] if m["enrollment"] is not None else UNKNOWN,
+        "start_date": m["start_date"], "first_posted": m["first_posted"],
+        "sponsor": m["sponsor"], "sponsor_class": m["sponsor_class"],
+        "countries": MULTI_SEP.join(m["countries"]), "countries_evidence": m["countries_evidence"],
+        "sources": MULTI_SEP.join(m["sources"]),
+    })
+    for field in ("product", "source_tissue", "donor", "route", "countries"):
+        row[f"{field}_registry"] = row[field]  # registry-derived value, before curation
+    return row
+
+
+def assemble(sources_dir: Path = SOURCES_DIR, workers: int = 2) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(trials before curation, normalised published facts, excluded trials)."""
+    records = read_all_registry_records(sources_dir)
+    facts_raw = read_published_facts(sources_dir)
+    published_ids = {i.strip() for i in facts_raw["registry_id"] if i.strip()}
+    rows, excluded, id_map, kept = [], [], {}, []
+    for recs in group_records(records):
+        merged = merge_group(recs)
+        ok, reason = inclusion(merged, recs, published_ids)
+        if not ok:
+            excluded.append({"trial_id": merged["trial_id"], "other_ids": MULTI_SEP.join(merged["other_ids"]),
+                             "title": merged["text"]["title"], "sources": MULTI_SEP.join(merged["sources"]),
+                             "reason": reason})
+            continue
+        kept.append((merged, reason))
+    classified = classify_all([_trial_text(m["text"]) for m, _ in kept], workers=workers)
+    for (merged, reason), cls in zip(kept, classified):
+        row = _row(merged, cls)
+        if reason == "cited by a published review table":
+            row["sources"] = MULTI_SEP.join([*merged["sources"], PUBLISHED_FACTS])
+        rows.append(row)
+        for i in merged["all_ids"]:
+            id_map[i] = merged["trial_id"]
+    trials = pd.DataFrame(rows).sort_values("trial_id", kind="mergesort").reset_index(drop=True)
+    facts = normalise_facts(facts_raw, id_map)
+    excl = pd.DataFrame(excluded, columns=["trial_id", "other_ids", "title", "sources", "reason"])
+    return trials, facts, excl.sort_values("trial_id", kind="mergesort").reset_index(drop=True)
+
+
+def apply_corrections(trials: pd.DataFrame, corrections: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Fill fields the registry leaves silent from reviewed, cited corrections. Returns (trials, skipped notes)."""
+    out = trials.set_index("trial_id", drop=False)
+    skipped = []
+    for r in corrections.to_dict("records"):
+        tid, field = r["trial_id"], r["field"]
+        if tid not in out.index:
+            skipped.append(f"{tid} {field}: trial not in dataset")
+            continue
+        current = out.at[tid, field]
+        if current not in ("", UNKNOWN) and r["applies_when"] != "registry_wrong":
+            skipped.append(f"{tid} {field}: registry already states {current!r}")
+            continue
+        out.at[tid, field] = r["value"]
+        ev_col = f"{field}_evidence"
+        out.at[tid, ev_col] = f"curated from review table ({r['citation_url']}): {r['published_text']}"
+        srcs = out.at[tid, "sources"].split(MULTI_SEP)
+        if PUBLISHED_FACTS not in srcs:
+            out.at[tid, "sources"] = MULTI_SEP.join(sorted([*srcs, PUBLISHED_FACTS], key=SOURCE_ORDER.index))
+    return out.reset_index(drop=True), skipped
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    """UTF-8, '\n' line ends, one physical line per row (line breaks inside registry text become spaces)."""
+    flat = df.astype(str).apply(lambda s: s.str.replace(r"\s*[\r\n]+\s*", " ", regex=True))
+    flat.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def build(out_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR, corrections_file: Path = CORRECTIONS_FILE,
+          verbose: bool = True) -> dict:
+    """Build every data/ file into out_dir; returns the report dict (counts, agreement)."""
+    from msc_atlas.build import report
+
+    t0 = time.perf_counter()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    trials, facts, excluded = assemble(sources_dir)
+    corrections = load_corrections(corrections_file)
+    trials, skipped = apply_corrections(trials, corrections)
+
+    conf = conflicts(facts, trials)
+    agreement, disagreements = report.agreement(facts, trials)
+    counts = report.counts(trials)
+    ref = report.reference_review(trials, countries_then=report.mid2020_countries(sources_dir))
+
+    _write_csv(trials[TRIAL_COLUMNS], out_dir / "trials.csv")
+    _write_csv(facts[PUBLISHED_OUT_COLUMNS], out_dir / "published_facts.csv")
+    _write_csv(conf, out_dir / "conflicts.csv")
+    _write_csv(excluded, out_dir / "excluded_trials.csv")
+    (out_dir / "agreement_report.md").write_text(report.agreement_markdown(agreement, disagreements), encoding="utf-8")
+    version = {
+        "dataset_version": DATASET_VERSION, **AS_OF,
+        "trial_count": int(len(trials)),
+        "inputs": {name: {"file": f"sources/{rel}", "sha256": _sha256(sources_dir / rel)}
+                   for name, rel in {**SOURCE_FILES, PUBLISHED_FACTS: PUBLISHED_FILE}.items()},
+        "corrections": {"file": "curation/corrections.csv", "rows": int(len(corrections)),
+                        "sha256": _sha256(Path(corrections_file))},
+    }
+    (out_dir / "version.json").write_text(json.dumps(version, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    summary = {"counts": counts, "agreement": agreement, "reference": ref, "skipped_corrections": skipped,
+               "excluded": len(excluded), "conflicts": len(conf)}
+    from msc_atlas.build import datadoc
+    from msc_atlas.build.registry_ids import URL_PATTERNS
+
+    (out_dir / "README.md").write_text(datadoc.render(summary, version, URL_PATTERNS), encoding="utf-8")
+    summary["seconds"] = time.perf_counter() - t0
+    if verbose:
+        print(report.summary_text(summary))
+    return summary
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m msc_atlas.build", description=__doc__)
+    p.add_argument("--out", type=Path, default=DATA_DIR, help="output directory (default: data/)")
+    args = p.parse_args(argv)
+    build(args.out)

@@ -1,0 +1,157 @@
+"""Source records -> one merged record per trial (cross-registrations joined), plus the inclusion decision."""
+from __future__ import annotations
+
+import re
+
+from msc_atlas.build.countries import to_iso3
+from msc_atlas.build.registry_ids import eudract_core, registry_of, sort_key
+from msc_atlas.build.sources import SOURCE_ORDER, TEXT_KEYS
+from msc_atlas.vocab import UNKNOWN
+
+BASE_SOURCES = ("ctgov_full_2022-10", "ctgov_search_2022-09-29")  # MSC searches: every row is MSC-related
+
+# Free text is richer in the raw ICTRP export than in the ebmdatalab lists (which carry only the public title).
+TEXT_ORDER = ["ctgov_full_2022-10", "ctgov_search_2022-09-29", "ctgov_covid_2020-10-12", "ctgov_covid_2020-06-30",
+              "ictrp_2020-07-07", "ebmdatalab_2020-12-16", "ebmdatalab_2020-06-29"]
+
+# README "strict" pattern: rows from the COVID-19 exports that only matched the broad filter (e.g. "stem cell" in a
+# haematopoietic transplant cohort, cord blood, PRP, NK cells) are not MSC trials and are left out unless a review
+# table cites them (then they stay, classified, usually as non_msc).
+STRICT_MSC = re.compile(
+    r"mesenchymal|stromal cell|\bMSCs?\b|-MSC|MSC-|exosom|extracellular vesicle|secretome|wharton|remestemcel"
+    r"|multistem|PLX-?PAD|CAStem|ExoFlo|conditioned medi"
+    # MSC products the README pattern misses (adipose stem cells, SVF, umbilical-lining cells, placental PLX cells)
+    r"|adipose[- ](?:derived )?(?:stem|stromal|regenerative)|stromal vascular fraction|\bSVF\b|\bULSC\b|Emiplacel",
+    re.IGNORECASE)
+
+
+def _node(trial_id: str) -> str:
+    core = eudract_core(trial_id)
+    return f"EUCTR{core}" if core else trial_id
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = sorted((ra, rb))
+            self.parent[hi] = lo
+
+
+def group_records(records: list[dict]) -> list[list[dict]]:
+    """Records of the same trial (same ID, or linked by a cross-registration field) grouped, deterministic order."""
+    uf = _UnionFind()
+    for rec in records:
+        uf.find(_node(rec["id"]))
+        for other in rec["linked_ids"]:
+            uf.union(_node(rec["id"]), _node(other))
+    groups: dict[str, list[dict]] = {}
+    for rec in records:
+        groups.setdefault(uf.find(_node(rec["id"])), []).append(rec)
+    prio = {s: i for i, s in enumerate(SOURCE_ORDER)}
+    out = []
+    for key in sorted(groups):
+        recs = sorted(groups[key], key=lambda r: (prio[r["source"]], sort_key(r["id"])))
+        out.append(recs)
+    return out
+
+
+def trial_ids(recs: list[dict]) -> tuple[str, list[str]]:
+    """(primary ID, other IDs). NCT preferred; an EudraCT number is listed once (with its country suffix if known)."""
+    ids = {r["id"] for r in recs} | {i for r in recs for i in r["linked_ids"]}
+    ids = {i for i in ids if registry_of(i)}
+    suffixed = {eudract_core(i) for i in ids if eudract_core(i) and len(i) > len("EUCTR0000-000000-00")}
+    ids = {i for i in ids if not (eudract_core(i) in suffixed and len(i) == len("EUCTR0000-000000-00"))}
+    ordered = sorted(ids, key=sort_key)
+    return ordered[0], ordered[1:]
+
+
+def _first(recs: list[dict], key: str, empty=("", None, UNKNOWN)):
+    for r in recs:
+        if r[key] not in empty and r[key] != []:
+            return r
+    return None
+
+
+def merge_group(recs: list[dict]) -> dict:
+    """One merged trial from its source records (already in priority order)."""
+    primary, others = trial_ids(recs)
+    by_text = sorted(recs, key=lambda r: TEXT_ORDER.index(r["source"]))
+    text = {}
+    for key in TEXT_KEYS:
+        hit = _first(by_text, key)
+        text[key] = hit[key].strip() if hit else ""
+    classes = sorted({r["intervention_class"] for r in recs if r["intervention_class"]})
+    if classes and not text["interventions"]:
+        # ebmdatalab's hand classification is the only intervention text for some ICTRP-only trials.
+        text["interventions"] = " | ".join(classes)
+
+    status_rec = recs[0]  # newest snapshot wins, even when it says "Unknown status"
+    enr = _first(recs, "enrollment")
+    spons = _first(recs, "sponsor")
+    country_rec, codes = None, []
+    for r in recs:
+        c = sorted({x for x in (to_iso3(n) for n in r["countries_raw"]) if x})
+        if c:
+            country_rec, codes = r, c
+            break
+    if country_rec is None:
+        country_rec = _first(recs, "countries_raw")
+    sources = sorted({r["source"] for r in recs}, key=SOURCE_ORDER.index)
+    return {
+        "trial_id": primary, "other_ids": others, "registry": registry_of(primary),
+        "text": text, "acronym": (_first(by_text, "acronym") or {"acronym": ""})["acronym"].strip(),
+        "intervention_class": " | ".join(classes),
+        "study_type": (_first(recs, "study_type") or {"study_type": ""})["study_type"],
+        "phase": (_first(recs, "phase") or {"phase": UNKNOWN})["phase"],
+        "status": status_rec["status"],
+        "enrollment": enr["enrollment"] if enr else None,
+        "enrollment_type": enr["enrollment_type"] if enr else UNKNOWN,
+        "start_date": (_first(recs, "start_date") or {"start_date": ""})["start_date"],
+        "first_posted": (_first(recs, "first_posted") or {"first_posted": ""})["first_posted"],
+        "sponsor": spons["sponsor"] if spons else "",
+        "sponsor_class": spons["sponsor_class"] if spons else UNKNOWN,
+        "countries": codes,
+        "countries_evidence": (f"{country_rec['source']}: " + " | ".join(country_rec["countries_raw"]))
+        if country_rec else "",
+        "sources": sources,
+        "all_ids": sorted({primary, *others}),
+    }
+
+
+_NA_PART = re.compile(r"^\s*(?:[^:：]*[:：])?\s*(?:NA|N/A|none|no intervention|other: no intervention)\s*$", re.I)
+
+
+def _no_intervention(rec: dict) -> bool:
+    """The record registers no intervention ('No Intervention', or ChiCTR 'group:NA;group:NA;')."""
+    if rec["intervention_class"].strip().lower() == "no intervention":
+        return True
+    parts = [p for p in re.split(r"[;|]", rec["interventions"]) if p.strip()]
+    return bool(parts) and all(_NA_PART.match(p) for p in parts)
+
+
+def inclusion(merged: dict, recs: list[dict], published_ids: set[str]) -> tuple[bool, str]:
+    """Is the trial in the dataset? Returns (included, reason)."""
+    if any(r["source"] in BASE_SOURCES for r in recs):
+        return True, "MSC search of ClinicalTrials.gov (base)"
+    cited = sorted(set(merged["all_ids"]) & published_ids)
+    if not cited and all(_no_intervention(r) for r in recs if r["interventions"] or r["intervention_class"]):
+        return False, "no intervention registered (observational / diagnostic study, e.g. exosome biomarkers)"
+    for r in recs:
+        for key in ("title", "official_title", "interventions", "acronym", "intervention_class"):
+            m = STRICT_MSC.search(r[key] or "")
+            if m:
+                return True, f"{r['source']} {key}: '{m.group(0)}'"
+    if cited:
+        return True, "cited by a published review table"
+    return False, "matched only the broad COVID-19 export filter; no MSC/MSC-product term in title or interventions"

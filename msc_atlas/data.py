@@ -1,0 +1,308 @@
+"""Load and validate the bundled dataset (data/) once per process.
+
+`load_trials()` returns data/trials.csv as a DataFrame: every column is str ("" = not stated) except
+`enrollment` (Int64) and `dose_cells_per_kg` / `dose_cells_total` (Float64). Any problem with the file raises
+`DatasetError` with a message naming the file, the line, the column and the bad value.
+The frame is cached (functools.lru_cache on the path): treat it as read-only.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import pycountry
+from pandera.errors import SchemaError, SchemaErrors
+
+from msc_atlas import vocab
+from msc_atlas.vocab import MULTI_SEP, TRIAL_COLUMNS
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+TRIALS_FILE = DATA_DIR / "trials.csv"
+VERSION_FILE = DATA_DIR / "version.json"
+PUBLISHED_FACTS_FILE = DATA_DIR / "published_facts.csv"
+CONFLICTS_FILE = DATA_DIR / "conflicts.csv"
+
+VERSION_KEYS = ("dataset_version", "ctgov_as_of", "ictrp_as_of")
+
+
+class DatasetError(ValueError):
+    """The bundled dataset is missing, unreadable or violates the contract in msc_atlas.vocab."""
+
+
+# ------------------------------------------------------------------------------------------ element checks
+
+_ID_RX = {name: re.compile(rf"^(?:{rx})$") for name, rx in vocab.REGISTRIES.items()}
+_ISO3 = {c.alpha_3 for c in pycountry.countries}
+_DATE_RX = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def _valid_id(x: str) -> bool:
+    return any(rx.match(x) for rx in _ID_RX.values())
+
+
+def _valid_date(x: str) -> bool:
+    """"" or ISO YYYY-MM-DD / YYYY-MM (month precision when the registry gives only a month)."""
+    if x == "":
+        return True
+    m = _DATE_RX.match(x)
+    if not m:
+        return False
+    try:
+        date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    except ValueError:
+        return False
+    return 1990 <= int(m.group(1)) <= 2100
+
+
+def _non_negative_number(x: str, integer: bool) -> bool:
+    if x == "":
+        return True
+    if integer:
+        return re.fullmatch(r"\d+", x) is not None
+    try:
+        v = float(x)
+    except ValueError:
+        return False
+    return v >= 0 and v == v and v != float("inf")
+
+
+def _in(values, allow_empty: bool = False, multi: bool = False):
+    """Element check: value in `values` (each ';'-part when multi)."""
+    allowed = set(values)
+
+    def check(x: str) -> bool:
+        if x == "":
+            return allow_empty
+        parts = x.split(MULTI_SEP) if multi else [x]
+        return all(p in allowed for p in parts) and len(set(parts)) == len(parts)
+
+    return check
+
+
+def _ids_list(x: str) -> bool:
+    return x == "" or all(_valid_id(p) for p in x.split(MULTI_SEP))
+
+
+def _countries(x: str) -> bool:
+    if x == "":
+        return True
+    parts = x.split(MULTI_SEP)
+    return all(p in _ISO3 for p in parts) and parts == sorted(set(parts))
+
+
+def _el(fn, name: str) -> pa.Check:
+    return pa.Check(lambda s: s.map(fn), element_wise=False, name=name)
+
+
+def _col(*checks: pa.Check, unique: bool = False) -> pa.Column:
+    return pa.Column(str, checks=list(checks), nullable=False, unique=unique)
+
+
+def _text() -> pa.Column:
+    return pa.Column(str, nullable=False)
+
+
+def _row_id_matches_registry(df: pd.DataFrame) -> pd.Series:
+    return pd.Series([bool(_ID_RX.get(r, re.compile("$^")).match(i)) for i, r in zip(df["trial_id"], df["registry"])],
+                     index=df.index)
+
+
+TRIALS_SCHEMA = pa.DataFrameSchema(
+    {
+        "trial_id": _col(_el(_valid_id, "registry ID pattern (vocab.REGISTRIES)"), unique=True),
+        "other_ids": _col(_el(_ids_list, "';'-separated registry IDs")),
+        "registry": _col(_el(_in(vocab.REGISTRIES), "vocab.REGISTRIES key")),
+        "url": _col(_el(lambda x: x.startswith("https://") and " " not in x, "URL starting with https://")),
+        "title": _col(_el(lambda x: x.strip() != "", "non-empty title")),
+        "conditions": _text(),
+        "focus_area": _col(_el(_in(vocab.FOCUS_AREAS), "vocab.FOCUS_AREAS key")),
+        "focus_area_evidence": _text(),
+        "disease_group": _col(_el(_in(vocab.DISEASE_GROUPS), "vocab.DISEASE_GROUPS key")),
+        "disease_group_evidence": _text(),
+        "product": _col(_el(_in(vocab.PRODUCTS), "vocab.PRODUCTS key")),
+        "product_evidence": _text(),
+        "source_tissue": _col(_el(_in(vocab.SOURCE_TISSUES, multi=True), "vocab.SOURCE_TISSUES keys (';'-list)")),
+        "source_tissue_evidence": _text(),
+        "donor": _col(_el(_in(vocab.DONORS), "vocab.DONORS key")),
+        "donor_evidence": _text(),
+        "route": _col(_el(_in(vocab.ROUTES, multi=True), "vocab.ROUTES keys (';'-list)")),
+        "route_evidence": _text(),
+        "dose_text": _text(),
+        "dose_cells_per_kg": _col(_el(lambda x: _non_negative_number(x, False), "non-negative number or empty")),
+        "dose_cells_total": _col(_el(lambda x: _non_negative_number(x, False), "non-negative number or empty")),
+        "phase": _col(_el(_in(vocab.PHASES), "vocab.PHASES key")),
+        "status": _col(_el(_in(vocab.STATUSES), "vocab.STATUSES key")),
+        "enrollment": _col(_el(lambda x: _non_negative_number(x, True), "non-negative integer or empty")),
+        "enrollment_type": _col(_el(_in(vocab.ENROLLMENT_TYPES), "vocab.ENROLLMENT_TYPES key")),
+        "start_date": _col(_el(_valid_date, "ISO date YYYY-MM-DD or YYYY-MM, or empty")),
+        "first_posted": _col(_el(_valid_date, "ISO date YYYY-MM-DD or YYYY-MM, or empty")),
+        "sponsor": _text(),
+        "sponsor_class": _col(_el(_in(vocab.SPONSOR_CLASSES), "vocab.SPONSOR_CLASSES key")),
+        "countries": _col(_el(_countries, "sorted ';'-list of ISO 3166-1 alpha-3 codes")),
+        "countries_evidence": _text(),
+        "sources": _col(_el(_in(vocab.SOURCES, multi=True), "vocab.SOURCES keys (';'-list)")),
+    },
+    checks=[pa.Check(_row_id_matches_registry, name="trial_id matches the pattern of its registry")],
+    strict=True,
+    ordered=True,
+)
+
+
+# ------------------------------------------------------------------------------------------ reading
+
+def _read_text(path: Path) -> str:
+    """The file as UTF-8 text, or DatasetError (missing, empty, wrong encoding, truncated)."""
+    if not path.exists():
+        raise DatasetError(f"{path}: file not found (rebuild with `python -m msc_atlas.build`)")
+    raw = path.read_bytes()
+    if not raw:
+        raise DatasetError(f"{path}: file is empty (0 bytes)")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) > 3 and raw[1:4:2] == b"\x00\x00"):
+        raise DatasetError(f"{path}: file is UTF-16 encoded; expected UTF-8")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise DatasetError(f"{path}: line {line}: byte 0x{raw[e.start]:02x} at offset {e.start} is not valid UTF-8 "
+                           f"(file saved as latin-1/cp1252?); expected UTF-8") from None
+    if "\x00" in text:
+        raise DatasetError(f"{path}: file contains NUL bytes (binary or UTF-16 data); expected UTF-8 text")
+    text = text.removeprefix("\ufeff")
+    if not text.endswith("\n"):
+        last = text.count("\n") + 1
+        raise DatasetError(f"{path}: line {last}: file does not end with a newline; it looks truncated")
+    return text
+
+
+def _parse_csv(path: Path, text: str, columns: list[str]) -> pd.DataFrame:
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as e:
+        raise DatasetError(f"{path}: malformed CSV: {e}") from None
+    if not rows:
+        raise DatasetError(f"{path}: file has no header line")
+    header = rows[0]
+    if header != columns:
+        missing = [c for c in columns if c not in header]
+        extra = [c for c in header if c not in columns]
+        detail = []
+        if missing:
+            detail.append(f"missing column(s) {missing}")
+        if extra:
+            detail.append(f"unexpected column(s) {extra}")
+        if not detail:
+            detail.append("columns are in the wrong order")
+        raise DatasetError(f"{path}: line 1 (header): {'; '.join(detail)}; expected {columns}")
+    if len(rows) == 1:
+        raise DatasetError(f"{path}: file has a header but no data rows")
+    for n, r in enumerate(rows[1:], start=2):
+        if len(r) != len(columns):
+            raise DatasetError(f"{path}: line {n}: {len(r)} fields, expected {len(columns)} "
+                               f"(file truncated or malformed; trial {r[0]!r})" if r else
+                               f"{path}: line {n}: empty line")
+    return pd.DataFrame(rows[1:], columns=columns, dtype=str)
+
+
+def _schema_message(path: Path, df: pd.DataFrame, err: SchemaErrors | SchemaError) -> str:
+    """The first problem (lowest line) as 'file: line N (trial X), column C: bad value V — expected ...'."""
+    fc = err.failure_cases
+    if fc is None or len(fc) == 0:
+        return f"{path}: {err}"
+    fc = fc.copy()
+    fc["_idx"] = pd.to_numeric(fc["index"], errors="coerce") if "index" in fc else float("nan")
+    col_fc = fc[fc["schema_context"] == "Column"] if "schema_context" in fc else fc
+    row_fc = fc.drop(col_fc.index).drop_duplicates("_idx")
+    n_problems = len(col_fc.drop_duplicates(["_idx", "column"])) + len(row_fc)
+    more = f" ({n_problems - 1} more problem(s) in the file)" if n_problems > 1 else ""
+    if len(col_fc):
+        first = col_fc.sort_values("_idx", kind="mergesort", na_position="last").iloc[0]
+        col, check, i = str(first["column"]), str(first["check"]), first["_idx"]
+        if i != i:  # no row index: a column-level failure
+            return f"{path}: column '{col}': {check} failed ({first['failure_case']!r}){more}"
+        i = int(i)
+        value = df.at[i, col]
+        if check == "field_uniqueness":
+            dup_lines = [str(k + 2) for k in df.index[df[col] == value]]
+            return f"{path}: lines {' and '.join(dup_lines)}, column '{col}': duplicate value {value!r}{more}"
+        return (f"{path}: line {i + 2} (trial {df.at[i, 'trial_id']}), column '{col}': bad value {value!r} "
+                f"— expected {check}{more}")
+    first = row_fc.sort_values("_idx", kind="mergesort", na_position="last").iloc[0]
+    i = int(first["_idx"])
+    return (f"{path}: line {i + 2}, column 'trial_id/registry': bad value "
+            f"{df.at[i, 'trial_id']!r} / {df.at[i, 'registry']!r} — expected {first['check']}{more}")
+
+
+@functools.lru_cache(maxsize=8)
+def _load_trials(path_str: str) -> pd.DataFrame:
+    path = Path(path_str)
+    df = _parse_csv(path, _read_text(path), TRIAL_COLUMNS)
+    try:
+        TRIALS_SCHEMA.validate(df, lazy=True)
+    except (SchemaErrors, SchemaError) as e:
+        raise DatasetError(_schema_message(path, df, e)) from None
+    out = df.copy()
+    out["enrollment"] = pd.array([int(x) if x else None for x in df["enrollment"]], dtype="Int64")
+    for c in ("dose_cells_per_kg", "dose_cells_total"):
+        out[c] = pd.array([float(x) if x else None for x in df[c]], dtype="Float64")
+    version_file = path.parent / "version.json"
+    out.attrs["version"] = load_version(version_file) if version_file.exists() else {}
+    out.attrs["path"] = str(path)
+    return out
+
+
+def load_trials(path: str | Path | None = None) -> pd.DataFrame:
+    """data/trials.csv validated against TRIALS_SCHEMA (cached per path). Raises DatasetError."""
+    return _load_trials(str(Path(path or TRIALS_FILE).resolve()))
+
+
+def load_version(path: str | Path | None = None) -> dict:
+    """data/version.json: dataset_version and the as-of date of every input."""
+    path = Path(path or VERSION_FILE)
+    try:
+        info = json.loads(_read_text(path))
+    except json.JSONDecodeError as e:
+        raise DatasetError(f"{path}: line {e.lineno}: invalid JSON: {e.msg}") from None
+    missing = [k for k in VERSION_KEYS if not isinstance(info.get(k), str) or not info.get(k)]
+    if missing:
+        raise DatasetError(f"{path}: missing key(s) {missing}")
+    return info
+
+
+def _load_simple(path: Path, columns: list[str]) -> pd.DataFrame:
+    return _parse_csv(path, _read_text(path), columns)
+
+
+PUBLISHED_FACTS_COLUMNS = ["trial_id", "registry_id", "disease_area", "product", "product_key", "source_tissue",
+                           "source_tissue_key", "donor", "donor_key", "route", "route_key", "dose_text", "phase",
+                           "enrollment", "status_as_reported", "countries", "countries_iso3", "sponsor", "reported_in",
+                           "reported_date", "notes"]
+CONFLICT_COLUMNS = ["trial_id", "field", "value_a", "source_a", "value_b", "source_b"]
+
+
+@functools.lru_cache(maxsize=4)
+def load_published_facts(path: str | Path | None = None) -> pd.DataFrame:
+    """data/published_facts.csv: what each review table says per trial (trial_id = dataset ID, "" if not in it)."""
+    return _load_simple(Path(path or PUBLISHED_FACTS_FILE), PUBLISHED_FACTS_COLUMNS)
+
+
+@functools.lru_cache(maxsize=4)
+def load_conflicts(path: str | Path | None = None) -> pd.DataFrame:
+    """data/conflicts.csv: disagreements reviewer vs registry and reviewer vs reviewer."""
+    return _load_simple(Path(path or CONFLICTS_FILE), CONFLICT_COLUMNS)
+
+
+CORRECTIONS_FILE = DATA_DIR.parent / "curation" / "corrections.csv"
+CORRECTION_COLUMNS = ["trial_id", "field", "value", "applies_when", "published_text", "citation_url", "note"]
+
+
+@functools.lru_cache(maxsize=4)
+def load_corrections(path: str | Path | None = None) -> pd.DataFrame:
+    """curation/corrections.csv: the reviewed corrections the build applied, each with its citation."""
+    return _load_simple(Path(path or CORRECTIONS_FILE), CORRECTION_COLUMNS)

@@ -1,0 +1,263 @@
+"""Mechanism: how MSCs and their EVs act, as a diagram built from data/, with the evidence behind every arrow."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import dash_cytoscape as cyto
+from dash import Input, Output, State, callback, ctx, dcc, html
+
+from msc_atlas import ids
+from msc_atlas import mechanism as mech
+from msc_atlas.filters import FilterState
+
+# SVG export needs the cytoscape-svg extension, which only the "extra" bundle carries (it replaces the default
+# bundle: +270 KB gzipped on first load). Dash reads the bundle list when it serves the index page, so calling
+# this while the pages are imported is in time.
+cyto.load_extra_layouts()
+
+dash.register_page(__name__, path="/mechanism", name="Mechanism", order=2, title="Mechanism — MSC Trials Atlas")
+
+GRAPH, WRAP, CONTEXT, CHOOSER, PANEL = "mech-graph", "mech-graph-wrap", "mech-context", "mech-chooser", "mech-panel"
+STATUS, ALT, PNG, SVG = "mech-status", "mech-text-alt", "mech-download-png", "mech-download-svg"
+FOLLOW = "follow"
+CONTEXT_OPTIONS = [{"label": "Follow the filter", "value": FOLLOW}] + [
+    {"label": label, "value": key} for key, label in mech.CONTEXTS.items()]
+EMPTY_PANEL = "Click a box or an arrow in the diagram, or choose one from the list, to see the claims behind it."
+GAMMA_NOTE = ("Trials of IFN-γ pre-conditioned sEVs are not told apart in the registry data: the count is of all "
+              "MSC exosome / EV trials.")
+
+
+def layout(**_query: Any) -> html.Div:
+    return html.Div([
+        html.H1("How MSCs and their vesicles act — and the evidence for each step", className="h4"),
+        html.P([
+            "MSCs are thought to work less by replacing tissue than as ", html.Em("conducting cells"),
+            ": they release mediators and extracellular vesicles (exosomes / sEVs) that re-tune the patient's own ",
+            html.Em("effector cells"), " — macrophages, T, B, NK and dendritic cells, hepatic stellate cells. "
+            "Each arrow is drawn from short claims read from 21 published sources. Click a box or an arrow to see "
+            "every claim behind it, its evidence level and whether it supports or contrasts.",
+        ], className="text-muted small mb-2"),
+        html.Div([
+            html.Div([
+                html.Span("Context", id=f"{CONTEXT}-label", className="form-label small fw-semibold me-2"),
+                html.Div(dbc.RadioItems(id=CONTEXT, options=CONTEXT_OPTIONS, value=FOLLOW, inline=True,
+                                        className="small"),
+                         role="radiogroup", className="d-inline-block", **{"aria-labelledby": f"{CONTEXT}-label"}),
+            ], className="me-auto"),
+            html.Div([
+                dbc.Button("Download PNG", id=PNG, color="primary", outline=True, size="sm", n_clicks=0,
+                           className="me-1"),
+                dbc.Button("Download SVG", id=SVG, color="primary", outline=True, size="sm", n_clicks=0),
+            ]),
+        ], className="d-flex flex-wrap align-items-center gap-2 mb-2"),
+        html.P(id=STATUS, className="small mb-2", role="status"),
+        dbc.Row([
+            dbc.Col(html.Section([
+                html.Div(
+                    cyto.Cytoscape(
+                        id=GRAPH, elements=[], layout={"name": "preset", "fit": True, "padding": 24},
+                        stylesheet=mech.stylesheet(), className="mech-graph", responsive=True,
+                        userZoomingEnabled=True, userPanningEnabled=True, boxSelectionEnabled=False,
+                        autoungrabify=True, minZoom=0.15, maxZoom=3,
+                        style={"width": "100%", "height": "100%"},
+                    ),
+                    id=WRAP, role="img", className="mech-graph-wrap",
+                    **{"aria-label": "Mechanism diagram; a text version follows the legend."},
+                ),
+                html.P("Scroll or pinch to zoom, drag to pan. Thicker arrows rest on more citations.",
+                       className="chart-note mb-1"),
+                legend(),
+                html.Details([html.Summary("Show the diagram as text"), html.Div(id=ALT)],
+                             className="text-alternative mt-2"),
+            ], className="card-panel"), lg=8),
+            dbc.Col(html.Section([
+                html.Label("Show the evidence for", htmlFor=CHOOSER, className="form-label small fw-semibold mb-1"),
+                dcc.Dropdown(id=CHOOSER, options=[], placeholder="Choose a box or an arrow…", clearable=True,
+                             className="mb-2"),
+                html.Div(html.P(EMPTY_PANEL, className="text-muted mb-0"), id=PANEL, **{"aria-live": "polite"}),
+            ], className="card-panel mech-evidence"), lg=4),
+        ]),
+    ])
+
+
+def legend() -> html.Div:
+    node_items = [
+        html.Li([html.Span(className=f"mech-swatch mech-swatch-{kind}"), style["label"]])
+        for kind, style in mech.NODE_STYLES.items()
+    ]
+    edge_items = [
+        html.Li([html.Img(src=mech.legend_svg(kind), alt="", width=58, height=16, className="me-1"), style["label"]])
+        for kind, style in [*mech.EDGE_STYLES.items(), ("contrasting_only", mech.CONTRASTING_STYLE)]
+    ]
+    return html.Div([
+        html.Div([html.H2("Boxes", className="mech-legend-title"), html.Ul(node_items, className="mech-legend")]),
+        html.Div([html.H2("Arrows", className="mech-legend-title"), html.Ul(edge_items, className="mech-legend")]),
+    ], className="mech-legend-wrap", **{"aria-label": "Legend"})
+
+
+def resolve_context(choice: Any, filter_data: Any) -> tuple[str, bool]:
+    """(context shown, whether it follows the filter)."""
+    if isinstance(choice, str) and choice in mech.CONTEXTS:
+        return choice, False
+    return mech.context_for_focus(FilterState.from_dict(filter_data).focus), True
+
+
+def trial_counts(filter_data: Any) -> dict[str, int] | None:
+    """Trials per product key in the current filter; None when the trial data cannot be read."""
+    try:
+        from msc_atlas.selection import filtered
+
+        return mech.trial_counts_by_product(filtered(FilterState.from_dict(filter_data)))
+    except Exception:  # noqa: BLE001 - the diagram stands without counts; the data layer reports its own errors
+        return None
+
+
+def evidence_tally(claims: list[dict]) -> str:
+    if not claims:
+        return "no claims"
+    levels = [c["evidence_level"] for c in claims]
+    parts = [f"{levels.count(k)} {label.lower()}" for k, label in mech.EVIDENCE_LEVELS.items() if k in levels]
+    return f"{len(claims)} claims ({', '.join(parts)})"
+
+
+@callback(
+    Output(GRAPH, "elements"), Output(GRAPH, "layout"), Output(WRAP, "aria-label"), Output(STATUS, "children"),
+    Output(ALT, "children"), Output(CHOOSER, "options"),
+    Input(CONTEXT, "value"), Input(ids.FILTER_STORE, "data"),
+)
+def draw(choice, filter_data):
+    context, following = resolve_context(choice, filter_data)
+    nodes, edges = mech.subgraph(context)
+    elements = mech.cytoscape_elements(nodes, edges, trial_counts(filter_data))
+    claims = sorted({c for e in edges for c in e["claim_ids"]})
+    all_claims = [mech.default_model().claims[c] for c in claims]
+    label = mech.CONTEXTS[context]
+    status = [html.Strong(label), " — following the focus-area filter" if following else "",
+              f": {len(nodes)} boxes, {len(edges)} arrows, {evidence_tally(all_claims)}."]
+    aria = (f"Mechanism diagram, {label}: {len(nodes)} boxes and {len(edges)} arrows from products through "
+            "mediators to target cells and outcomes. A text version follows the legend.")
+    sentences = mech.edge_sentences(nodes, edges)
+    alt = html.Ul([html.Li(s) for s in sentences], className="small mb-0")
+    options = ([{"label": n["label"], "value": n["node_id"]} for n in nodes]
+               + [{"label": s, "value": e["edge_id"]} for s, e in zip(sentences, edges)])
+    return elements, mech.layout_option(elements), aria, status, alt, options
+
+
+@callback(
+    Output(CHOOSER, "value"),
+    Input(GRAPH, "tapNodeData"), Input(GRAPH, "tapEdgeData"),
+    prevent_initial_call=True,
+)
+def pick(node_data, edge_data):
+    data = edge_data if _triggered_prop() == "tapEdgeData" else node_data
+    item = data.get("id") if isinstance(data, dict) else None
+    return item if isinstance(item, str) and mech.describe(item) else dash.no_update
+
+
+def _triggered_prop() -> str:
+    try:
+        triggered = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
+    except Exception:  # noqa: BLE001 - called outside a callback (tests): no trigger
+        return ""
+    return str(triggered).rsplit(".", 1)[-1]
+
+
+def _triggered_id() -> Any:
+    try:
+        return ctx.triggered_id
+    except Exception:  # noqa: BLE001 - called outside a callback (tests): no trigger
+        return None
+
+
+@callback(
+    Output(PANEL, "children"), Output(GRAPH, "stylesheet"),
+    Input(CHOOSER, "value"), Input(CONTEXT, "value"), Input(ids.FILTER_STORE, "data"),
+)
+def show_evidence(item_id, choice, filter_data):
+    context, _ = resolve_context(choice, filter_data)
+    nodes, edges = mech.subgraph(context)
+    info = mech.describe(item_id)
+    if info is None:
+        message = EMPTY_PANEL if item_id in (None, "") else "That item is not in the diagram. " + EMPTY_PANEL
+        return html.P(message, className="text-muted mb-0"), mech.stylesheet()
+    claims = mech.evidence_for(item_id, context)
+    if not claims:
+        return [html.H2(info["title"], className="h6"),
+                html.P(f"Not part of the {mech.CONTEXTS[context]} view. Choose “All contexts” to see it.",
+                       className="text-muted mb-0")], mech.stylesheet()
+    return evidence_panel(info, claims, filter_data), mech.stylesheet(item_id, nodes, edges)
+
+
+def evidence_panel(info: dict, claims: list[dict], filter_data: Any) -> list:
+    supports = [c for c in claims if c["stance"] == "supports"]
+    contrasts = [c for c in claims if c["stance"] == "contrasts"]
+    kind = "Arrow" if info["type"] == "edge" else info["kind"].replace("_", " ").capitalize()
+    out: list = [
+        html.Div(kind, className="small text-muted text-uppercase"),
+        html.H2(info["title"], className="h6 mb-1", id="mech-panel-title"),
+        html.P([html.Span(f"{len(supports)} supporting", className="mech-tally mech-tally-supports"), " · ",
+                html.Span(f"{len(contrasts)} contrasting",
+                          className="mech-tally" + (" mech-tally-contrasts" if contrasts else "")),
+                f" · {evidence_tally(claims)}"], className="small mb-2"),
+    ]
+    if info.get("kind") == "product" and info.get("product_key"):
+        out.append(trials_link(info, filter_data))
+    for title, group in (("Supporting", supports), ("Contrasting", contrasts)):
+        if group:
+            out.append(html.H3(f"{title} ({len(group)})", className="mech-group-title"))
+            out.append(html.Ol([claim_item(c) for c in group], className="mech-claims"))
+    return out
+
+
+def trials_link(info: dict, filter_data: Any) -> html.Div:
+    key = info["product_key"]
+    counts = trial_counts(filter_data)
+    state = FilterState.from_dict(filter_data)
+    href = "/trials" + state.replace(product=[key]).to_query()
+    if counts is None:
+        body = [dcc.Link("Open the trials of this product", href=href)]
+    else:
+        n = counts.get(key, 0)
+        body = [f"{n:,} trial{'s' if n != 1 else ''} in the current filter test this product. ",
+                dcc.Link(f"Open {n:,} trial{'s' if n != 1 else ''}", href=href, className="fw-semibold",
+                         id="mech-trials-link")]
+    if info["id"] == "gamma_sev":
+        body.append(html.Div(GAMMA_NOTE, className="text-muted"))
+    return html.Div(body, className="mech-trials small mb-2")
+
+
+def claim_item(c: dict) -> html.Li:
+    via = f" · via {c['mediator']}" if c["mediator"] and c["mediator"] not in c["claim"] else ""
+    details = [html.Span(c["evidence_label"], className=f"badge mech-badge mech-level-{c['evidence_level']}",
+                         title=f"Evidence as stated: {c['evidence_raw']}"),
+               html.Span(c["stance_label"], className=f"badge mech-badge mech-stance-{c['stance']}"),
+               html.Span(c["context_label"], className="badge mech-badge mech-context")]
+    drawn = ("Drawn from the mediator: the source attributes the effect to it." if c["drawn_from"] == "mediator"
+             else None)
+    return html.Li([
+        html.Div(c["claim"] + via, className="mech-claim-text"),
+        html.Div(details, className="mb-1"),
+        html.Div(c["note"], className="mech-note") if c["note"] else None,
+        html.Div(drawn, className="mech-note") if drawn else None,
+        html.Div(["Arrow: ", c["edge_label"]], className="mech-note"),
+        html.A([c["source_label"], " ↗"], href=c["url"], target="_blank", rel="noopener noreferrer",
+               className="mech-source", title=c["url"]),
+    ], className=f"mech-claim mech-claim-{c['stance']}")
+
+
+@callback(
+    Output(GRAPH, "generateImage"),
+    Input(PNG, "n_clicks"), Input(SVG, "n_clicks"),
+    State(CONTEXT, "value"), State(ids.FILTER_STORE, "data"),
+    prevent_initial_call=True,
+)
+def export_image(_png, _svg, choice, filter_data):
+    trigger = _triggered_id()
+    if trigger not in (PNG, SVG):
+        return dash.no_update
+    kind = "svg" if trigger == SVG else "png"
+    context, _ = resolve_context(choice, filter_data)
+    options = {"full": True, "bg": "#ffffff"} | ({"scale": 2} if kind == "png" else {})
+    return {"type": kind, "action": "download", "filename": f"msc-mechanism-{context}", "options": options}

@@ -1,0 +1,160 @@
+"""What a user does, in headless Chromium against the real app and the bundled data (other hosts unresolvable)."""
+from __future__ import annotations
+
+import csv
+import io
+import pathlib
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import severe_logs
+from msc_atlas.data import load_trials
+from msc_atlas.filters import FilterState
+
+PAGES = [  # path, selector that holds real content once callbacks ran, text that must appear in it
+    ("/", "#kpi-trials .kpi-value", None),
+    ("/sources-routes", "#sr-tissue .xtick", None),
+    ("/mechanism", "#mechanism-graph", None),
+    ("/trials", "#trials-grid .ag-row", None),
+    ("/about", "#about-version", None),
+]
+
+
+def expected_count(query: str) -> int:
+    state, _ = FilterState.from_search(query)
+    return len(state.apply(load_trials()))
+
+
+def match_count(dash_duo) -> int:
+    text = dash_duo.find_element("#match-count").text
+    return int(text.split(" of ")[0].replace(",", ""))
+
+
+def wait_for_count(dash_duo, expected: int, timeout: float = 10) -> None:
+    WebDriverWait(dash_duo.driver, timeout).until(
+        lambda _: dash_duo.find_element("#match-count").text.startswith(f"{expected:,} of"),
+        message=f"match count never became {expected}",
+    )
+
+
+def wait_for_url(dash_duo, fragment: str, timeout: float = 10) -> None:
+    WebDriverWait(dash_duo.driver, timeout).until(lambda d: fragment in d.current_url,
+                                                  message=f"URL never contained {fragment}")
+
+
+@pytest.mark.parametrize("path, selector, _", PAGES)
+def test_every_page_renders_without_console_errors(dash_duo, atlas_app, path, selector, _):
+    dash_duo.start_server(atlas_app)
+    dash_duo.driver.get(dash_duo.server_url + path)
+    dash_duo.wait_for_element(selector, timeout=15)
+    wait_for_count(dash_duo, expected_count(""))
+    assert severe_logs(dash_duo) == []
+
+
+def test_overview_numbers_and_map_come_from_the_data(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    dash_duo.wait_for_element("#overview-map .choroplethlocation", timeout=15)
+    trials = expected_count("")
+    dash_duo.wait_for_text_to_equal("#kpi-trials .kpi-value", f"{trials:,}")
+    countries = dash_duo.driver.find_elements("css selector", "#overview-map .choroplethlocation")
+    assert len(countries) >= 45  # the map drew with the local topojson (CDN unreachable here)
+    assert severe_logs(dash_duo) == []
+
+
+def test_lens_changes_counts_figures_and_url(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    dash_duo.wait_for_element("#kpi-trials .kpi-value", timeout=15)
+    dash_duo.find_element('[id*="\\"index\\":\\"liver\\""]').click()
+    liver = expected_count("?focus=liver")
+    wait_for_count(dash_duo, liver)
+    wait_for_url(dash_duo, "focus=liver")
+    dash_duo.wait_for_text_to_equal("#kpi-trials .kpi-value", f"{liver:,}")
+    assert "Liver disease" in dash_duo.find_element("#overview-map .gtitle").text
+    dash_duo.find_element("#filter-clear").click()
+    wait_for_count(dash_duo, expected_count(""))
+    assert severe_logs(dash_duo) == []
+
+
+def test_shared_link_opens_the_same_view_and_navigation_keeps_it(dash_duo, atlas_app):
+    query = "?focus=covid19_ards&route=intravenous"
+    dash_duo.start_server(atlas_app)
+    dash_duo.driver.get(dash_duo.server_url + "/sources-routes" + query)
+    expected = expected_count(query)
+    wait_for_count(dash_duo, expected)
+    dash_duo.wait_for_contains_text("#control-route", "Intravenous")
+    dash_duo.find_element('a[href^="/trials?"]').click()
+    wait_for_url(dash_duo, "/trials?focus=covid19_ards&route=intravenous")
+    dash_duo.wait_for_contains_text("#trials-count", f"{expected:,} trials")
+    dash_duo.driver.back()
+    wait_for_url(dash_duo, "/sources-routes")
+    wait_for_count(dash_duo, expected)
+    assert severe_logs(dash_duo) == []
+
+
+def test_clicking_a_country_on_the_map_filters_every_page(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    dash_duo.wait_for_element("#overview-map .choroplethlocation", timeout=15)
+    # Where China is drawn, from plotly's own projection of the subplot, then a real mouse click there.
+    x, y = dash_duo.driver.execute_script("""
+        const gd = document.querySelector('#overview-map .js-plotly-plot');
+        const geo = gd._fullLayout.geo._subplot;
+        const [px, py] = geo.projection([104, 34]);
+        const box = gd.querySelector('.geolayer').getBoundingClientRect();
+        const frame = gd.querySelector('.bg, .geo .bglayer rect') || gd;
+        return [px + gd._fullLayout._size.l + gd._fullLayout.geo.domain.x[0] * gd._fullLayout._size.w,
+                py + gd._fullLayout._size.t + (1 - gd._fullLayout.geo.domain.y[1]) * gd._fullLayout._size.h];
+    """)
+    plot = dash_duo.find_element("#overview-map .js-plotly-plot")
+    body = dash_duo.find_element("#overview-map .main-svg")
+    ActionChains(dash_duo.driver).move_to_element_with_offset(
+        body, int(x - body.size["width"] / 2), int(y - body.size["height"] / 2)).click().perform()
+    wait_for_url(dash_duo, "country=CHN")
+    wait_for_count(dash_duo, expected_count("?country=CHN"))
+    assert plot is not None
+    assert severe_logs(dash_duo) == []
+
+
+def test_csv_export_holds_exactly_the_filtered_rows(dash_duo, atlas_app):
+    query = "?focus=liver"
+    dash_duo.start_server(atlas_app)
+    dash_duo.driver.get(dash_duo.server_url + "/trials" + query)
+    expected = sorted(FilterState.from_search(query)[0].apply(load_trials())["trial_id"])
+    dash_duo.wait_for_contains_text("#trials-count", f"{len(expected):,} trials")
+    dash_duo.wait_for_element("#trials-grid .ag-row")
+    dash_duo.find_element("#trials-export").click()
+    folder = pathlib.Path(dash_duo.download_path)
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: [p for p in folder.glob("*.csv")],
+                                             message="no CSV was downloaded")
+    text = next(folder.glob("*.csv")).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0].startswith("# MSC Trials Atlas, dataset ")
+    rows = list(csv.DictReader(io.StringIO("\n".join(line for line in lines if not line.startswith("#")))))
+    assert sorted(row["trial_id"] for row in rows) == expected
+    assert severe_logs(dash_duo) == []
+
+
+def test_selecting_a_trial_shows_its_record_and_evidence(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    dash_duo.driver.get(dash_duo.server_url + "/trials?q=NCT04252118")
+    dash_duo.wait_for_contains_text("#trials-count", "1 trials")
+    dash_duo.find_element("#trials-grid .ag-row .ag-cell[col-id='title']").click()
+    dash_duo.wait_for_contains_text("#trials-detail", "Tissue source")
+    link = dash_duo.find_element("#trials-detail h2 a")
+    assert link.get_attribute("href") == "https://clinicaltrials.gov/study/NCT04252118"
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    assert severe_logs(dash_duo) == []
+
+
+@pytest.mark.parametrize("query", [
+    "?focus=%E0%A4%A&phase=<script>alert(1)</script>", "?from=99999999999999999999&to=-5", "?country=XXX,USA&&&=",
+    "?" + "q=" + "x" * 5000, "?product=msc&product=msc&product=msc_ev&unknown_key=1",
+])
+def test_malformed_links_show_a_notice_and_still_work(dash_duo, atlas_app, query):
+    dash_duo.start_server(atlas_app)
+    dash_duo.driver.get(dash_duo.server_url + "/" + query)
+    dash_duo.wait_for_element("#kpi-trials .kpi-value", timeout=15)
+    dash_duo.wait_for_contains_text("#filter-notice", "ignored")
+    assert "<script>" not in dash_duo.driver.page_source.split("filter-notice")[0][-200:]
+    assert severe_logs(dash_duo) == []
