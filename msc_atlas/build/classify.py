@@ -42,9 +42,11 @@ Decisions (the judgement calls; change them here, nowhere else)
     Intranasal -> intracerebral for neurological trials, inhalation otherwise. Eye drops -> topical; ocular
     injections (intravitreal, subretinal, suprachoroidal, sub-Tenon, subconjunctival) -> intravitreal.
     Generic "infusion" means intravenous only when no other route is named; "injection" alone is no route.
+    A route stated in a sentence that names the product beats one stated only for a comparator ("intra-articular
+    corticosteroids"); summary routes count only in sentences naming the product.
   * dose: the first cell-count phrase in intervention descriptions, arms, intervention names, summary, titles
-    (in that order). Numbers only for a single value ("1-3 x 10^6", "1, 2 or 3 million" give text only). Exosome
-    doses (particles, ug, mg) keep the text and no numbers.
+    (in that order). Numbers only for a single value ("1-3 x 10^6", "1, 2 or 3 million" give text only);
+    concentrations (cells/ml) and exosome doses (particles, ug, mg) keep the text and no numbers.
 """
 from __future__ import annotations
 
@@ -318,7 +320,7 @@ _OTHER_CELLS = _Rule(
     r"|bone marrow cells|gastrointestinal stromal|\bGIST\b|sample collection|blood samples?")
 
 _EV = _Rule("exo vesicle EV Ev microvesic nanovesic MV",
-            r"exosom\w*|\bexos?\b|extracellular vesicles?|\w*-?s?EVs?\b|\bExoFlo\b|micro-?vesicles?|nano-?vesicles?|\bMVs\b")
+            r"(?<!blood )(?<!plasma )(?<!serum )(?<!urine )exosom\w*(?!al metabolom)|\bexos?\b|extracellular vesicles?|\w*-?s?EVs?\b|\bExoFlo\b|micro-?vesicles?|nano-?vesicles?|\bMVs\b")
 _SECRETOME = _Rule("secretome conditioned factors supernatant lysate",
                    r"secretome|conditioned medi(?:um|a)|MSC[- ]derived (?:soluble )?factors|culture supernatant|\blysate of (?:MSC|stem)")
 _TITLE_CELLS = _Rule("msc mesenchym stromal stem", _MSC_CELLS.pattern.pattern + r"|stem cells?")
@@ -431,7 +433,7 @@ _TISSUE_RULES: dict[str, _Rule] = {  # vocab order; upper-case gates are abbrevi
     "cord_blood": _near("cord_blood cord-blood", r"cord[- ]blood") | _Rule("UCB CB", r"\bh?UCB[- ]?h?MSCs?\b|\bCB[- ]?MSCs?\b|\bUCB[- ]derived"),
     "dental_pulp": _near("pulp teeth tooth exfoliated", r"dental[- ]pulp|\bpulp|deciduous teeth|exfoliated|tooth|teeth")
                    | _Rule("DPSC SHED", r"\bh?DPSCs?\b|(?-i:\bSHEDs?\b)"),
-    "menstrual_blood": _near("menstru", r"menstru\w*") | _Rule("MenSC ERC endometrial_regenerative",
+    "menstrual_blood": _near("menstru", r"menstru\w*(?: blood)?") | _Rule("MenSC ERC endometrial_regenerative",
                                                              r"\bMenSCs?\b|endometrial regenerative cells?|\bERCs?\b"),
     "olfactory_mucosa": _Rule("olfactory", r"olfactory (?:mucosa|ensheathing|stem|ecto)\w*"),
     "skin": _near("skin derm hair", r"\bskin|dermal|dermis|hair follicle") | _Rule("ABCB5", r"ABCB5"),
@@ -534,7 +536,7 @@ _IV = (r"(?-i:(?<![\w/-])IV(?![\w/-]))" + "".join(f"(?<!{w} iv)" for w in (
 _ROUTE_RULES: dict[str, _Rule] = {k: v if isinstance(v, _Rule) else _Rule(*v) for k, v in {  # vocab order
     "intravenous": ("intraven i.v IV vein venous infus systemic vena intravenal",
                     r"intra-?venous\w*|\bi\.v\.|" + _IV + r"|peripheral(?:ly)? (?:vein|venous|infusion)|venous (?:infusion|injection|route"
-                    r"|administration|catheter)|\bvein\b(?! graft)|(?:systemic|systemically|peripheral) (?:infusion|administration)"
+                    r"|administration|catheter)|(?<!portal )(?<!hepatic )(?<!splenic )(?<!umbilical )(?<!renal )\bvein\b(?! graft)|(?:systemic|systemically|peripheral) (?:infusion|administration)"
                     r"|intravenal|\bvena\b"),
     "inhalation": ("nebuli aerosol inhal atomi", r"nebuli[sz]\w*|aerosol\w*|inhal\w*|atomi[sz]\w*"),
     "intratracheal": ("trache bronch pulmonary", r"intra-?trache\w*|endo-?trache\w*|bronchoscop\w*|intra-?bronch\w*|intra-?pulmonary"),
@@ -646,46 +648,63 @@ def classify_route(t: TrialText) -> Decision:
 
 # ---------------------------------------------------------------------------------------------- dose
 
-_NUM = r"\d+(?:[.,]\d+)?"
-_POW = (rf"(?P<m>{_NUM})?\s*(?:[x×\*·]|times)\s*10\s*(?:\^|\*\*|\*|e|E|\(|exp)?\s*\+?(?P<e>\d{{1,2}})\)?"
+_NUM = r"\d+(?:[.,·]\d+)?"
+_POW = (rf"(?P<m>{_NUM})?\s*(?:[x×\*·]|times)\s*10\s*(?:\^|\*\*|\*|e|E|\(|exp)?\s*\+?(?P<e>\d{{1,2}})(?!\d)\)?"
+        rf"|(?P<m4>{_NUM})\s*[x×\*]\s*(?P<big2>10{{3,}})(?![\d,.])"  # "1x1000000"
         rf"|(?P<m2>{_NUM})\s*[eE]\+?0?(?P<e2>\d)\b|(?<![\d.])10\s*(?:\^|\*\*|e|E)\s*(?P<e3>\d{{1,2}})\b")
 _WORDS = rf"(?P<w>{_NUM})\s*(?P<mult>million|mio\b|billion|thousand|(?-i:M\b)|mn\b)"
 _RANGE = rf"(?P<range>(?:{_NUM}\s*(?:-|–|to|or|and|,|/)\s*)+)?"
 _PER_KG = r"\s*(?:[\w-]+\s*){0,3}?(?:/|per|each)\s*(?:kg|kilo\w*)|\s*/\s*kg"
 _DOSE = _Rule("10 million mio billion thousand mn e6 e7 e8 e9 e+0 ,000,",
               rf"{_RANGE}(?:{_POW}|{_WORDS}|(?P<big>\d{{1,3}}(?:,\d{{3}}){{2,}}))"
-              rf"(?P<unit>{_PER_KG}|(?:\s*[\w-]+){{0,4}}?\s*(?:cells?\b|\w*MSCs?\b|\w*SCs?\b|particles|exosomes|EVs?\b|vesicles)"
-              rf"|\s*(?:µg|ug|μg|mg|ml)\b)")
+              rf"(?P<unit>{_PER_KG}|(?:\s*[\w-]+){{0,4}}?\s*(?:cells?\b|MSCs?\b|[A-Za-z]*SCs?\b|particles|exosomes|EVs?\b|vesicles)"
+              rf"|\s*(?:µg|ug|μg|mg|ml)\b)?")
 _NOT_CELLS = re.compile(r"particles|exosom|\bEVs?\b|vesicles|µg|ug|μg|mg|\bml\b", re.IGNORECASE)
+_PER_VOLUME = re.compile(r"^\s*(?:/|per)\s*\d*\s*(?:ml|cm3|l)\b", re.IGNORECASE)
+_CELLS_BEFORE = re.compile(r"(?:cells?|MSCs?|[A-Za-z]*SCs?|stem cells?)\W{0,3}(?:\w+\W+){0,2}$", re.IGNORECASE)
 
 
 def _value(g: dict[str, str | None]) -> float | None:
+    num = lambda s: float(s.replace(",", ".").replace("·", "."))  # noqa: E731 - decimal comma / middle dot
     if g["e"] is not None:
-        return float((g["m"] or "1").replace(",", ".")) * 10.0 ** int(g["e"])
+        return num(g["m"] or "1") * 10.0 ** int(g["e"])
+    if g["big2"] is not None:
+        return num(g["m4"]) * float(g["big2"])
     if g["e2"] is not None:
-        return float(g["m2"].replace(",", ".")) * 10.0 ** int(g["e2"])
+        return num(g["m2"]) * 10.0 ** int(g["e2"])
     if g["e3"] is not None:
         return 10.0 ** int(g["e3"])
     if g["w"] is not None:
         mult = {"million": 1e6, "mio": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "thousand": 1e3}[g["mult"].lower()]
-        return float(g["w"].replace(",", ".")) * mult
+        return num(g["w"]) * mult
     if g["big"] is not None:
         return float(g["big"].replace(",", ""))
     return None
 
 
+def _dose_matches(texts: Texts) -> Iterable[tuple[str, re.Match]]:
+    """Dose phrases in field order: a count with a unit, or a bare count right after "MSCs" / "cells"."""
+    for pattern in _DOSE.open(texts.text, texts.low):
+        for text, _ in texts:
+            for m in pattern.finditer(text):
+                if m.group("unit") or _CELLS_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+                    yield text, m
+
+
 def parse_dose(t: TrialText) -> Dose:
     """The first dose phrase, and cells/kg or total cells when it states a single cell count."""
     order = ("intervention_descriptions", "arm_descriptions", "interventions", "summary", "title", "official_title")
-    hit = _first(_DOSE, _texts(t, order))
+    hit = next(iter(_dose_matches(_texts(t, order))), None)
     if not hit:
         return Dose("", None, None)
     text, m = hit
     phrase = _snippet(text, m.start(), m.end(), 120).strip("…")[:200]
-    unit = m.group("unit")
+    unit = m.group("unit") or ""
     value = _value(m.groupdict())
-    if value is None or m.group("range") or (_NOT_CELLS.search(unit) and not re.search(r"cell|MSC|SC", unit, re.I)):
-        return Dose(phrase, None, None)  # a range, a list of doses, or an EV dose: text only
+    per_volume = _PER_VOLUME.search(text[m.end():m.end() + 15])
+    if (value is None or m.group("range") or per_volume
+            or (_NOT_CELLS.search(unit) and not re.search(r"cell|MSC|SC", unit, re.IGNORECASE))):
+        return Dose(phrase, None, None)  # a range, a list of doses, a concentration or an EV dose: text only
     if re.search(r"kg|kilo", unit, re.IGNORECASE):
         return Dose(phrase, value, None)
     return Dose(phrase, None, value)
