@@ -1,15 +1,18 @@
-"""Figures: pure functions (frame, options) -> go.Figure. No Dash imports, no globals, no URL parsing.
+"""Figures: pure functions (frame, options) -> plotly figure dict. No Dash imports, no URL parsing.
 
-Built with plotly.graph_objects rather than plotly.express: express costs tens of milliseconds per figure, which
-would dominate every filter callback (measured in ../shared/NOTES.md and bench/).
+Each function returns the figure as the plain dict that `dcc.Graph(figure=...)` receives (`go.Figure(result)` gives
+a graph object when one is wanted). Building dicts rather than plotly.graph_objects skips plotly's property
+validation, which cost 5-25 ms per figure and dominated every uncached filter callback (bench/RESULTS.md); the
+figures are the same (same traces, layout and template).
 """
 from __future__ import annotations
 
+import functools
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from msc_atlas import summaries, vocab
 from msc_atlas.filters import country_name
@@ -19,6 +22,27 @@ FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, 
 ACCENT = "#0072B2"
 SEQUENTIAL = "Viridis"
 
+Figure = dict[str, Any]
+
+
+@functools.lru_cache(maxsize=None)
+def _template() -> dict[str, Any]:
+    """plotly's default template as JSON (what go.Figure attaches to every figure): computed once, never mutated."""
+    import plotly.io as pio
+
+    return pio.templates[pio.templates.default].to_plotly_json()
+
+
+@functools.lru_cache(maxsize=None)
+def _colorscale(name: str) -> tuple[tuple[float, str], ...]:
+    import plotly.colors
+
+    return tuple((float(at), colour) for at, colour in plotly.colors.get_colorscale(name))
+
+
+def _scale(name: str) -> list[list]:
+    return [list(pair) for pair in _colorscale(name)]
+
 
 def _title_html(title: str) -> str:
     """"What — for which filter" as two lines: the scope in smaller type, so narrow screens do not clip it."""
@@ -26,17 +50,18 @@ def _title_html(title: str) -> str:
     return f"{what}<br><span style='font-size:12px;color:#4a5568'>{scope}</span>" if scope else what
 
 
-def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
-    settings = dict(
+def _figure(data: list[dict], title: str, height: int = 380, **extra) -> Figure:
+    layout = dict(
         title=dict(text=_title_html(title), x=0, xanchor="left", font=dict(size=15), y=0.97, yanchor="top"),
         font=FONT, height=height, margin=dict(l=10, r=10, t=70, b=10),
-        paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", hoverlabel=dict(font_size=13),
+        paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", hoverlabel=dict(font=dict(size=13)),
     )
-    fig.update_layout(**(settings | extra))
-    return fig
+    layout.update(extra)
+    layout["template"] = _template()
+    return {"data": data, "layout": layout}
 
 
-def world_map(frame: pd.DataFrame, title: str, colour_by: str = "all") -> go.Figure:
+def world_map(frame: pd.DataFrame, title: str, colour_by: str = "all") -> Figure:
     """Choropleth of trials per country. colour_by: "all" trials, or one product key (e.g. msc_ev)."""
     subset = frame if colour_by == "all" else frame[frame["product"] == colour_by]
     counts = summaries.country_counts(subset)
@@ -49,87 +74,81 @@ def world_map(frame: pd.DataFrame, title: str, colour_by: str = "all") -> go.Fig
     z = np.log10(counts.values.astype(float)) if len(counts) else []
     top = max(1.0, math.log10(int(counts.max()))) if len(counts) else 1.0
     ticks = [v for v in (1, 3, 10, 30, 100, 300, 1000) if math.log10(v) <= top + 1e-9]
-    fig = go.Figure(go.Choropleth(
-        locations=list(counts.index), z=z, locationmode="ISO-3", text=hover, hoverinfo="text",
+    choropleth = dict(
+        type="choropleth", locations=list(counts.index), z=z, locationmode="ISO-3", text=hover, hoverinfo="text",
         hovertemplate="%{text}<extra></extra>", customdata=list(counts.index),
-        colorscale=SEQUENTIAL, zmin=0, zmax=top, marker_line_color="#ffffff", marker_line_width=0.5,
+        colorscale=_scale(SEQUENTIAL), zmin=0, zmax=top, marker=dict(line=dict(color="#ffffff", width=0.5)),
         colorbar=dict(title=dict(text="Trials", side="top"), tickvals=[math.log10(v) for v in ticks],
                       ticktext=[str(v) for v in ticks], thickness=12, len=0.7, x=1.0, xanchor="left",
                       y=0.5, yanchor="middle"),
-    ))
-    fig.update_geos(projection_type="natural earth", showframe=False, showcoastlines=False,
-                    showland=True, landcolor="#e3e7ec", showcountries=True, countrycolor="#ffffff",
-                    showocean=False, lataxis_range=[-58, 85], lonaxis_range=[-170, 190], bgcolor="#ffffff")
-    return _layout(fig, title, height=460, margin=dict(l=0, r=0, t=70, b=0), dragmode=False)
+    )
+    geo = dict(projection=dict(type="natural earth"), showframe=False, showcoastlines=False,
+               showland=True, landcolor="#e3e7ec", showcountries=True, countrycolor="#ffffff",
+               showocean=False, lataxis=dict(range=[-58, 85]), lonaxis=dict(range=[-170, 190]), bgcolor="#ffffff")
+    return _figure([choropleth], title, height=460, margin=dict(l=0, r=0, t=70, b=0), dragmode=False, geo=geo)
 
 
-def registrations_over_time(frame: pd.DataFrame, title: str, stack_by: str = "product") -> go.Figure:
+def registrations_over_time(frame: pd.DataFrame, title: str, stack_by: str = "product") -> Figure:
     """Trials first posted per year, stacked by product or by focus area."""
     column, vocabulary, colours = (("product", vocab.PRODUCTS, vocab.PRODUCT_COLOURS) if stack_by == "product"
                                    else ("focus_area", vocab.FOCUS_AREAS, vocab.FOCUS_COLOURS))
     table = summaries.registrations_by_year(frame, column)
-    fig = go.Figure()
-    for key in vocabulary:
-        if key in table.columns:
-            fig.add_bar(x=table.index, y=table[key], name=vocab.label(vocabulary, key),
-                        marker_color=colours.get(key, vocab.GREY),
-                        hovertemplate="%{x}: %{y} trials<extra>" + vocab.label(vocabulary, key) + "</extra>")
-    _layout(fig, title, barmode="stack", legend=dict(orientation="h", y=-0.2, x=0, traceorder="normal"))
-    fig.update_xaxes(title_text="Year first posted", nticks=12, tickangle=0, showgrid=False)
-    fig.update_yaxes(title_text="Trials", gridcolor="#e8ebef")
-    return fig
+    years = np.asarray(table.index)
+    bars = [dict(type="bar", x=years, y=table[key].to_numpy(), name=vocab.label(vocabulary, key),
+                 marker=dict(color=colours.get(key, vocab.GREY)),
+                 hovertemplate="%{x}: %{y} trials<extra>" + vocab.label(vocabulary, key) + "</extra>")
+            for key in vocabulary if key in table.columns]
+    return _figure(bars, title, barmode="stack", legend=dict(orientation="h", y=-0.2, x=0, traceorder="normal"),
+                   xaxis=dict(title=dict(text="Year first posted"), nticks=12, tickangle=0, showgrid=False),
+                   yaxis=dict(title=dict(text="Trials"), gridcolor="#e8ebef"))
 
 
 def category_bar(counts: pd.Series, vocabulary: dict[str, str], title: str,
-                 colours: dict[str, str] | None = None, height: int | None = None) -> go.Figure:
+                 colours: dict[str, str] | None = None, height: int | None = None) -> Figure:
     """Horizontal bars, largest on top, "not reported" last and grey. `counts` comes from summaries.count_by."""
     keys = list(counts.index)[::-1]  # plotly draws the first category at the bottom
     labels = [vocab.label(vocabulary, key) for key in keys]
     colour = [vocab.GREY if key == vocab.UNKNOWN else (colours or {}).get(key, ACCENT) for key in keys]
-    fig = go.Figure(go.Bar(
-        x=counts.values[::-1], y=labels, orientation="h", marker_color=colour, customdata=keys,
-        text=counts.values[::-1], textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{x} trials<extra></extra>",
-    ))
-    _layout(fig, title, height=height or max(220, 70 + 26 * len(keys)))
+    values = counts.to_numpy()[::-1]
+    bar = dict(type="bar", x=values, y=labels, orientation="h", marker=dict(color=colour), customdata=keys,
+               text=values, textposition="outside", cliponaxis=False,
+               hovertemplate="%{y}: %{x} trials<extra></extra>")
     top = float(counts.max()) if len(counts) else 1.0
     # room on the right for the value labels printed outside the bars
-    fig.update_xaxes(title_text="Trials", gridcolor="#e8ebef", range=[0, top * 1.18])
-    fig.update_yaxes(automargin=True)
-    return fig
+    return _figure([bar], title, height=height or max(220, 70 + 26 * len(keys)),
+                   xaxis=dict(title=dict(text="Trials"), gridcolor="#e8ebef", range=[0, top * 1.18]),
+                   yaxis=dict(automargin=True))
 
 
-def tissue_route_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
-    """Counts of trials per (tissue source, route); each cell is clickable (customdata holds both keys)."""
+def tissue_route_heatmap(matrix: pd.DataFrame, title: str) -> Figure:
+    """Counts of trials per (tissue source, route); a click reports the cell's axis labels."""
     rows, columns = list(matrix.index), list(matrix.columns)
     values = matrix.values
     # Colour by log count (one pair dominates); empty pairs stay blank instead of a dark "zero" colour.
     colour = [[math.log10(v) if v else None for v in row] for row in values]
-    fig = go.Figure(go.Heatmap(
-        z=colour, x=[vocab.label(vocab.ROUTES, c) for c in columns],
+    heatmap = dict(
+        type="heatmap", z=colour, x=[vocab.label(vocab.ROUTES, c) for c in columns],
         y=[vocab.label(vocab.SOURCE_TISSUES, r) for r in rows],
         customdata=[[[r, c, int(v)] for c, v in zip(columns, row)] for r, row in zip(rows, values)],
         text=[[str(v) if v else "" for v in row] for row in values], texttemplate="%{text}",
-        colorscale="Cividis", showscale=False, xgap=2, ygap=2, hoverongaps=False,
+        colorscale=_scale("Cividis"), showscale=False, xgap=2, ygap=2, hoverongaps=False,
         hovertemplate="%{y} × %{x}: %{customdata[2]} trials<extra>click to filter</extra>",
-    ))
-    _layout(fig, title, height=max(300, 120 + 28 * len(rows)))
-    fig.update_xaxes(tickangle=-40, automargin=True, side="bottom")
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    return fig
+    )
+    return _figure([heatmap], title, height=max(300, 120 + 28 * len(rows)),
+                   xaxis=dict(tickangle=-40, automargin=True, side="bottom"),
+                   yaxis=dict(autorange="reversed", automargin=True))
 
 
-def dose_by_route(points: pd.DataFrame, title: str) -> go.Figure:
+def dose_by_route(points: pd.DataFrame, title: str) -> Figure:
     """Cells per kg by route, log scale, one dot per trial and route, with the median marked."""
-    fig = go.Figure()
     order = points.groupby("route")["dose_cells_per_kg"].median().sort_values(ascending=False).index
-    for route in order:
-        doses = points.loc[points["route"] == route, "dose_cells_per_kg"]
-        fig.add_box(y=doses, name=vocab.label(vocab.ROUTES, route), boxpoints="all", jitter=0.4, pointpos=0,
-                    marker=dict(color=ACCENT, size=6, opacity=0.6), line=dict(color="#1d2433", width=1),
-                    fillcolor="rgba(0,114,178,0.08)", showlegend=False,
-                    hovertemplate="%{y:.2s} cells/kg<extra>%{x}</extra>")
-    _layout(fig, title, height=380)
-    fig.update_yaxes(type="log", title_text="Cells per kg body weight", gridcolor="#e8ebef", exponentformat="power")
-    fig.update_xaxes(tickangle=-30, automargin=True)
-    return fig
+    boxes = [dict(type="box", y=points.loc[points["route"] == route, "dose_cells_per_kg"].to_numpy(dtype=float),
+                  name=vocab.label(vocab.ROUTES, route), boxpoints="all", jitter=0.4, pointpos=0,
+                  marker=dict(color=ACCENT, size=6, opacity=0.6), line=dict(color="#1d2433", width=1),
+                  fillcolor="rgba(0,114,178,0.08)", showlegend=False,
+                  hovertemplate="%{y:.2s} cells/kg<extra>%{x}</extra>")
+             for route in order]
+    return _figure(boxes, title, height=380,
+                   yaxis=dict(type="log", title=dict(text="Cells per kg body weight"), gridcolor="#e8ebef",
+                              exponentformat="power"),
+                   xaxis=dict(tickangle=-30, automargin=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, callback, ctx, html
 
-from msc_atlas import ids, views
+from msc_atlas import ids, views, vocab
 from msc_atlas.filters import CHOICE_FIELDS, FilterState
 from msc_atlas.ui import components as ui
 
@@ -15,6 +15,10 @@ MATRIX, DOSE = "sr-matrix", "sr-dose"
 # breakdown name -> filter field that a click on one of its bars sets
 BAR_FILTERS = {"tissue": "tissue", "route": "route", "donor": "donor", "phase": "phase", "status": "status",
                "product": "product"}
+
+
+TISSUE_BY_LABEL = {label: key for key, label in vocab.SOURCE_TISSUES.items()}
+ROUTE_BY_LABEL = {label: key for key, label in vocab.ROUTES.items()}
 
 
 def graph_id(name: str) -> str:
@@ -92,13 +96,13 @@ def filter_by_clicked_bar(*clicks):
     trigger = ctx.triggered_id
     click = ctx.triggered[0]["value"] if ctx.triggered else None
     try:
-        custom = click["points"][0]["customdata"]
+        point = click["points"][0]
     except (TypeError, KeyError, IndexError):
         return dash.no_update
-    if trigger == MATRIX:
-        if isinstance(custom, list) and len(custom) >= 2 and all(isinstance(v, str) for v in custom[:2]):
-            return ui.click_payload(tissue=[custom[0]], route=[custom[1]])
-        return dash.no_update
+    if trigger == MATRIX:  # heatmap clicks carry the axis labels, not customdata
+        tissue, route = TISSUE_BY_LABEL.get(point.get("y")), ROUTE_BY_LABEL.get(point.get("x"))
+        return ui.click_payload(tissue=[tissue], route=[route]) if tissue and route else dash.no_update
+    custom = point.get("customdata")
     name = trigger.removeprefix("sr-") if isinstance(trigger, str) else None
     field = BAR_FILTERS.get(name)
     vocabulary = CHOICE_FIELDS[field][1] if field else None

@@ -96,23 +96,17 @@ def test_shared_link_opens_the_same_view_and_navigation_keeps_it(dash_duo, atlas
 def test_clicking_a_country_on_the_map_filters_every_page(dash_duo, atlas_app):
     dash_duo.start_server(atlas_app)
     dash_duo.wait_for_element("#overview-map .choroplethlocation", timeout=15)
-    # Where China is drawn, from plotly's own projection of the subplot, then a real mouse click there.
-    x, y = dash_duo.driver.execute_script("""
-        const gd = document.querySelector('#overview-map .js-plotly-plot');
-        const geo = gd._fullLayout.geo._subplot;
-        const [px, py] = geo.projection([104, 34]);
-        const box = gd.querySelector('.geolayer').getBoundingClientRect();
-        const frame = gd.querySelector('.bg, .geo .bglayer rect') || gd;
-        return [px + gd._fullLayout._size.l + gd._fullLayout.geo.domain.x[0] * gd._fullLayout._size.w,
-                py + gd._fullLayout._size.t + (1 - gd._fullLayout.geo.domain.y[1]) * gd._fullLayout._size.h];
+    # The path plotly drew for China (its bound datum carries the ISO-3 code), then a real mouse click on it.
+    china = dash_duo.driver.execute_script("""
+        return [...document.querySelectorAll('#overview-map .choroplethlocation')]
+            .find(path => path.__data__ && path.__data__.loc === 'CHN');
     """)
-    plot = dash_duo.find_element("#overview-map .js-plotly-plot")
-    body = dash_duo.find_element("#overview-map .main-svg")
-    ActionChains(dash_duo.driver).move_to_element_with_offset(
-        body, int(x - body.size["width"] / 2), int(y - body.size["height"] / 2)).click().perform()
+    assert china is not None, "China is not on the map"
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", china)
+    ActionChains(dash_duo.driver).move_to_element(china).click().perform()
     wait_for_url(dash_duo, "country=CHN")
     wait_for_count(dash_duo, expected_count("?country=CHN"))
-    assert plot is not None
+    dash_duo.wait_for_contains_text("#control-country", "China")
     assert severe_logs(dash_duo) == []
 
 
@@ -157,4 +151,25 @@ def test_malformed_links_show_a_notice_and_still_work(dash_duo, atlas_app, query
     dash_duo.wait_for_element("#kpi-trials .kpi-value", timeout=15)
     dash_duo.wait_for_contains_text("#filter-notice", "ignored")
     assert "<script>" not in dash_duo.driver.page_source.split("filter-notice")[0][-200:]
+    assert severe_logs(dash_duo) == []
+
+
+def test_clicking_a_source_route_cell_filters_by_that_pair(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    dash_duo.driver.get(dash_duo.server_url + "/sources-routes")
+    dash_duo.wait_for_element("#sr-matrix .heatmaplayer", timeout=15)
+    # The top-left cell is the largest pair (rows and columns are sorted by their totals).
+    drag = dash_duo.find_element("#sr-matrix .nsewdrag")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", drag)
+    dx, dy = dash_duo.driver.execute_script("""
+        const gd = document.querySelector('#sr-matrix .js-plotly-plot');
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        return [xa.d2p(0), ya.d2p(0)];
+    """)
+    # selenium 4.2 (the cap of dash[testing]) measures the offset from the element's top-left corner
+    ActionChains(dash_duo.driver).move_to_element_with_offset(drag, int(dx), int(dy)).click().perform()
+    wait_for_url(dash_duo, "tissue=")
+    state, _ = FilterState.from_search(dash_duo.driver.current_url.split("?", 1)[1])
+    assert len(state.tissue) == 1 and len(state.route) == 1
+    wait_for_count(dash_duo, expected_count("?" + dash_duo.driver.current_url.split("?", 1)[1]))
     assert severe_logs(dash_duo) == []
