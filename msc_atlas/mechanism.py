@@ -22,9 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
-from msc_atlas import vocab
+from msc_atlas import config, vocab
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR = config.data_dir()  # $MSC_ATLAS_DATA_DIR or the bundled data/, as for msc_atlas.data
 
 CONTEXTS = {
     "covid19_ards": "COVID-19 & ARDS",
@@ -74,8 +74,8 @@ LAYER_HEADINGS = {0: "Cells", 1: "Cell-free products", 2: "Mediators & EV cargo"
 FONT_PX = 14
 LINE_PX = 17
 WRAP_PX = 112  # widest label line before wrapping, in model pixels
-PAD_X, PAD_Y = 18, 12
-COLUMN_GAP = 64
+PAD_X, PAD_Y = 14, 10
+COLUMN_GAP = 56
 ROW_GAP = 10
 # Glyph widths at 14 px, measured in Debian chromium for DejaVu Sans (the widest common system-ui font), rounded
 # up: boxes computed from them hold their label in any browser, so cytoscape never re-wraps past the box.
@@ -280,11 +280,11 @@ def _product_count_line(node: dict, nodes: list[dict], trial_counts: dict | None
     first_with_key = next(x["node_id"] for x in nodes if x["kind"] == "product" and x.get("product_key") == key)
     noun = "trial" if n == 1 else "trials"
     if first_with_key != node["node_id"]:
-        return f"{n} {_SHORT_PRODUCT.get(key, key)} {noun}"
-    return f"{n} {noun}"
+        return f"{n:,} {_SHORT_PRODUCT.get(key, key)} {noun}"
+    return f"{n:,} {noun}"
 
 
-_SHORT_PRODUCT = {"msc": "MSC", "msc_ev": "MSC-EV", "msc_secretome": "secretome"}
+_SHORT_PRODUCT = {"msc": "MSC", "msc_ev": "EV", "msc_secretome": "secretome"}
 
 
 def text_px(text: str, bold: bool = False) -> float:
@@ -294,11 +294,19 @@ def text_px(text: str, bold: bool = False) -> float:
 
 
 def wrap_label(text: str, bold: bool = False, limit: float = WRAP_PX) -> list[str]:
-    """Greedy word wrap by estimated pixel width."""
-    lines: list[str] = []
+    """Greedy word wrap by estimated pixel width; a hyphenated word too wide for a line breaks after a hyphen."""
+    words: list[str] = []
     for word in text.split():
-        if lines and text_px(lines[-1] + " " + word, bold) <= limit:
-            lines[-1] += " " + word
+        while text_px(word, bold) > limit and "-" in word[:-1]:
+            cut = word.index("-") + 1
+            words.append(word[:cut])
+            word = word[cut:]
+        words.append(word)
+    lines: list[str] = []
+    for word in words:
+        joiner = "" if lines and lines[-1].endswith("-") else " "
+        if lines and text_px(lines[-1] + joiner + word, bold) <= limit:
+            lines[-1] += joiner + word
         else:
             lines.append(word)
     return lines
@@ -458,7 +466,8 @@ def stylesheet(selected: str | None = None, nodes: list[dict] | None = None,
             "line-style": s["line"]}})
     sheet.append({"selector": "edge.contrasting_only", "style": {
         "line-color": CONTRASTING_STYLE["colour"], "target-arrow-shape": "none", "line-style": "dashed",
-        "line-dash-pattern": [4, 6], "width": 2, "label": "✕ not shown", "font-size": 12, "color": "#444444",
+        "line-dash-pattern": [4, 6], "width": 2, "target-label": "✕ not shown", "target-text-offset": 70,
+        "font-size": 12, "color": "#444444",
         "text-background-color": "#FFFFFF", "text-background-opacity": 1, "text-background-padding": 2}})
     sheet.append({"selector": ":selected", "style": {"overlay-opacity": 0}})
     if selected and nodes is not None and edges is not None:
@@ -467,8 +476,7 @@ def stylesheet(selected: str | None = None, nodes: list[dict] | None = None,
             sheet.append({"selector": "node, edge", "style": {"opacity": 0.18}})
             sheet.append({"selector": ", ".join(f"#{i}" for i in sorted(keep)), "style": {"opacity": 1}})
             sheet.append({"selector": f"#{selected}", "style": {
-                "border-width": 4, "border-color": "#000000", "underlay-color": "#000000",
-                "underlay-opacity": 0.15, "underlay-padding": 6}})
+                "border-width": 4, "border-color": "#000000"}})
             sheet.append({"selector": "node.colhead", "style": {"opacity": 1}})
     return sheet
 

@@ -19,7 +19,8 @@ cyto.load_extra_layouts()
 
 dash.register_page(__name__, path="/mechanism", name="Mechanism", order=2, title="Mechanism — MSC Trials Atlas")
 
-GRAPH, WRAP, CONTEXT, CHOOSER, PANEL = "mech-graph", "mech-graph-wrap", "mech-context", "mech-chooser", "mech-panel"
+GRAPH, WRAP, CONTEXT = "mechanism-graph", "mech-graph-wrap", "mech-context"
+CHOOSER, PANEL = "mech-chooser", "mech-panel"
 STATUS, ALT, PNG, SVG = "mech-status", "mech-text-alt", "mech-download-png", "mech-download-svg"
 FOLLOW = "follow"
 CONTEXT_OPTIONS = [{"label": "Follow the filter", "value": FOLLOW}] + [
@@ -71,13 +72,13 @@ def layout(**_query: Any) -> html.Div:
                 legend(),
                 html.Details([html.Summary("Show the diagram as text"), html.Div(id=ALT)],
                              className="text-alternative mt-2"),
-            ], className="card-panel"), lg=8),
+            ], className="card-panel"), xl=9),
             dbc.Col(html.Section([
                 html.Label("Show the evidence for", htmlFor=CHOOSER, className="form-label small fw-semibold mb-1"),
                 dcc.Dropdown(id=CHOOSER, options=[], placeholder="Choose a box or an arrow…", clearable=True,
                              className="mb-2"),
                 html.Div(html.P(EMPTY_PANEL, className="text-muted mb-0"), id=PANEL, **{"aria-live": "polite"}),
-            ], className="card-panel mech-evidence"), lg=4),
+            ], className="card-panel mech-evidence"), xl=3),
         ]),
     ])
 

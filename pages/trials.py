@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, Patch, State, callback, dcc, html
 
 from msc_atlas import ids, views
 from msc_atlas.filters import FilterState
@@ -14,6 +14,7 @@ from msc_atlas.ui import trial_detail
 dash.register_page(__name__, path="/trials", name="Trials", order=3, title="Trials — MSC Trials Atlas")
 
 GRID, DETAIL, DOWNLOAD, EXPORT = "trials-grid", "trials-detail", "trials-download", "trials-export"
+QUICK = "trials-quick-search"
 WIDTHS = {"trial_id": 150, "title": 340, "enrollment": 120, "first_posted": 120, "start_date": 110}
 
 
@@ -44,6 +45,11 @@ def layout(**_query):
         html.P("Sort or filter any column; select a row for its full record, the registry phrases behind each "
                "derived value, and what published reviews say about it. The search box in the filter panel "
                "searches IDs, titles, conditions and sponsors.", className="text-muted small"),
+        html.Div([
+            html.Label("Quick search in this table", htmlFor=QUICK, className="small fw-semibold me-2"),
+            dcc.Input(id=QUICK, type="search", debounce=0.3, placeholder="any word in any column",
+                      className="form-control form-control-sm", style={"maxWidth": "320px"}),
+        ], className="d-flex align-items-center flex-wrap mb-2"),
         html.Div(id="trials-empty"),
         dag.AgGrid(
             id=GRID, columnDefs=column_defs(), rowData=[],
@@ -53,7 +59,6 @@ def layout(**_query):
                              "pagination": True, "paginationPageSize": 25,
                              "paginationPageSizeSelector": [25, 50, 100], "tooltipShowDelay": 400,
                              "animateRows": False, "enableCellTextSelection": True},
-            getRowId="params.data.trial_id",
             style={"height": "560px"}, className="ag-theme-quartz",
         ),
         html.Section(id=DETAIL, className="card-panel mt-3", **{"aria-live": "polite"},
@@ -71,6 +76,17 @@ def update_trials(filter_data):
     rows = views.trial_rows(state)
     empty = ui.empty_state(state.describe()) if not rows else None
     return rows, f"{len(rows):,} trials — {state.describe()}", empty
+
+
+@callback(
+    Output(GRID, "dashGridOptions"),
+    Input(QUICK, "value"),
+    prevent_initial_call=True,
+)
+def quick_search(text):
+    options = Patch()
+    options["quickFilterText"] = text[:200] if isinstance(text, str) else ""
+    return options
 
 
 @callback(

@@ -6,6 +6,7 @@ Waits until each page's graphs have drawn, prints browser console errors, writes
 """
 from __future__ import annotations
 
+import base64
 import pathlib
 import sys
 import time
@@ -30,7 +31,11 @@ def driver(width: int, height: int) -> webdriver.Chrome:
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    if width < 500:  # headless windows are at least 500 px wide: emulate the phone's viewport instead
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+    return browser
 
 
 def main() -> None:
@@ -48,12 +53,18 @@ def main() -> None:
                 while time.time() < deadline and not browser.execute_script(READY):
                     time.sleep(0.25)
                 time.sleep(1.0)  # let transitions settle before the picture
-                full_height = browser.execute_script("return document.documentElement.scrollHeight")
-                browser.set_window_size(width, min(max(height, full_height), 6000))
-                time.sleep(0.5)
+                full_height = min(browser.execute_script("return document.documentElement.scrollHeight"), 6000)
                 path = out / f"{name}-{width_name}.png"
-                browser.save_screenshot(str(path))
-                browser.set_window_size(width, height)
+                if width < 500:  # whole page, viewport kept at phone size (so vh units stay true)
+                    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {
+                        "captureBeyondViewport": True, "fromSurface": True,
+                        "clip": {"x": 0, "y": 0, "width": width, "height": full_height, "scale": 1}})
+                    path.write_bytes(base64.b64decode(shot["data"]))
+                else:
+                    browser.set_window_size(width, max(height, full_height))
+                    time.sleep(0.5)
+                    browser.save_screenshot(str(path))
+                    browser.set_window_size(width, height)
                 errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
                 print(f"{path}: {len(errors)} console errors", *errors[:5], sep="\n  ")
         finally:

@@ -8,7 +8,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import severe_logs
 
-GRAPH = "mech-graph"
+GRAPH = "mechanism-graph"
 CY = f"document.getElementById('{GRAPH}')._cyreg.cy"
 
 

@@ -221,6 +221,12 @@ def test_labels_fit_their_boxes(model):
         assert len(lines) * mech.LINE_PX <= el["data"]["h"]
 
 
+def test_wrap_breaks_long_hyphenated_words():
+    lines = mech.wrap_label("Anti-inflammatory (M2) macrophages", limit=112)
+    assert lines[:2] == ["Anti-", "inflammatory"] and all(mech.text_px(line) <= 112 for line in lines)
+    assert mech.wrap_label("IL-10") == ["IL-10"]
+
+
 def test_glyph_estimate_is_not_narrower_than_dejavu():
     # measured in chromium with DejaVu Sans 14px: "Heme" 41.4 px, "CX3CR1+" 68.4 px, "macrophages" 99.1 px
     assert mech.text_px("Heme") >= 41.4 and mech.text_px("CX3CR1+") >= 68.4 and mech.text_px("macrophages") >= 99
@@ -231,7 +237,7 @@ def test_product_nodes_show_trial_counts(model):
     els = {el["data"]["id"]: el for el in mech.cytoscape_elements(nodes, edges, {"msc": 1, "msc_ev": 12})}
     assert els["msc"]["data"]["label"].endswith("1 trial")
     assert els["msc_ev"]["data"]["label"].endswith("12 trials")
-    assert els["gamma_sev"]["data"]["label"].endswith("12 MSC-EV trials")
+    assert els["gamma_sev"]["data"]["label"].endswith("12 EV trials")
     assert els["msc_secretome"]["data"]["label"].endswith("0 trials")
     without = {el["data"]["id"]: el for el in mech.cytoscape_elements(nodes, edges, None)}
     assert "trial" not in without["msc"]["data"]["label"]

@@ -132,7 +132,8 @@ def build_mechanism_tables(facts: list[dict], curated_nodes: list[dict], node_ma
         line = i + 1  # header is line 1
         src = node_of("source_node", row["source_node"], line)
         tgt = node_of("target_node", row["target_node"], line)
-        mediator_nodes = [m for m in (node_of("mediator", part, line) for part in _split_mediators(row["mediator"])) if m]
+        mediator_nodes = [node for node in (node_of("mediator", part, line) for part in _split_mediators(row["mediator"]))
+                          if node]
         effect = row["effect"]
         if effect not in EDGE_KIND_OF_EFFECT:
             problems.append(f"line {line}: unknown effect {effect!r}")

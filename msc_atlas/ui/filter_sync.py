@@ -81,6 +81,7 @@ def register(count_matches) -> None:
         Output(ids.NOTICE, "children"),
         Output(ids.MATCH_COUNT, "children"),
         Output("posted-by-note", "children"),
+        Output(ids.FILTER_TOGGLE, "children"),
         Input(ids.URL, "search"),
         [Input(ids.control(field), "value") for field in ids.CONTROL_FIELDS],
         Input(ids.CLICK_STORE, "data"),
@@ -104,7 +105,9 @@ def register(count_matches) -> None:
         matching, total = count_matches(state)
         count_text = f"{matching:,} of {total:,} trials match"
         posted_note = f"Also limited to trials first posted by {state.posted_by}." if state.posted_by else None
-        return (*control_out, url_out, state.to_dict(), notice_banner(notices), count_text, posted_note)
+        toggle_text = f"Filters · {matching:,}"
+        return (*control_out, url_out, state.to_dict(), notice_banner(notices), count_text, posted_note,
+                toggle_text)
 
     @callback(
         Output({"type": ids.NAV_LINK, "index": ALL}, "href"),
