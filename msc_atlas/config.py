@@ -3,8 +3,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
+BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR_VARIABLE = "MSC_ATLAS_DATA_DIR"
+
+
+def data_dir(env: dict[str, str] | None = None) -> Path:
+    """The dataset directory: $MSC_ATLAS_DATA_DIR when set (a copy to test or stage), else the bundled data/."""
+    chosen = (os.environ if env is None else env).get(DATA_DIR_VARIABLE, "").strip()
+    return Path(chosen).expanduser().resolve() if chosen else BUNDLED_DATA_DIR
 
 
 @dataclass(frozen=True)

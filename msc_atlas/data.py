@@ -20,10 +20,10 @@ import pandera.pandas as pa
 import pycountry
 from pandera.errors import SchemaError, SchemaErrors
 
-from msc_atlas import vocab
+from msc_atlas import config, vocab
 from msc_atlas.vocab import MULTI_SEP, TRIAL_COLUMNS
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = config.data_dir()  # read once at import: $MSC_ATLAS_DATA_DIR or the bundled data/
 TRIALS_FILE = DATA_DIR / "trials.csv"
 VERSION_FILE = DATA_DIR / "version.json"
 PUBLISHED_FACTS_FILE = DATA_DIR / "published_facts.csv"
@@ -147,7 +147,8 @@ TRIALS_SCHEMA = pa.DataFrameSchema(
         "sponsor_class": _col(_el(_in(vocab.SPONSOR_CLASSES), "vocab.SPONSOR_CLASSES key")),
         "countries": _col(_el(_countries, "sorted ';'-list of ISO 3166-1 alpha-3 codes")),
         "countries_evidence": _text(),
-        "sources": _col(_el(_in(vocab.SOURCES, multi=True), "vocab.SOURCES keys (';'-list)")),
+        "sources": _col(_el(_in({**vocab.SOURCES, **vocab.REFRESH_SOURCES}, multi=True),
+                            "vocab.SOURCES / vocab.REFRESH_SOURCES keys (';'-list)")),
     },
     checks=[pa.Check(_row_id_matches_registry, name="trial_id matches the pattern of its registry")],
     strict=True,
@@ -298,7 +299,7 @@ def load_conflicts(path: str | Path | None = None) -> pd.DataFrame:
     return _load_simple(Path(path or CONFLICTS_FILE), CONFLICT_COLUMNS)
 
 
-CORRECTIONS_FILE = DATA_DIR.parent / "curation" / "corrections.csv"
+CORRECTIONS_FILE = config.BUNDLED_DATA_DIR.parent / "curation" / "corrections.csv"
 CORRECTION_COLUMNS = ["trial_id", "field", "value", "applies_when", "published_text", "citation_url", "note"]
 
 

@@ -150,6 +150,13 @@ SOURCES = {
     "published_facts": "Published review tables",
 }
 
+# Inputs of a refresh (`python -m msc_atlas.refresh`, docs/refresh.md). Their dates are in data/version.json
+# (ctgov_as_of / ictrp_as_of and "refresh"), not in the key, so a refreshed dataset keeps the same vocabulary.
+REFRESH_SOURCES = {
+    "ctgov_api_v2": "ClinicalTrials.gov API v2, refresh (date: ctgov_as_of in version.json)",
+    "ictrp_refresh": "WHO ICTRP export, refresh (date: ictrp_as_of in version.json)",
+}
+
 ENROLLMENT_TYPES = {"actual": "Actual", "anticipated": "Anticipated", UNKNOWN: NOT_REPORTED}
 
 SPONSOR_CLASSES = {

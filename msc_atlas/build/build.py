@@ -105,9 +105,13 @@ def _row(m: dict, classified: tuple[dict, C.Dose]) -> dict:
     return row
 
 
-def assemble(sources_dir: Path = SOURCES_DIR, workers: int = 2) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(trials before curation, normalised published facts, excluded trials)."""
-    records = read_all_registry_records(sources_dir)
+def assemble(sources_dir: Path = SOURCES_DIR, workers: int = 2,
+             extra_records: list[dict] | tuple = ()) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(trials before curation, normalised published facts, excluded trials).
+
+    `extra_records` (RECORD_KEYS dicts from a refresh, msc_atlas.refresh) join the bundled records before merging.
+    """
+    records = read_all_registry_records(sources_dir) + list(extra_records)
     facts_raw = read_published_facts(sources_dir)
     published_ids = {i.strip() for i in facts_raw["registry_id"] if i.strip()}
     rows, excluded, id_map, kept = [], [], {}, []
@@ -167,14 +171,18 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
 
 
 def build(out_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR, corrections_file: Path = CORRECTIONS_FILE,
-          verbose: bool = True) -> dict:
-    """Build every data/ file into out_dir; returns the report dict (counts, agreement)."""
+          verbose: bool = True, extra_records: list[dict] | tuple = (), version_update: dict | None = None) -> dict:
+    """Build every data/ file into out_dir; returns the report dict (counts, agreement).
+
+    A refresh (msc_atlas.refresh) passes its registry records as `extra_records` and its version / as-of dates as
+    `version_update` (merged into version.json); the bundled build passes neither.
+    """
     from msc_atlas.build import report
 
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    trials, facts, excluded = assemble(sources_dir)
+    trials, facts, excluded = assemble(sources_dir, extra_records=extra_records)
     corrections = load_corrections(corrections_file)
     trials, skipped = apply_corrections(trials, corrections)
 
@@ -188,6 +196,9 @@ def build(out_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR, corrections
     _write_csv(conf, out_dir / "conflicts.csv")
     _write_csv(excluded, out_dir / "excluded_trials.csv")
     (out_dir / "agreement_report.md").write_text(report.agreement_markdown(agreement, disagreements), encoding="utf-8")
+    from msc_atlas.build.mechanism_tables import write_mechanism_tables
+
+    write_mechanism_tables(sources_dir, out_dir)
     version = {
         "dataset_version": DATASET_VERSION, **AS_OF,
         "trial_count": int(len(trials)),
@@ -196,6 +207,7 @@ def build(out_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR, corrections
         "corrections": {"file": "curation/corrections.csv", "rows": int(len(corrections)),
                         "sha256": _sha256(Path(corrections_file))},
     }
+    version.update(version_update or {})
     (out_dir / "version.json").write_text(json.dumps(version, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     summary = {"counts": counts, "agreement": agreement, "reference": ref, "skipped_corrections": skipped,
                "excluded": len(excluded), "conflicts": len(conf)}

@@ -78,6 +78,9 @@ rules change; never the build clock).
 | `excluded_trials.csv` | rows of the COVID-19 exports left out as not MSC trials, with the reason |
 | `agreement_report.md` | agreement of registry-derived tissue / route / country with the review tables, and every disagreement |
 | `version.json` | dataset version, as-of date of every input, SHA-256 of every input and of the corrections file |
+| `mechanism_nodes.csv` | boxes of the mechanism diagram (product, mediator, target cell, outcome, property), normalised by `curation/mechanism_nodes.csv` and `curation/mechanism_node_map.csv` |
+| `mechanism_edges.csv` | arrows between boxes: kind (induces, inhibits, secretes/carries, recruits, polarizes, lacks), contexts, status (`active` or `contrasting_only`), citation counts |
+| `mechanism_claims.csv` | every row of `sources/mechanism_facts.csv` as one claim on one arrow: raw text, evidence level (human, animal, in vitro, review), stance (supports / contrasts), source URL |
 
 Load with `msc_atlas.data.load_trials()` (validates against a pandera schema; raises `DatasetError`).
 

@@ -5,14 +5,17 @@ import re
 
 from msc_atlas.build.countries import to_iso3
 from msc_atlas.build.registry_ids import eudract_core, registry_of, sort_key
-from msc_atlas.build.sources import SOURCE_ORDER, TEXT_KEYS
+from msc_atlas.build.sources import CTGOV_API, ICTRP_REFRESH, SOURCE_ORDER, TEXT_KEYS
 from msc_atlas.vocab import UNKNOWN
 
 BASE_SOURCES = ("ctgov_full_2022-10", "ctgov_search_2022-09-29")  # MSC searches: every row is MSC-related
+# Refresh records (CTGOV_API, ICTRP_REFRESH) are not base: the refresh query also matches exosome / EV studies that
+# are not about MSC products, so a trial new in a refresh must name an MSC product (STRICT_MSC) like the 2020 exports.
 
 # Free text is richer in the raw ICTRP export than in the ebmdatalab lists (which carry only the public title).
-TEXT_ORDER = ["ctgov_full_2022-10", "ctgov_search_2022-09-29", "ctgov_covid_2020-10-12", "ctgov_covid_2020-06-30",
-              "ictrp_2020-07-07", "ebmdatalab_2020-12-16", "ebmdatalab_2020-06-29"]
+TEXT_ORDER = [CTGOV_API, "ctgov_full_2022-10", "ctgov_search_2022-09-29", "ctgov_covid_2020-10-12",
+              "ctgov_covid_2020-06-30", ICTRP_REFRESH, "ictrp_2020-07-07", "ebmdatalab_2020-12-16",
+              "ebmdatalab_2020-06-29"]
 
 # README "strict" pattern: rows from the COVID-19 exports that only matched the broad filter (e.g. "stem cell" in a
 # haematopoietic transplant cohort, cord blood, PRP, NK cells) are not MSC trials and are left out unless a review
@@ -154,4 +157,6 @@ def inclusion(merged: dict, recs: list[dict], published_ids: set[str]) -> tuple[
                 return True, f"{r['source']} {key}: '{m.group(0)}'"
     if cited:
         return True, "cited by a published review table"
+    if all(r["source"] in (CTGOV_API, ICTRP_REFRESH) for r in recs):
+        return False, "matched only the refresh search; no MSC/MSC-product term in title or interventions"
     return False, "matched only the broad COVID-19 export filter; no MSC/MSC-product term in title or interventions"

@@ -33,7 +33,14 @@ SOURCE_FILES = {
 }
 PUBLISHED_FACTS = "published_facts"
 PUBLISHED_FILE = "published_trial_facts.csv"
-SOURCE_ORDER = list(SOURCE_FILES) + [PUBLISHED_FACTS]
+# Records of a refresh (msc_atlas.refresh, vocab.REFRESH_SOURCES) are newer than every bundled snapshot of their
+# registry: API v2 studies come before the 2022 CT.gov files, a new ICTRP export before the 2020 ICTRP-based lists
+# (but after every CT.gov source, which stays the record of an NCT trial).
+CTGOV_API = "ctgov_api_v2"
+ICTRP_REFRESH = "ictrp_refresh"
+_CTGOV_FILES = [s for s in SOURCE_FILES if s.startswith("ctgov_")]
+SOURCE_ORDER = ([CTGOV_API, *_CTGOV_FILES, ICTRP_REFRESH, *(s for s in SOURCE_FILES if s not in _CTGOV_FILES)]
+                + [PUBLISHED_FACTS])
 
 TEXT_KEYS = ["title", "official_title", "conditions", "mesh_terms", "keywords", "interventions",
              "intervention_descriptions", "arm_descriptions", "summary"]

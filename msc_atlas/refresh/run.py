@@ -1,0 +1,320 @@
+"""The refresh command: read ClinicalTrials.gov API v2 pages (online or saved) and WHO ICTRP exports, run the
+bundled build with them as the newest sources, validate, report what changed, and only then replace data/.
+
+Run: python -m msc_atlas.refresh --help   (docs/refresh.md)
+
+Atomicity: everything is built into a staging directory beside data/ and validated with msc_atlas.data (the
+app's own loader). Any error before the final os.replace calls leaves data/ byte-identical.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from msc_atlas import config, data, vocab
+from msc_atlas.build import build as B
+from msc_atlas.build import report
+from msc_atlas.build.curation import CORRECTIONS_FILE
+from msc_atlas.build.sources import CTGOV_API, ICTRP_REFRESH, SOURCES_DIR
+from msc_atlas.refresh import RefreshError
+from msc_atlas.refresh import ctgov_v2, diff, ictrp
+
+REPO_ROOT = B.REPO_ROOT
+RUNS_DIR = REPO_ROOT / "refresh_runs"
+PAGES_DIR = "ctgov_pages"
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _label(path: Path) -> str:
+    return ctgov_v2.file_label(Path(path), REPO_ROOT)
+
+
+def _check_day(value: str | None, option: str) -> None:
+    if value is not None and not _ISO_DAY.match(value):
+        raise RefreshError(f"{option} must be a date YYYY-MM-DD, got {value!r}")
+
+
+def fetch_online(query: str, max_pages: int | None, page_size: int, base_url: str, get, timeout: float,
+                 ) -> tuple[ctgov_v2.Studies, list[tuple[int, str, bytes]], dict]:
+    """All pages of the query, in memory (saved once the run directory is known), plus the fetch record."""
+    fetched_at = datetime.now(timezone.utc).replace(microsecond=0)
+    acc, pages = ctgov_v2.Studies(), []
+    total, complete = None, True
+    for n, url, raw, page in ctgov_v2.fetch_pages(query, max_pages=max_pages, page_size=page_size,
+                                                  base_url=base_url, get=get, timeout=timeout):
+        ctgov_v2.add_page(acc, page, f"page {n}")
+        pages.append((n, url, raw))
+        total = page.get("totalCount", total)
+        complete = not page.get("nextPageToken")
+    if not acc.by_id:
+        raise RefreshError(f"ClinicalTrials.gov returned no studies for query.term={query!r}")
+    if not complete:
+        acc.warnings.append(f"stopped after {len(pages)} page(s) (--max-pages): {len(acc.by_id)} of "
+                            f"{total if total is not None else 'more'} studies; a partial refresh updates only these")
+    acc.fetched_at, acc.query = fetched_at.date().isoformat(), query
+    meta = {"api": base_url, "query": query, "page_size": page_size, "fetched_at": fetched_at.isoformat(),
+            "pages": len(pages), "studies": len(acc.by_id), "total_count": total, "complete": complete}
+    return acc, pages, meta
+
+
+def save_pages(run_dir: Path, pages: list[tuple[int, str, bytes]], meta: dict, acc: ctgov_v2.Studies) -> Path:
+    """Write the fetched bodies as page-0001.json ... plus fetch.json, so `--ctgov-json DIR` repeats the refresh."""
+    target = run_dir / PAGES_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    for old in target.glob("page-*.json"):
+        old.unlink()  # a same-day rerun must not mix its pages with an earlier run's
+    acc.files = []
+    for n, url, raw in pages:
+        p = target / f"page-{n:04d}.json"
+        p.write_bytes(raw)
+        acc.files.append({"file": _label(p), "sha256": hashlib.sha256(raw).hexdigest(), "url": url})
+    (target / ctgov_v2.FETCH_META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def _version_update(ct: ctgov_v2.Studies | None, ct_as_of: str, ct_basis: str, ic: ictrp.Export | None,
+                    ic_as_of: str) -> dict:
+    upd: dict = {}
+    info: dict = {"base_dataset_version": B.DATASET_VERSION}
+    if ct is not None:
+        upd["ctgov_as_of"] = ct_as_of
+        info[CTGOV_API] = {"as_of": ct_as_of, "as_of_basis": ct_basis, "query": ct.query, "studies": len(ct.by_id),
+                           "files": ct.files}
+    if ic is not None:
+        upd["ictrp_as_of"] = ic_as_of
+        info[ICTRP_REFRESH] = {"as_of": ic_as_of, "trials": len(ic.by_id), "files": ic.files,
+                               "skipped_registries": dict(sorted(ic.skipped.items()))}
+    newest = max(v for k, v in upd.items() if k.endswith("_as_of"))
+    return {"dataset_version": f"{newest}-refresh", **upd, "refresh": info}
+
+
+def _readme_section(version: dict, diff_line: str, old_version: str, report_path: str) -> str:
+    info = version["refresh"]
+    lines = ["", "## Refresh", "",
+             f"This dataset is **{version['dataset_version']}**: the bundled build (dataset "
+             f"{info['base_dataset_version']}) plus newer registry records, made by `python -m msc_atlas.refresh` "
+             "(docs/refresh.md). A refreshed record is the newest source of its trial (status, phase, enrollment, "
+             "countries and text come from it); trials it does not cover keep their bundled values, and `sources` "
+             "says which inputs each row came from.", "",
+             "| input | key in `sources` | as of | records | files |", "|---|---|---|---|---|"]
+    if CTGOV_API in info:
+        c = info[CTGOV_API]
+        lines.append(f"| {vocab.REFRESH_SOURCES[CTGOV_API]} (query `{c['query'] or 'not recorded'}`) | `{CTGOV_API}` | "
+                     f"{c['as_of']} ({c['as_of_basis']}) | {c['studies']} | "
+                     + ", ".join(f"`{f['file']}`" for f in c["files"][:10])
+                     + (f" and {len(c['files']) - 10} more" if len(c["files"]) > 10 else "") + " |")
+    if ICTRP_REFRESH in info:
+        c = info[ICTRP_REFRESH]
+        lines.append(f"| {vocab.REFRESH_SOURCES[ICTRP_REFRESH]} | `{ICTRP_REFRESH}` | {c['as_of']} | {c['trials']} | "
+                     + ", ".join(f"`{f['file']}`" for f in c["files"]) + " |")
+    lines += ["", f"Changes against the dataset it replaced ({old_version}): {diff_line}. Report: `{report_path}`.", "",
+              "`tests/test_build.py` compares data/ with the bundled build, so it fails on a refreshed data/; "
+              "`python -m msc_atlas.build` restores the bundled dataset.", ""]
+    return "\n".join(lines)
+
+
+def _read_old(out_dir: Path) -> tuple[pd.DataFrame | None, str]:
+    path = out_dir / "trials.csv"
+    if not path.exists():
+        return None, "none"
+    old = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    try:
+        v = json.loads((out_dir / "version.json").read_text(encoding="utf-8")).get("dataset_version", "unversioned")
+    except (OSError, ValueError):
+        v = "unversioned"
+    return old, f"{v}, {len(old)} trials"
+
+
+def _validate(stage: Path) -> pd.DataFrame:
+    """The staged files through the app's loaders (schema, version keys); RefreshError naming the problem."""
+    try:
+        trials = data.load_trials(stage / "trials.csv")
+        data.load_version(stage / "version.json")
+        data.load_published_facts(stage / "published_facts.csv")
+        data.load_conflicts(stage / "conflicts.csv")
+    except data.DatasetError as e:
+        raise RefreshError(f"the refreshed dataset fails validation: {e}") from None
+    return trials
+
+
+def refresh(*, ctgov_json: list[Path] = (), online: bool = False, query: str = ctgov_v2.DEFAULT_QUERY,
+            max_pages: int | None = None, page_size: int = ctgov_v2.PAGE_SIZE, api_url: str = ctgov_v2.API_URL,
+            get=None, timeout: float = 60.0, ictrp_files: list[Path] = (), out_dir: Path | None = None,
+            report_dir: Path | None = None, ctgov_as_of: str | None = None, ictrp_as_of: str | None = None,
+            dry_run: bool = False, sources_dir: Path = SOURCES_DIR, corrections_file: Path = CORRECTIONS_FILE,
+            verbose: bool = True) -> dict:
+    """Refresh `out_dir` (default: the app's data directory). Returns a summary dict; raises RefreshError (and
+    leaves out_dir untouched) when an input is unreachable, malformed, older than the bundled snapshot, or the
+    result fails validation."""
+    t0 = time.perf_counter()
+    say = print if verbose else (lambda *a, **k: None)
+    out_dir = Path(out_dir or config.data_dir())
+    if not (ctgov_json or online or ictrp_files):
+        raise RefreshError("nothing to refresh from: give --online, --ctgov-json PATH or --ictrp FILE")
+    _check_day(ctgov_as_of, "--ctgov-as-of")
+    _check_day(ictrp_as_of, "--ictrp-as-of")
+
+    # 1. read every input (nothing is written anywhere yet)
+    ct, pages, meta = None, [], None
+    if online:
+        ct, pages, meta = fetch_online(query, max_pages, page_size, api_url, get, timeout)
+    if ctgov_json:
+        saved = ctgov_v2.read_saved([Path(p) for p in ctgov_json], REPO_ROOT)
+        if ct is None:
+            ct = saved
+        else:  # both: one pool, the most recently updated copy of each study wins
+            for nct, rec in saved.by_id.items():
+                if saved.last_update[nct] >= ct.last_update.get(nct, ""):
+                    ct.by_id[nct], ct.last_update[nct] = rec, saved.last_update[nct]
+            ct.files += saved.files
+            ct.warnings += saved.warnings
+    ct_basis = ""
+    if ct is not None:
+        if ctgov_as_of:
+            ct_basis = "given with --ctgov-as-of"
+        elif ct.fetched_at:
+            ctgov_as_of, ct_basis = ct.fetched_at, "fetch date"
+        else:
+            ctgov_as_of = max((d for d in ct.last_update.values() if len(d) == 10), default="")
+            ct_basis = "newest lastUpdatePostDate in the pages"
+        if not ctgov_as_of:
+            raise RefreshError("cannot tell how current the API pages are: give --ctgov-as-of YYYY-MM-DD")
+        if ctgov_as_of < B.AS_OF["ctgov_as_of"]:
+            raise RefreshError(f"the ClinicalTrials.gov pages are as of {ctgov_as_of}, older than the bundled "
+                               f"snapshot ({B.AS_OF['ctgov_as_of']}); a refresh must be newer"
+                               + ("" if ct_basis.startswith("given") else
+                                  f" (date taken from the {ct_basis}; if the pages were fetched later, give "
+                                  "--ctgov-as-of YYYY-MM-DD)"))
+    ic = ictrp.read_exports([Path(p) for p in ictrp_files], REPO_ROOT) if ictrp_files else None
+    if ic is not None:
+        ictrp_as_of = ictrp_as_of or ic.as_of
+        if not ictrp_as_of:
+            raise RefreshError("cannot tell the date of the ICTRP export: give --ictrp-as-of YYYY-MM-DD")
+        if ictrp_as_of < B.AS_OF["ictrp_as_of"]:
+            raise RefreshError(f"the ICTRP export is as of {ictrp_as_of}, older than the bundled ICTRP-based lists "
+                               f"({B.AS_OF['ictrp_as_of']}); a refresh must be newer")
+    upd = _version_update(ct, ctgov_as_of, ct_basis, ic, ictrp_as_of)
+    run_dir = Path(report_dir or RUNS_DIR / upd["dataset_version"])
+    if ct is not None:
+        say(f"ClinicalTrials.gov API v2: {len(ct.by_id)} studies from {len(ct.files) or len(pages)} page file(s); "
+            f"as of {ctgov_as_of} ({ct_basis})")
+    if ic is not None:
+        say(f"WHO ICTRP: {len(ic.by_id)} trials from {len(ic.files)} export file(s); as of {ictrp_as_of}")
+    if pages:
+        saved_to = save_pages(run_dir, pages, meta, ct)
+        upd["refresh"][CTGOV_API]["files"] = ct.files
+        say(f"raw pages saved to {saved_to} (repeat offline with --ctgov-json {saved_to})")
+    warnings = (ct.warnings if ct else []) + (ic.warnings if ic else [])
+    for w in warnings[:20]:
+        say(f"warning: {w}")
+    if len(warnings) > 20:
+        say(f"warning: ... {len(warnings) - 20} more in the report")
+
+    # 2. build + validate in a staging directory beside out_dir (same file system, so os.replace is atomic)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.refresh-", dir=out_dir.parent))
+    try:
+        records = (ct.records if ct else []) + (ic.records if ic else [])
+        try:
+            summary = B.build(stage, sources_dir, corrections_file, verbose=False, extra_records=records,
+                              version_update=upd)
+        except KeyError as e:  # an unmapped country spelling (msc_atlas.build.countries)
+            raise RefreshError(f"build failed: {e.args[0] if e.args else e}; add the spelling to "
+                               "msc_atlas/build/countries.py ALIASES") from None
+        new = _validate(stage)
+        old, old_desc = _read_old(out_dir)
+        excluded = pd.read_csv(stage / "excluded_trials.csv", dtype=str, keep_default_na=False)
+        new_str = pd.read_csv(stage / "trials.csv", dtype=str, keep_default_na=False)
+        changes = diff.diff_trials(old, new_str, excluded)
+        dsum = diff.summary(changes)
+        version = json.loads((stage / "version.json").read_text(encoding="utf-8"))
+        report_md = run_dir / "report.md"
+        readme = stage / "README.md"
+        readme.write_text(readme.read_text(encoding="utf-8")
+                          + _readme_section(version, diff.summary_line(dsum), old_desc, _label(report_md)),
+                          encoding="utf-8")
+
+        # 3. the report (written before data/ changes, so a dry run leaves one too)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        header = [f"- dataset: {old_desc} -> **{version['dataset_version']}, {len(new)} trials**"
+                  + (" (dry run: data/ not changed)" if dry_run else ""),
+                  f"- ClinicalTrials.gov as of {version['ctgov_as_of']}; WHO ICTRP as of {version['ictrp_as_of']}"]
+        for key, c in version["refresh"].items():
+            if isinstance(c, dict):
+                files = ", ".join(f"`{f['file']}` (sha256 {f['sha256'][:12]}…)" for f in c["files"][:20])
+                header.append(f"- input `{key}`: {c.get('studies', c.get('trials'))} records as of {c['as_of']}; "
+                              f"{files}")
+        header += [f"- warning: {w}" for w in warnings]
+        header.append("- build: " + report.summary_text({**summary, "seconds": 0}).replace("\n", "; ")
+                      .replace("; built in 0.0 s", ""))
+        (run_dir / "report.md").write_text(diff.markdown(changes, header), encoding="utf-8")
+        changes.to_csv(run_dir / "diff.csv", index=False, lineterminator="\n", encoding="utf-8")
+
+        # 4. swap in the new files; trials.csv last
+        if not dry_run:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            names = sorted(p.name for p in stage.iterdir() if p.is_file())
+            for name in [n for n in names if n != "trials.csv"] + ["trials.csv"]:
+                os.replace(stage / name, out_dir / name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+    result = {"dataset_version": version["dataset_version"], "trials": len(new), "old": old_desc,
+              "diff": dsum, "report_dir": str(run_dir), "dry_run": dry_run, "warnings": warnings,
+              "counts": summary["counts"], "seconds": time.perf_counter() - t0}
+    say(report.summary_text({**summary, "seconds": result["seconds"]}))
+    say(f"changes against {old_desc}: {diff.summary_line(dsum)}")
+    say(("dry run: data/ not changed; would be " if dry_run else f"{out_dir} updated: ")
+        + f"dataset {version['dataset_version']} ({len(new)} trials)")
+    say(f"report: {run_dir / 'report.md'} (+ diff.csv)")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        prog="python -m msc_atlas.refresh",
+        description="Refresh data/ from ClinicalTrials.gov API v2 (online, or saved JSON pages) and WHO ICTRP "
+                    "exports, through the same build, curation and validation as the bundled dataset. "
+                    "data/ changes only when the whole refresh succeeds. See docs/refresh.md.")
+    src = p.add_argument_group("inputs (at least one)")
+    src.add_argument("--online", action="store_true", help=f"fetch {ctgov_v2.API_URL} now (pages are saved)")
+    src.add_argument("--ctgov-json", nargs="+", type=Path, default=[], metavar="PATH",
+                     help="saved API v2 JSON: page files or directories of pages (offline)")
+    src.add_argument("--ictrp", nargs="+", type=Path, default=[], metavar="FILE",
+                     help="WHO ICTRP export(s): CSV (columns as the bundled export) or XML")
+    p.add_argument("--query", default=ctgov_v2.DEFAULT_QUERY, help="query.term of the online search "
+                   f"(default: {ctgov_v2.DEFAULT_QUERY!r})")
+    p.add_argument("--max-pages", type=int, default=None, help="stop after N pages (a partial refresh)")
+    p.add_argument("--page-size", type=int, default=ctgov_v2.PAGE_SIZE, help="studies per page (max 1000)")
+    p.add_argument("--api-url", default=ctgov_v2.API_URL, help=argparse.SUPPRESS)
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
+    p.add_argument("--out", type=Path, default=None,
+                   help=f"dataset directory to refresh (default: ${config.DATA_DIR_VARIABLE} or data/)")
+    p.add_argument("--report", type=Path, default=None, metavar="DIR",
+                   help="where report.md, diff.csv and fetched pages go (default: refresh_runs/<version>/)")
+    p.add_argument("--ctgov-as-of", default=None, metavar="YYYY-MM-DD", help="as-of date of the API pages")
+    p.add_argument("--ictrp-as-of", default=None, metavar="YYYY-MM-DD", help="as-of date of the ICTRP export")
+    p.add_argument("--dry-run", action="store_true", help="build, validate and report, but leave data/ unchanged")
+    args = p.parse_args(argv)
+    if not 1 <= args.page_size <= 1000:
+        p.error("--page-size must be 1..1000")
+    try:
+        refresh(ctgov_json=args.ctgov_json, online=args.online, query=args.query, max_pages=args.max_pages,
+                page_size=args.page_size, api_url=args.api_url, timeout=args.timeout, ictrp_files=args.ictrp,
+                out_dir=args.out, report_dir=args.report, ctgov_as_of=args.ctgov_as_of,
+                ictrp_as_of=args.ictrp_as_of, dry_run=args.dry_run)
+    except RefreshError as e:
+        print(f"refresh failed: {e}\nThe dataset was not changed.", file=sys.stderr)
+        return 2
+    return 0
