@@ -6,6 +6,7 @@ view asked for again (another client, back/forward, the same lens) costs a dicti
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 from typing import Any
 
 import pandas as pd
@@ -19,7 +20,7 @@ CACHE_SIZE = 256
 
 def _fig(fig) -> dict[str, Any]:
     # A plain dict is what dcc.Graph receives anyway; converting once here keeps cached values immutable-ish.
-    return fig.to_plotly_json()
+    return fig if isinstance(fig, dict) else fig.to_plotly_json()
 
 
 def _rows(counts: pd.Series, vocabulary: dict[str, str] | None) -> list[tuple[str, int]]:
@@ -105,7 +106,7 @@ def sources_routes(state: FilterState) -> dict[str, Any]:
 
 
 def clear_caches() -> None:
-    for cached in (overview, sources_routes, filtered):
+    for cached in (overview, sources_routes, trial_rows, filtered):
         cached.cache_clear()
 
 
@@ -244,6 +245,12 @@ PUBLISHED_FIELDS = {"product": "product", "source_tissue": "tissue", "donor": "d
                     "status_as_reported": "status", "notes": "notes"}
 
 
+def _source_label(url: str, date: str) -> str:
+    """"pmc.ncbi.nlm.nih.gov, 2020-08-22": where a published fact was read, readable without following the link."""
+    host = urlsplit(url).netloc.removeprefix("www.") if isinstance(url, str) else ""
+    return ", ".join(part for part in (host, date) if part) or "source"
+
+
 def _related_records(data, trial_id: str) -> dict[str, list[dict[str, Any]]]:
     """Published review facts, curated corrections and recorded conflicts that concern one trial."""
     facts = data.load_published_facts()
@@ -251,7 +258,8 @@ def _related_records(data, trial_id: str) -> dict[str, list[dict[str, Any]]]:
     conflicts = data.load_conflicts()
     corrections = data.load_corrections()
     return {
-        "published": [{"reported_in": fact["reported_in"], "label": fact["reported_date"] or "source",
+        "published": [{"reported_in": fact["reported_in"], "label": _source_label(fact["reported_in"],
+                                                                               fact["reported_date"]),
                        "facts": {label: fact[column] for column, label in PUBLISHED_FIELDS.items()
                                  if fact[column] not in ("", "unknown")}}
                       for _, fact in facts.iterrows()],

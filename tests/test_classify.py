@@ -256,3 +256,10 @@ def test_every_value_in_vocabulary_on_real_file():
         assert len(dose.text) <= 200
         for v in (dose.cells_per_kg, dose.cells_total):
             assert v is None or (math.isfinite(v) and v > 0)
+
+
+def test_dose_per_kg_after_a_long_cell_noun():
+    from msc_atlas.build.classify import TrialText, parse_dose
+    dose = parse_dose(TrialText(intervention_descriptions=(
+        "Two serial doses of 1.5 million adipose-tissue derived mesenchymal stem cells per kg")))
+    assert dose.cells_per_kg == 1.5e6 and dose.cells_total is None

@@ -654,6 +654,7 @@ _POW = (rf"(?P<m>{_NUM})?\s*(?:[x×\*·]|times)\s*10\s*(?:\^|\*\*|\*|e|E|\(|exp)
         rf"|(?P<m2>{_NUM})\s*[eE]\+?0?(?P<e2>\d)\b|(?<![\d.])10\s*(?:\^|\*\*|e|E)\s*(?P<e3>\d{{1,2}})\b")
 _WORDS = rf"(?P<w>{_NUM})\s*(?P<mult>million|mio\b|billion|thousand|(?-i:M\b)|mn\b)"
 _RANGE = rf"(?P<range>(?:{_NUM}\s*(?:-|–|to|or|and|,|/)\s*)+)?"
+_KG_AFTER = re.compile(r"\s*(?:/|per|each)\s*(?:kg\b|kilo)", re.IGNORECASE)
 _PER_KG = r"\s*(?:[\w-]+\s*){0,3}?(?:/|per|each)\s*(?:kg|kilo\w*)|\s*/\s*kg"
 _DOSE = _Rule("10 million mio billion thousand mn e6 e7 e8 e9 e+0 ,000,",
               rf"{_RANGE}(?:{_POW}|{_WORDS}|(?P<big>\d{{1,3}}(?:,\d{{3}}){{2,}}))"
@@ -705,6 +706,7 @@ def parse_dose(t: TrialText) -> Dose:
     if (value is None or m.group("range") or per_volume
             or (_NOT_CELLS.search(unit) and not re.search(r"cell|MSC|SC", unit, re.IGNORECASE))):
         return Dose(phrase, None, None)  # a range, a list of doses, a concentration or an EV dose: text only
-    if re.search(r"kg|kilo", unit, re.IGNORECASE):
+    # "1.5 million adipose-derived mesenchymal stem cells per kg": the body-weight unit follows the cell noun
+    if re.search(r"kg|kilo", unit, re.IGNORECASE) or _KG_AFTER.match(text[m.end():m.end() + 20]):
         return Dose(phrase, value, None)
     return Dose(phrase, None, value)

@@ -12,7 +12,7 @@ from dash import ALL, Input, Output, State, callback, ctx, html
 import dash_bootstrap_components as dbc
 
 from msc_atlas import ids
-from msc_atlas.filters import CHOICE_FIELDS, LENSES, YEAR_MAX, FilterState
+from msc_atlas.filters import CHOICE_FIELDS, LENSES, YEAR_MAX, FilterState, country_name
 from msc_atlas.ui.shell import YEAR_FLOOR
 
 YEAR_CEILING = YEAR_MAX - 4
@@ -63,6 +63,16 @@ def resolve(trigger: Any, search: str | None, controls: dict[str, Any], previous
     return state, notices, False, True
 
 
+def keep_known_countries(state: FilterState, known: set[str]) -> tuple[FilterState, list[str]]:
+    """Countries no trial runs in cannot be shown in the country control: drop them, and say so."""
+    unknown = [code for code in state.country if code not in known]
+    if not unknown:
+        return state, []
+    kept = [code for code in state.country if code in known]
+    names = ", ".join(country_name(code) for code in unknown)
+    return state.replace(country=kept), [f"Ignored country {names}: no trial in the dataset runs there."]
+
+
 def notice_banner(notices: list[str]) -> Any:
     if not notices:
         return None
@@ -71,8 +81,10 @@ def notice_banner(notices: list[str]) -> Any:
                      color="warning", dismissable=True, className="py-2 small mb-2")
 
 
-def register(count_matches) -> None:
-    """Wire the shared callback; `count_matches(state) -> (matching, total)` comes from the data layer."""
+def register(count_matches, countries: list[str]) -> None:
+    """Wire the shared callback; `count_matches(state) -> (matching, total)` comes from the data layer,
+    `countries` are the ISO-3 codes the dataset has trials in."""
+    known_countries = set(countries)
 
     @callback(
         [Output(ids.control(field), "value") for field in ids.CONTROL_FIELDS],
@@ -97,6 +109,8 @@ def register(count_matches) -> None:
         if isinstance(trigger, dict) and trigger.get("type") == ids.LENS and not any(_lenses or []):
             trigger = None  # lens buttons appearing in the layout are not clicks
         state, notices, push_url, set_controls = resolve(trigger, search, controls, previous, click)
+        state, country_notices = keep_known_countries(state, known_countries)
+        notices += country_notices
         query = state.to_query()
         values = control_values(state)
         control_out = [values[field] for field in ids.CONTROL_FIELDS] if set_controls \
