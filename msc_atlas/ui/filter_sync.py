@@ -81,10 +81,10 @@ def notice_banner(notices: list[str]) -> Any:
                      color="warning", dismissable=True, className="py-2 small mb-2")
 
 
-def register(count_matches, countries: list[str]) -> None:
+def register(count_matches, countries: list[str] | None = None) -> None:
     """Wire the shared callback; `count_matches(state) -> (matching, total)` comes from the data layer,
     `countries` are the ISO-3 codes the dataset has trials in."""
-    known_countries = set(countries)
+    known_countries = set(countries or [])
 
     @callback(
         [Output(ids.control(field), "value") for field in ids.CONTROL_FIELDS],
@@ -109,7 +109,7 @@ def register(count_matches, countries: list[str]) -> None:
         if isinstance(trigger, dict) and trigger.get("type") == ids.LENS and not any(_lenses or []):
             trigger = None  # lens buttons appearing in the layout are not clicks
         state, notices, push_url, set_controls = resolve(trigger, search, controls, previous, click)
-        state, country_notices = keep_known_countries(state, known_countries)
+        state, country_notices = keep_known_countries(state, known_countries) if known_countries else (state, [])
         notices += country_notices
         query = state.to_query()
         values = control_values(state)
