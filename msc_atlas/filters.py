@@ -300,6 +300,5 @@ LENSES: dict[str, tuple[str, FilterState]] = {
     "covid": ("COVID-19 & ARDS", FilterState(focus=("covid19_ards",))),
     "liver": ("Liver disease", FilterState(focus=("liver",))),
     "reference": ("Mid-2020 reference view", FilterState(
-        focus=("covid19_ards",), product=("msc", "msc_ev"), registry=("ClinicalTrials.gov",),
-        posted_by="2020-05-15")),
+        focus=("covid19_ards",), disease=("covid19",), registry=("ClinicalTrials.gov",), posted_by="2020-05-15")),
 }

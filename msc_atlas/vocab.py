@@ -23,8 +23,8 @@ TRIAL_COLUMNS = [
 FOCUS_AREAS = {"covid19_ards": "COVID-19 & ARDS", "liver": "Liver disease", "other": "Other conditions"}
 
 DISEASE_GROUPS = {
-    "covid19_ards": "COVID-19 / ARDS",
-    "lung": "Lung (other)",
+    "covid19": "COVID-19",
+    "lung": "Lung, incl. ARDS without COVID-19",
     "liver": "Liver",
     "musculoskeletal": "Musculoskeletal",
     "neurological": "Neurological",

@@ -51,7 +51,8 @@ def test_focus_area(text, expected):
 # ------------------------------------------------------------------------------------------------ disease group
 
 @pytest.mark.parametrize("text, expected", [
-    (T(conditions="COVID-19"), "covid19_ards"),
+    (T(conditions="COVID-19"), "covid19"),
+    (T(conditions="Acute Respiratory Distress Syndrome"), "lung"),
     (T(conditions="Liver Cirrhosis"), "liver"),
     (T(conditions="Knee Osteoarthritis"), "musculoskeletal"),
     (T(conditions="Degenerative Disc Disease"), "musculoskeletal"),

@@ -16,7 +16,8 @@ Decisions (the judgement calls; change them here, nowhere else)
     liver = liver / hepatic / hepatitis / cirrhosis / biliary / cholangitis / liver failure or transplant.
     Not liver: "hepatocyte growth factor", "hepatic artery" (a route), liver GvHD (-> gvhd_immune), liver
     metastases of another cancer. Hepatocellular carcinoma counts as liver. COVID wins over liver.
-  * disease_group: the focus area decides covid19_ards / liver. Organ complications of diabetes go to the organ
+  * disease_group: the focus area decides covid19 (COVID-19 named) / lung (ARDS or lung injury without COVID-19)
+    / liver. Organ complications of diabetes go to the organ
     (diabetic foot ulcer -> skin_wound, nephropathy -> kidney, retinopathy -> eye, limb ischaemia -> vascular,
     erectile dysfunction -> kidney); diabetes itself and neuropathy -> diabetes_metabolic. Multiple sclerosis ->
     neurological (the lesion and the outcome measures are neurological). Crohn's / perianal fistula / ulcerative
@@ -279,6 +280,10 @@ _DISEASE_RULES: list[tuple[str, _Rule]] = [(k, _Rule("", p)) for k, p in [
 def classify_disease_group(t: TrialText) -> Decision:
     """A key of vocab.DISEASE_GROUPS: the focus area, else conditions, MeSH, titles, keywords; "other" last."""
     focus = classify_focus_area(t)
+    if focus.value == "covid19_ards":
+        # COVID-19 apart from other ARDS / lung injury, so the mid-2020 COVID-19 landscape can be filtered exactly
+        covid = _first(_COVID, _texts(t, _CONDITIONS + _TITLES))
+        return Decision("covid19", _evidence(covid)) if covid else Decision("lung", focus.evidence)
     if focus.value != "other":
         return focus
     # Conditions before MeSH: MeSH adds broad ancestors ("Wounds and Injuries" for spinal cord injury).

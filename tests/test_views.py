@@ -1,0 +1,166 @@
+"""Summaries, figures and page views on the bundled data, and the shared filter's decision logic."""
+import csv
+import io
+
+import pandas as pd
+import pytest
+
+from msc_atlas import figures, summaries, views, vocab
+from msc_atlas.data import load_trials
+from msc_atlas.filters import LENSES, FilterState
+from msc_atlas.ui import filter_sync
+
+TRIALS = load_trials()
+
+
+def liver():
+    return FilterState(focus=("liver",))
+
+
+def test_count_by_is_sorted_with_unknown_last_and_sums_to_the_rows():
+    frame = liver().apply(TRIALS)
+    counts = summaries.count_by(frame, "donor", vocab.DONORS)
+    assert counts.sum() == len(frame)
+    assert list(counts.index)[-1] == vocab.UNKNOWN
+    known = counts.drop(vocab.UNKNOWN)
+    assert list(known) == sorted(known, reverse=True)
+
+
+def test_multi_valued_counts_count_a_trial_in_each_value():
+    frame = TRIALS[TRIALS["countries"].str.contains(";")].head(20)
+    per_country = summaries.country_counts(frame)
+    assert per_country.sum() == sum(len(c.split(";")) for c in frame["countries"])
+
+
+def test_tissue_route_matrix_covers_every_trial():
+    frame = FilterState(focus=("covid19_ards",)).apply(TRIALS)
+    matrix = summaries.tissue_route_matrix(frame)
+    assert matrix.values.sum() >= len(frame)
+    assert matrix.index[-1] == vocab.UNKNOWN or vocab.UNKNOWN not in matrix.index
+
+
+def test_headline_numbers_match_the_frame():
+    frame = FilterState(focus=("covid19_ards",)).apply(TRIALS)
+    numbers = summaries.headline_numbers(frame)
+    assert numbers["trials"] == len(frame)
+    assert numbers["participants"] == int(frame["enrollment"].dropna().sum())
+    assert 0 < numbers["ev_share"] < 1
+    assert summaries.headline_numbers(frame.iloc[0:0])["ev_share"] is None
+
+
+def test_world_map_draws_every_country_with_its_count():
+    frame = liver().apply(TRIALS)
+    fig = figures.world_map(frame, "Trials per country — liver")
+    trace = fig["data"][0] if isinstance(fig, dict) else fig.to_plotly_json()["data"][0]
+    counts = summaries.country_counts(frame)
+    assert list(trace["locations"]) == list(counts.index)
+    china = list(trace["locations"]).index("CHN")
+    assert f"{counts['CHN']} trials" in trace["text"][china]
+
+
+def test_category_bar_greys_out_not_reported():
+    frame = liver().apply(TRIALS)
+    counts = summaries.count_by(frame, "source_tissue", vocab.SOURCE_TISSUES, multi=True)
+    fig = figures.category_bar(counts, vocab.SOURCE_TISSUES, "Tissue — liver")
+    bar = fig["data"][0] if isinstance(fig, dict) else fig.to_plotly_json()["data"][0]
+    labels = list(bar["y"])
+    assert labels[0] == vocab.NOT_REPORTED  # drawn at the bottom: listed last
+    assert list(bar["marker"]["color"])[0] == vocab.GREY
+
+
+def test_overview_view_for_the_reference_lens():
+    view = views.overview(LENSES["reference"][1])
+    assert not view["empty"]
+    # the build's recount of Tsuchiya et al. 2020 (33 MSC + 1 exosome trial): the lens shows the same trials
+    assert 33 <= view["numbers"]["trials"] <= 37
+    assert "first posted by 2020-05-15" in view["map_title"]
+
+
+def test_empty_filter_gives_an_empty_view_not_empty_axes():
+    state = FilterState(focus=("liver",), product=("msc_ev",))  # no liver EV trial exists in any source
+    assert views.overview(state)["empty"] is True
+    assert views.sources_routes(state)["empty"] is True
+    assert views.trial_rows(state) == []
+
+
+def test_export_csv_holds_exactly_the_filtered_rows_with_version_and_citation():
+    state = liver()
+    text, filename = views.export_csv(state)
+    lines = text.splitlines()
+    assert lines[0].startswith("# MSC Trials Atlas, dataset ") and "ClinicalTrials.gov" in lines[0]
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[2:]))))
+    assert sorted(r["trial_id"] for r in rows) == sorted(state.apply(TRIALS)["trial_id"])
+    assert filename.endswith(f"_{len(rows)}-trials.csv")
+
+
+def test_export_csv_respects_the_rows_the_grid_shows():
+    state = liver()
+    shown = [{"trial_id": t} for t in list(state.apply(TRIALS)["trial_id"])[:3]] + [{"trial_id": "NCT99999999"}, 5]
+    text, _ = views.export_csv(state, shown)
+    rows = list(csv.DictReader(io.StringIO("\n".join(text.splitlines()[2:]))))
+    assert [r["trial_id"] for r in rows] == [row["trial_id"] for row in shown[:3]]
+
+
+def test_trial_detail_has_evidence_and_unknown_ids_give_none():
+    detail = views.trial_detail("NCT04348461")
+    fields = {name: (value, evidence) for name, value, evidence in detail["fields"]}
+    assert fields["Route"][0] == "Intravenous" and "Intravenous" in fields["Route"][1]
+    assert detail["conflicts"], "the Spain / Ukraine disagreement is recorded"
+    assert views.trial_detail("NCT00000000") is None
+    assert views.trial_detail("<script>") is None
+
+
+@pytest.mark.parametrize("trigger, expected_push, expected_set", [
+    (None, False, True), ("url", False, True), ("control-focus", True, False), ("filter-clear", True, True),
+])
+def test_resolve_decides_who_leads(trigger, expected_push, expected_set):
+    state, notices, push, set_controls = filter_sync.resolve(
+        trigger, "?focus=liver", {"focus": ["covid19_ards"]}, None, None)
+    assert (push, set_controls) == (expected_push, expected_set)
+    if trigger in (None, "url"):
+        assert state.focus == ("liver",)
+    if trigger == "control-focus":
+        assert state.focus == ("covid19_ards",)
+    if trigger == "filter-clear":
+        assert state == FilterState()
+
+
+def test_resolve_lens_click_and_garbage():
+    state, *_ = filter_sync.resolve({"type": "lens", "index": "liver"}, "", {}, None, None)
+    assert state == LENSES["liver"][1]
+    previous = FilterState(focus=("liver",)).to_dict()
+    state, *_ = filter_sync.resolve("filter-click", "", {}, previous, {"set": {"country": ["CHN"]}, "at": 1})
+    assert state.focus == ("liver",) and state.country == ("CHN",)
+    state, notices, push, _ = filter_sync.resolve("filter-click", "", {}, previous, {"set": "x"})
+    assert state.focus == ("liver",) and push is False
+    state, *_ = filter_sync.resolve({"type": "lens", "index": "nope"}, "", {}, previous, None)
+    assert state == FilterState()
+
+
+def test_controls_keep_the_posted_by_limit_of_the_reference_lens():
+    previous = LENSES["reference"][1]
+    state, _ = filter_sync.state_from_controls(previous, {"focus": ["covid19_ards"], "years": [2004, 2026]})
+    assert state.posted_by == "2020-05-15"
+
+
+def test_unknown_countries_are_dropped_with_a_notice():
+    state, notices = filter_sync.keep_known_countries(FilterState(country=("ATA", "CHN")), {"CHN", "USA"})
+    assert state.country == ("CHN",)
+    assert notices and "Antarctica" in notices[0]
+
+
+def test_grid_rows_use_labels_and_not_reported():
+    rows = views.trial_rows(liver())
+    assert len(rows) == len(liver().apply(TRIALS))
+    assert all(row["url"].startswith("https://") for row in rows)
+    assert {row["focus"] for row in rows} == {"Liver disease"}
+    assert any(row["tissue"] == vocab.NOT_REPORTED for row in rows)
+    assert all(isinstance(r["enrollment"], int) or r["enrollment"] in (None, vocab.NOT_REPORTED) for r in rows)
+
+
+def test_reference_lens_shows_exactly_the_trials_of_the_reference_recount():
+    from msc_atlas.build import report
+
+    recount = report.reference_review(TRIALS)
+    lens = LENSES["reference"][1].apply(TRIALS)
+    assert sorted(lens["trial_id"]) == sorted(recount["msc_cells"] + recount["msc_exosome"])
