@@ -6,7 +6,7 @@ as_root() {  # run a command as root: directly when we are root, else through su
 
 apt_install() {
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
 ensure_venv() {  # .venv with the packages of requirements file $1
