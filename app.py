@@ -4,11 +4,12 @@ from __future__ import annotations
 import dash
 from dash import Dash
 
-from msc_atlas import config, data
+from msc_atlas import config, data, serving
 from msc_atlas.selection import count_matches
 from msc_atlas.ui import filter_sync, shell
 
-trials = data.load_trials()  # validates the bundled dataset: a broken data/ stops the start with a clear message
+serving.configure_logging(config.from_environment().debug)
+trials = serving.load_dataset_or_exit()  # a broken data/ stops the start with one clear line, no traceback
 
 app = Dash(
     __name__,
@@ -17,6 +18,7 @@ app = Dash(
     update_title=None,
     suppress_callback_exceptions=True,
     serve_locally=True,
+    on_error=serving.on_callback_error,  # logged, shown as a notice; never a traceback in a response
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                {"name": "description", "content": "Clinical trials of mesenchymal stromal cells and their exosomes"}],
 )
@@ -24,7 +26,8 @@ server = app.server
 
 countries = sorted({code for cell in trials["countries"] for code in cell.split(";") if code})
 app.layout = shell.frame(countries, data.load_version())
-filter_sync.register(count_matches)
+filter_sync.register(count_matches, countries)
+serving.harden(app)  # security headers, /health, no 5xx for malformed callback requests
 
 if __name__ == "__main__":
     settings = config.from_environment()

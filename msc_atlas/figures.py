@@ -26,11 +26,19 @@ Figure = dict[str, Any]
 
 
 @functools.lru_cache(maxsize=None)
-def _template() -> dict[str, Any]:
-    """plotly's default template as JSON (what go.Figure attaches to every figure): computed once, never mutated."""
+def _template(trace_types: frozenset[str] | None = None) -> dict[str, Any]:
+    """plotly's default template as JSON (what go.Figure attaches to every figure), computed once, never mutated.
+
+    With `trace_types`, only the trace defaults of those types are kept: plotly.js applies template.data[type] to
+    traces of that type alone, so the figure draws the same, and each response carries ~4 KB less per figure.
+    """
     import plotly.io as pio
 
-    return pio.templates[pio.templates.default].to_plotly_json()
+    full = pio.templates[pio.templates.default].to_plotly_json()
+    if trace_types is None:
+        return full
+    return {"data": {kind: value for kind, value in full.get("data", {}).items() if kind in trace_types},
+            "layout": full.get("layout", {})}
 
 
 @functools.lru_cache(maxsize=None)
@@ -57,7 +65,7 @@ def _figure(data: list[dict], title: str, height: int = 380, **extra) -> Figure:
         paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", hoverlabel=dict(font=dict(size=13)),
     )
     layout.update(extra)
-    layout["template"] = _template()
+    layout["template"] = _template(frozenset(trace["type"] for trace in data))
     return {"data": data, "layout": layout}
 
 

@@ -48,8 +48,9 @@ def layout(**_query):
 )
 def update_overview(filter_data, colour_by, stack_by):
     state = FilterState.from_dict(filter_data)
-    colour_by = colour_by if colour_by in {o["value"] for o in COLOUR_OPTIONS} else "all"
-    stack_by = stack_by if stack_by in {o["value"] for o in STACK_OPTIONS} else "product"
+    # isinstance first: a hostile payload may send a list or dict, which a set membership test cannot hash
+    colour_by = colour_by if isinstance(colour_by, str) and colour_by in {o["value"] for o in COLOUR_OPTIONS} else "all"
+    stack_by = stack_by if isinstance(stack_by, str) and stack_by in {o["value"] for o in STACK_OPTIONS} else "product"
     view = views.overview(state, colour_by, stack_by)
     numbers = view["numbers"]
     tiles = [

@@ -1,6 +1,7 @@
 """Small layout pieces the pages share: chart cards with text alternatives, headline numbers, empty states."""
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -38,6 +39,20 @@ def chart_card(graph_id: str, alt_id: str, controls: Any = None, note: Any = Non
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str | None = None) -> html.Table:
+    # Cached by content: the same view asked for again reuses the components (a few hundred cells on some pages
+    # cost milliseconds to build). Components are only read when serialised, so sharing one is safe.
+    try:
+        return _cached_table(tuple(header), tuple(tuple(row) for row in rows), caption)
+    except TypeError:  # an unhashable cell: build it fresh
+        return _build_table(header, rows, caption)
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_table(header: tuple, rows: tuple, caption: str | None) -> html.Table:
+    return _build_table(header, rows, caption)
+
+
+def _build_table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str | None) -> html.Table:
     def cell(value: Any) -> str:
         return f"{value:,}" if isinstance(value, int) else str(value)
     return html.Table([
@@ -53,7 +68,7 @@ def kpi(value: str, label: str, kpi_id: str | None = None) -> html.Div:
 
 
 def percent(share: float | None) -> str:
-    return "not reported" if share is None else f"{share:.0%}"
+    return "–" if share is None else f"{share:.0%}"  # None: no trial to take a share of
 
 
 def empty_state(scope: str) -> html.Div:

@@ -130,7 +130,10 @@ def register(count_matches, countries: list[str] | None = None) -> None:
     )
     def keep_filter_in_nav_links(data, link_ids):
         query = FilterState.from_dict(data).to_query()
-        return [link["index"] + query for link in link_ids]
+        pages = {page["relative_path"] for page in dash.page_registry.values()}
+        # hrefs only from known page paths: the ids come back from the browser and could be anything
+        return [(link["index"] if isinstance(link, dict) and link.get("index") in pages else "/") + query
+                for link in (link_ids if isinstance(link_ids, list) else [])]
 
     @callback(
         Output(ids.FILTER_PANEL, "className"),
