@@ -70,6 +70,9 @@ def layout(**_query):
                         "shows “not reported”."),
                 html.Li("Enrollment is the registered number (planned for ongoing trials, actual for finished ones)."),
                 html.Li("Non-NCT liver trials are sparse; no exosome trial for liver disease appears in any source."),
+                html.Li("Hosts can bring the data up to date from ClinicalTrials.gov API v2 and WHO ICTRP exports "
+                        "(docs/refresh.md in the code repository); the version above then ends in “-refresh” and "
+                        "the as-of dates move."),
             ]),
         ], className="card-panel"),
         html.Section([
