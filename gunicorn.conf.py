@@ -30,3 +30,11 @@ proc_name = "msc-trials-atlas"
 # gunicorn 24+ opens a control socket at ~/.gunicorn/gunicorn.ctl by default; two instances on one host (the app
 # and a load test, say) would fight over it, and nothing here uses it.
 control_socket_disable = True
+
+
+def when_ready(server):
+    """Master, app preloaded, before any worker forks: let Dash finish its lazy first-request set-up once, so two
+    threads of a fresh worker never race on it (see msc_atlas.serving.finish_dash_setup)."""
+    from msc_atlas import serving
+
+    serving.finish_dash_setup(server.app.wsgi())

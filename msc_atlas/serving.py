@@ -213,3 +213,17 @@ def harden(app: dash.Dash, compress_static: bool = True) -> None:
         LOG.error("unhandled error on %s %s", request.method, request.path, exc_info=err)
         return Response("Internal server error; the problem was logged.", status=500, mimetype="text/plain")
 
+
+
+def finish_dash_setup(server) -> None:
+    """Run Dash's first-request set-up now (gunicorn.conf.py calls this in the master, before workers fork).
+
+    Dash fills its callback map and the pages router in a before_request hook that marks itself done *before* it
+    finishes; two threads of a fresh worker racing on their first requests could see a half-filled map and fail
+    ("Callback function not found": measured as 400s under load after a worker restart). One in-process request
+    here does the set-up once. Not called from harden(): Flask refuses new handlers after a first request, and
+    `app.run(debug=True)` / the test runners still add some.
+    """
+    response = server.test_client().get("/health")
+    if response.status_code != 200:
+        raise RuntimeError(f"the app did not answer /health while starting: {response.status_code}")
