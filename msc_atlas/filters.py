@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+import numpy as np
 import pandas as pd
 import pycountry
 
@@ -182,6 +183,62 @@ class FilterState:
         if self.q:
             parts.append(f"matching “{_clip(self.q, 30)}”")
         return "; ".join(parts) if parts else "all MSC-derived trials"
+
+
+class FilterIndex:
+    """One boolean mask per (field, value) of a frame, built once: applying a filter state is then a few numpy
+    operations instead of text scans of the multi-valued columns, and grows gently with the data.
+
+    `FilterIndex(frame).mask(state)` equals `state.mask(frame)` (tested); the frame must not change afterwards.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.size = len(frame)
+        self.masks: dict[str, dict[str, np.ndarray]] = {}
+        for field, (column, _, multi) in CHOICE_FIELDS.items():
+            cells = frame[column]
+            if multi:  # a trial counts for each of its values; an empty cell is "not reported"
+                tokens = cells.replace("", vocab.UNKNOWN).str.split(vocab.MULTI_SEP).explode()
+                positions = np.arange(self.size)[np.repeat(np.arange(self.size),
+                                                           cells.str.count(vocab.MULTI_SEP).to_numpy() + 1)]
+                self.masks[field] = {}
+                for value, rows in pd.Series(positions).groupby(tokens.to_numpy()):
+                    mask = np.zeros(self.size, dtype=bool)
+                    mask[rows.to_numpy()] = True
+                    self.masks[field][value] = mask
+            else:
+                codes, uniques = pd.factorize(cells.to_numpy())
+                self.masks[field] = {value: codes == code for code, value in enumerate(uniques)}
+        posted = frame["first_posted"]
+        self.year = pd.to_numeric(posted.str[:4], errors="coerce").to_numpy()
+        self.posted = posted.to_numpy(dtype=object)
+        self.haystack = (frame["trial_id"] + " " + frame["other_ids"] + " " + frame["title"] + " "
+                         + frame["conditions"] + " " + frame["sponsor"]).str.lower()
+
+    def mask(self, state: FilterState) -> np.ndarray:
+        keep = np.ones(self.size, dtype=bool)
+        for field in CHOICE_FIELDS:
+            chosen = getattr(state, field) or (DEFAULT_PRODUCTS if field == "product" else ())
+            if chosen:
+                values = self.masks[field]
+                any_of = np.zeros(self.size, dtype=bool)
+                for value in chosen:
+                    if value in values:
+                        any_of |= values[value]
+                keep &= any_of
+        if state.year_from:
+            keep &= self.year >= state.year_from
+        if state.year_to:
+            keep &= self.year <= state.year_to
+        if state.posted_by:
+            keep &= (self.posted != "") & (self.posted <= state.posted_by)
+        if state.q:
+            keep &= self.haystack.str.contains(state.q.lower(), regex=False).to_numpy()
+        return keep
+
+    def apply(self, state: FilterState) -> pd.DataFrame:
+        return self.frame[self.mask(state)]
 
 
 def _field_for_key(key: str) -> str | None:

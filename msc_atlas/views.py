@@ -13,7 +13,7 @@ import pandas as pd
 
 from msc_atlas import figures, summaries, vocab
 from msc_atlas.filters import FilterState, country_name
-from msc_atlas.selection import filtered
+from msc_atlas.selection import filtered, trial_index
 
 CACHE_SIZE = 256
 
@@ -106,7 +106,9 @@ def sources_routes(state: FilterState) -> dict[str, Any]:
 
 
 def clear_caches() -> None:
-    for cached in (overview, sources_routes, trial_rows, filtered):
+    from msc_atlas.selection import count_matches, counts_by
+
+    for cached in (overview, sources_routes, trial_rows, filtered, count_matches, counts_by):
         cached.cache_clear()
 
 
@@ -133,25 +135,37 @@ def _labels(cell: str, vocabulary: dict[str, str]) -> str:
     return ", ".join(vocab.label(vocabulary, value) for value in (cell or vocab.UNKNOWN).split(vocab.MULTI_SEP))
 
 
+def _display_cell(key: str, value: Any, vocabulary: dict[str, str] | None) -> Any:
+    if vocabulary is not None:
+        return _labels(value, vocabulary)
+    if key == "countries":
+        return ", ".join(country_name(code) for code in value.split(vocab.MULTI_SEP) if code) or vocab.NOT_REPORTED
+    if key == "enrollment":
+        return None if pd.isna(value) else int(value)
+    return value if value != "" else vocab.NOT_REPORTED
+
+
+_grid_cache: dict[str, Any] = {}
+
+
+def _display_frame() -> pd.DataFrame:
+    """Grid records of every loaded trial, labels resolved once (per distinct value), rebuilt only when the loaded
+    frame is another object: a filter then only selects rows of it."""
+    frame = trial_index().frame
+    if _grid_cache.get("source") is not frame:
+        table = pd.DataFrame({"url": frame["url"]}, index=frame.index)
+        for key, (_, column, vocabulary) in GRID_COLUMNS.items():
+            cells = frame[column].astype(object).tolist()
+            shown = {value: _display_cell(key, value, vocabulary) for value in set(cells)}
+            table[key] = pd.Series([shown[value] for value in cells], index=frame.index, dtype=object)
+        _grid_cache.update(source=frame, table=table)
+    return _grid_cache["table"]
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def trial_rows(state: FilterState) -> list[dict[str, Any]]:
     """Grid records for the filtered trials, categories as labels, countries as names."""
-    frame = filtered(state)
-    records = []
-    for row in frame.itertuples(index=False):
-        record: dict[str, Any] = {"url": row.url}
-        for key, (_, column, vocabulary) in GRID_COLUMNS.items():
-            value = getattr(row, column)
-            if vocabulary is not None:
-                value = _labels(value, vocabulary)
-            elif key == "countries":
-                value = ", ".join(country_name(code) for code in value.split(vocab.MULTI_SEP) if code) \
-                    or vocab.NOT_REPORTED
-            elif key == "enrollment":
-                value = None if pd.isna(value) else int(value)
-            record[key] = value if value not in ("",) else vocab.NOT_REPORTED
-        records.append(record)
-    return records
+    return _display_frame()[trial_index().mask(state)].to_dict("records")
 
 
 CITATION = ("MSC Trials Atlas, dataset {version}: built from ClinicalTrials.gov (as of {ctgov}) and WHO ICTRP "

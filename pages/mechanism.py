@@ -108,9 +108,9 @@ def resolve_context(choice: Any, filter_data: Any) -> tuple[str, bool]:
 def trial_counts(filter_data: Any) -> dict[str, int] | None:
     """Trials per product key in the current filter; None when the trial data cannot be read."""
     try:
-        from msc_atlas.selection import filtered
+        from msc_atlas.selection import counts_by
 
-        return mech.trial_counts_by_product(filtered(FilterState.from_dict(filter_data)))
+        return counts_by(FilterState.from_dict(filter_data), "product")
     except Exception:  # noqa: BLE001 - the diagram stands without counts; the data layer reports its own errors
         return None
 

@@ -115,3 +115,32 @@ def test_parse_never_raises_and_round_trips(raw):
 def test_lenses_are_valid_states(name):
     _, state = LENSES[name]
     assert FilterState.from_search(state.to_query()) == (state, [])
+
+
+def test_filter_index_equals_the_plain_mask_on_the_bundled_data():
+    from msc_atlas.data import load_trials
+    from msc_atlas.filters import FilterIndex
+
+    trials = load_trials()
+    index = FilterIndex(trials)
+    states = [FilterState(), FilterState(product=("non_msc",)), FilterState(tissue=("unknown",)),
+              FilterState(country=("CHN", "USA"), route=("intravenous", "inhalation")),
+              FilterState(focus=("liver",), tissue=("bone_marrow", "umbilical_cord"), year_from=2012, year_to=2018),
+              FilterState(posted_by="2020-05-15", disease=("covid19",)), FilterState(q="Wharton"),
+              FilterState(country=("ATA",)), *[state for _, state in LENSES.values()]]
+    for state in states:
+        assert (index.mask(state) == state.mask(trials).to_numpy()).all(), state
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(["focus", "product", "tissue", "route", "donor", "phase", "country", "from",
+                                        "to", "q"]),
+                       st.sampled_from(["liver", "msc_ev", "non_msc", "adipose,unknown", "intravenous,inhalation",
+                                        "autologous", "phase2", "CHN,IRN,USA", "2015", "2021", "cord", "unknown"]),
+                       max_size=5))
+def test_filter_index_equals_the_plain_mask_for_random_states(raw):
+    from msc_atlas.filters import FilterIndex
+
+    small = frame()
+    state, _ = FilterState.parse(raw)
+    assert (FilterIndex(small).mask(state) == state.mask(small).to_numpy()).all()

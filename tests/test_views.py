@@ -164,3 +164,11 @@ def test_reference_lens_shows_exactly_the_trials_of_the_reference_recount():
     recount = report.reference_review(TRIALS)
     lens = LENSES["reference"][1].apply(TRIALS)
     assert sorted(lens["trial_id"]) == sorted(recount["msc_cells"] + recount["msc_exosome"])
+
+
+def test_counts_by_product_from_the_index_equals_a_count_of_the_rows():
+    from msc_atlas.mechanism import trial_counts_by_product
+    from msc_atlas.selection import counts_by
+
+    for state in (FilterState(), liver(), FilterState(focus=("covid19_ards",), country=("CHN",))):
+        assert counts_by(state, "product") == trial_counts_by_product(state.apply(TRIALS))
