@@ -12,16 +12,14 @@ from msc_atlas import ids
 from msc_atlas import mechanism as mech
 from msc_atlas.filters import FilterState
 
-# SVG export needs the cytoscape-svg extension, which only the "extra" bundle carries (it replaces the default
-# bundle: +270 KB gzipped on first load). Dash reads the bundle list when it serves the index page, so calling
-# this while the pages are imported is in time.
-cyto.load_extra_layouts()
+# PNG export only: SVG would need cytoscape's "extra" bundle, which Dash then serves on every page
+# (+270 KB gzipped, measured in bench/RESULTS.md), for a format few users of a diagram on screen need.
 
 dash.register_page(__name__, path="/mechanism", name="Mechanism", order=2, title="Mechanism — MSC Trials Atlas")
 
 GRAPH, WRAP, CONTEXT = "mechanism-graph", "mech-graph-wrap", "mech-context"
 CHOOSER, PANEL = "mech-chooser", "mech-panel"
-STATUS, ALT, PNG, SVG = "mech-status", "mech-text-alt", "mech-download-png", "mech-download-svg"
+STATUS, ALT, PNG = "mech-status", "mech-text-alt", "mech-download-png"
 FOLLOW = "follow"
 CONTEXT_OPTIONS = [{"label": "Follow the filter", "value": FOLLOW}] + [
     {"label": label, "value": key} for key, label in mech.CONTEXTS.items()]
@@ -48,9 +46,7 @@ def layout(**_query: Any) -> html.Div:
                          role="radiogroup", className="d-inline-block", **{"aria-labelledby": f"{CONTEXT}-label"}),
             ], className="me-auto"),
             html.Div([
-                dbc.Button("Download PNG", id=PNG, color="primary", outline=True, size="sm", n_clicks=0,
-                           className="me-1"),
-                dbc.Button("Download SVG", id=SVG, color="primary", outline=True, size="sm", n_clicks=0),
+                dbc.Button("Download PNG", id=PNG, color="primary", outline=True, size="sm", n_clicks=0),
             ]),
         ], className="d-flex flex-wrap align-items-center gap-2 mb-2"),
         html.P(id=STATUS, className="small mb-2", role="status"),
@@ -250,15 +246,13 @@ def claim_item(c: dict) -> html.Li:
 
 @callback(
     Output(GRAPH, "generateImage"),
-    Input(PNG, "n_clicks"), Input(SVG, "n_clicks"),
+    Input(PNG, "n_clicks"),
     State(CONTEXT, "value"), State(ids.FILTER_STORE, "data"),
     prevent_initial_call=True,
 )
-def export_image(_png, _svg, choice, filter_data):
-    trigger = _triggered_id()
-    if trigger not in (PNG, SVG):
+def export_image(_png, choice, filter_data):
+    if _triggered_id() != PNG:
         return dash.no_update
-    kind = "svg" if trigger == SVG else "png"
     context, _ = resolve_context(choice, filter_data)
-    options = {"full": True, "bg": "#ffffff"} | ({"scale": 2} if kind == "png" else {})
-    return {"type": kind, "action": "download", "filename": f"msc-mechanism-{context}", "options": options}
+    return {"type": "png", "action": "download", "filename": f"msc-mechanism-{context}",
+            "options": {"full": True, "bg": "#ffffff", "scale": 2}}

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, callback, ctx, html
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, html
 
 from msc_atlas import ids, views, vocab
 from msc_atlas.filters import CHOICE_FIELDS, FilterState
@@ -12,9 +13,12 @@ dash.register_page(__name__, path="/sources-routes", name="Sources & routes", or
                    title="Sources & routes — MSC Trials Atlas")
 
 MATRIX, DOSE = "sr-matrix", "sr-dose"
-# breakdown name -> filter field that a click on one of its bars sets
-BAR_FILTERS = {"tissue": "tissue", "route": "route", "donor": "donor", "phase": "phase", "status": "status",
-               "product": "product"}
+# One card switches between the smaller breakdowns: fewer graphs to draw on a first load, same information.
+SWITCHED, SWITCH = "sr-switched", "sr-switch"
+ALWAYS_SHOWN = ("tissue", "route")
+SWITCHED_CHOICES = ("donor", "phase", "status", "product")
+# every breakdown's bars set the filter field of the same name
+BAR_FILTERS = {name: name for name in (*ALWAYS_SHOWN, *SWITCHED_CHOICES)}
 
 
 TISSUE_BY_LABEL = {label: key for key, label in vocab.SOURCE_TISSUES.items()}
@@ -40,13 +44,14 @@ def layout(**_query):
             html.Div([card("tissue", "col-12 col-xl-6"), card("route", "col-12 col-xl-6")], className="row g-3"),
             ui.chart_card(MATRIX, "sr-matrix-table", note="Click a cell to filter by that tissue source and route."),
             ui.chart_card(DOSE, "sr-dose-table", note=html.Span(id="sr-dose-note")),
-            html.Div([card("donor", "col-12 col-xl-6"), card("phase", "col-12 col-xl-6"),
-                      card("status", "col-12 col-xl-6"), card("product", "col-12 col-xl-6")], className="row g-3"),
+            ui.chart_card(SWITCHED, "sr-switched-table", note="Click a bar to filter by it.", controls=dbc.RadioItems(
+                id=SWITCH, value="donor", inline=True, className="small mb-1",
+                options=[{"label": views.BREAKDOWN_TITLES[name], "value": name} for name in SWITCHED_CHOICES])),
         ], id="sr-charts"),
     ])
 
 
-BREAKDOWN_OUTPUTS = [output for name in views.BREAKDOWNS for output in (
+BREAKDOWN_OUTPUTS = [output for name in (*ALWAYS_SHOWN, "switched") for output in (
     Output(graph_id(name), "figure"), Output(f"{graph_id(name)}-wrap", "aria-label"),
     Output(f"sr-{name}-table", "children"))]
 
@@ -58,14 +63,16 @@ BREAKDOWN_OUTPUTS = [output for name in views.BREAKDOWNS for output in (
     Output(DOSE, "figure"), Output(f"{DOSE}-wrap", "aria-label"), Output("sr-dose-table", "children"),
     Output("sr-dose-note", "children"),
     Input(ids.FILTER_STORE, "data"),
+    Input(SWITCH, "value"),
 )
-def update_sources_routes(filter_data):
+def update_sources_routes(filter_data, switched):
     view = views.sources_routes(FilterState.from_dict(filter_data))
+    switched = switched if switched in SWITCHED_CHOICES else SWITCHED_CHOICES[0]
     if view["empty"]:
-        return (ui.empty_state(view["scope"]), True, *([{}, "", None] * len(views.BREAKDOWNS)),
+        return (ui.empty_state(view["scope"]), True, *([{}, "", None] * (len(ALWAYS_SHOWN) + 1)),
                 {}, "", None, {}, "", None, None)
     breakdowns = []
-    for name in views.BREAKDOWNS:
+    for name in (*ALWAYS_SHOWN, switched):
         part = view[name]
         breakdowns += [part["figure"], part["title"],
                        ui.table([views.BREAKDOWN_TITLES[name], "Trials"], part["rows"])]
@@ -88,11 +95,13 @@ def update_sources_routes(filter_data):
 
 @callback(
     Output(ids.CLICK_STORE, "data", allow_duplicate=True),
-    *[Input(graph_id(name), "clickData") for name in BAR_FILTERS],
+    *[Input(graph_id(name), "clickData") for name in (*ALWAYS_SHOWN, "switched")],
     Input(MATRIX, "clickData"),
+    State(SWITCH, "value"),
     prevent_initial_call=True,
 )
-def filter_by_clicked_bar(*clicks):
+def filter_by_clicked_bar(*clicks_and_switch):
+    switched = clicks_and_switch[-1]
     trigger = ctx.triggered_id
     click = ctx.triggered[0]["value"] if ctx.triggered else None
     try:
@@ -104,7 +113,9 @@ def filter_by_clicked_bar(*clicks):
         return ui.click_payload(tissue=[tissue], route=[route]) if tissue and route else dash.no_update
     custom = point.get("customdata")
     name = trigger.removeprefix("sr-") if isinstance(trigger, str) else None
-    field = BAR_FILTERS.get(name)
+    if name == "switched":
+        name = switched
+    field = BAR_FILTERS.get(name) if isinstance(name, str) else None
     vocabulary = CHOICE_FIELDS[field][1] if field else None
     if not isinstance(custom, str) or not vocabulary or custom not in vocabulary:
         return dash.no_update

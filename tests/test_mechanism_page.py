@@ -89,7 +89,7 @@ def test_pick_a_node(page):
 
 
 def test_export_image(page):
-    assert page.export_image(1, 0, "all", None) is dash.no_update  # no trigger
-    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{page.SVG}.n_clicks", "value": 1}]))
-    request = page.export_image(0, 1, "liver", None)
-    assert request["type"] == "svg" and request["action"] == "download" and "liver" in request["filename"]
+    assert page.export_image(1, "all", None) is dash.no_update  # no trigger
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{page.PNG}.n_clicks", "value": 1}]))
+    request = page.export_image(1, "liver", None)
+    assert request["type"] == "png" and request["action"] == "download" and "liver" in request["filename"]
