@@ -4,12 +4,13 @@ from __future__ import annotations
 import dash
 from dash import Dash
 
-from msc_atlas import config, data, serving
+from msc_atlas import config, data, selection, serving
 from msc_atlas.selection import count_matches
 from msc_atlas.ui import filter_sync, shell
 
 serving.configure_logging(config.from_environment().debug)
 trials = serving.load_dataset_or_exit()  # a broken data/ stops the start with one clear line, no traceback
+selection.trial_counts()  # build the filter index and count tables now (before gunicorn forks), not on a request
 
 app = Dash(
     __name__,

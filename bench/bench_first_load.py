@@ -28,7 +28,7 @@ PLOTLY_DRAWN = """(function (n) {
 })"""
 READY = {
     "/": PLOTLY_DRAWN + "(2)",
-    "/sources-routes": PLOTLY_DRAWN + "(8)",
+    "/sources-routes": PLOTLY_DRAWN + "(5)",
     "/mechanism": "!!document.querySelector('[id$=graph] canvas') && "
                   "document.querySelector('#mech-status') && document.querySelector('#mech-status').textContent.length > 0",
     "/trials": "!!document.querySelector('.ag-row')",

@@ -72,8 +72,11 @@ def _figure(data: list[dict], title: str, height: int = 380, **extra) -> Figure:
 def world_map(frame: pd.DataFrame, title: str, colour_by: str = "all") -> Figure:
     """Choropleth of trials per country. colour_by: "all" trials, or one product key (e.g. msc_ev)."""
     subset = frame if colour_by == "all" else frame[frame["product"] == colour_by]
-    counts = summaries.country_counts(subset)
-    tissues = summaries.leading_tissues_by_country(subset)
+    return country_map(summaries.country_counts(subset), summaries.leading_tissues_by_country(subset), title)
+
+
+def country_map(counts: pd.Series, tissues: dict[str, str], title: str) -> Figure:
+    """The world map of `world_map` from its counts: summaries.country_counts and leading_tissues_by_country."""
     names = [country_name(code) for code in counts.index]
     hover = [f"<b>{name}</b><br>{n:,} trial{'s' if n != 1 else ''}<br>"
              f"Leading sources: {tissues.get(code, vocab.NOT_REPORTED)}"
@@ -98,9 +101,14 @@ def world_map(frame: pd.DataFrame, title: str, colour_by: str = "all") -> Figure
 
 def registrations_over_time(frame: pd.DataFrame, title: str, stack_by: str = "product") -> Figure:
     """Trials first posted per year, stacked by product or by focus area."""
-    column, vocabulary, colours = (("product", vocab.PRODUCTS, vocab.PRODUCT_COLOURS) if stack_by == "product"
-                                   else ("focus_area", vocab.FOCUS_AREAS, vocab.FOCUS_COLOURS))
-    table = summaries.registrations_by_year(frame, column)
+    column = "product" if stack_by == "product" else "focus_area"
+    return timeline(summaries.registrations_by_year(frame, column), title, stack_by)
+
+
+def timeline(table: pd.DataFrame, title: str, stack_by: str = "product") -> Figure:
+    """The stacked bars of `registrations_over_time` from summaries.registrations_by_year of the stack column."""
+    vocabulary, colours = ((vocab.PRODUCTS, vocab.PRODUCT_COLOURS) if stack_by == "product"
+                           else (vocab.FOCUS_AREAS, vocab.FOCUS_COLOURS))
     years = np.asarray(table.index)
     bars = [dict(type="bar", x=years, y=table[key].to_numpy(), name=vocab.label(vocabulary, key),
                  marker=dict(color=colours.get(key, vocab.GREY)),
@@ -149,13 +157,20 @@ def tissue_route_heatmap(matrix: pd.DataFrame, title: str) -> Figure:
 
 def dose_by_route(points: pd.DataFrame, title: str) -> Figure:
     """Cells per kg by route, log scale, one dot per trial and route, with the median marked."""
-    order = points.groupby("route")["dose_cells_per_kg"].median().sort_values(ascending=False).index
-    boxes = [dict(type="box", y=points.loc[points["route"] == route, "dose_cells_per_kg"].to_numpy(dtype=float),
-                  name=vocab.label(vocab.ROUTES, route), boxpoints="all", jitter=0.4, pointpos=0,
-                  marker=dict(color=ACCENT, size=6, opacity=0.6), line=dict(color="#1d2433", width=1),
+    groups = [(route, group.to_numpy(dtype=float), float(group.median()))
+              for route, group in points.groupby("route")["dose_cells_per_kg"]]
+    return dose_boxes(groups, title)
+
+
+def dose_boxes(groups: list[tuple[str, np.ndarray, float]], title: str) -> Figure:
+    """The figure of `dose_by_route` from (route, cells per kg of its points, median) per route, routes by name."""
+    medians = pd.Series([median for _, _, median in groups], index=[route for route, _, _ in groups], dtype="Float64")
+    values = {route: doses for route, doses, _ in groups}
+    boxes = [dict(type="box", y=values[route], name=vocab.label(vocab.ROUTES, route), boxpoints="all", jitter=0.4,
+                  pointpos=0, marker=dict(color=ACCENT, size=6, opacity=0.6), line=dict(color="#1d2433", width=1),
                   fillcolor="rgba(0,114,178,0.08)", showlegend=False,
                   hovertemplate="%{y:.2s} cells/kg<extra>%{x}</extra>")
-             for route in order]
+             for route in medians.sort_values(ascending=False).index]  # ties keep the order by name
     return _figure(boxes, title, height=380,
                    yaxis=dict(type="log", title=dict(text="Cells per kg body weight"), gridcolor="#e8ebef",
                               exponentformat="power"),

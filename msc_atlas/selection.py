@@ -5,10 +5,12 @@ from functools import lru_cache
 
 import pandas as pd
 
+from msc_atlas.counting import TrialCounts
 from msc_atlas.data import load_trials
 from msc_atlas.filters import FilterIndex, FilterState
 
 _index: FilterIndex | None = None
+_counts: TrialCounts | None = None
 
 
 def trial_index() -> FilterIndex:
@@ -18,6 +20,15 @@ def trial_index() -> FilterIndex:
     if _index is None or _index.frame is not frame:
         _index = FilterIndex(frame)
     return _index
+
+
+def trial_counts() -> TrialCounts:
+    """The page-summary codes of the loaded trials, rebuilt only when the filter index is rebuilt."""
+    global _counts
+    index = trial_index()
+    if _counts is None or _counts.index is not index:
+        _counts = TrialCounts(index)
+    return _counts
 
 
 @lru_cache(maxsize=512)

@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from msc_atlas import figures, summaries, vocab
+from msc_atlas import figures, vocab
 from msc_atlas.filters import FilterState, country_name
-from msc_atlas.selection import filtered, trial_index
+from msc_atlas.selection import filtered, trial_counts, trial_index
 
 CACHE_SIZE = 256
 
@@ -31,30 +31,35 @@ def _rows(counts: pd.Series, vocabulary: dict[str, str] | None) -> list[tuple[st
 
 @lru_cache(maxsize=CACHE_SIZE)
 def overview(state: FilterState, colour_by: str = "all", stack_by: str = "product") -> dict[str, Any]:
-    frame = filtered(state)
+    # Counted from the row mask over codes built once per dataset (msc_atlas.counting): no rows are copied.
+    counts = trial_counts()
+    keep = counts.index.mask(state)
     scope = state.describe()
-    if frame.empty:
-        return {"empty": True, "scope": scope, "numbers": summaries.headline_numbers(frame)}
+    numbers = counts.headline_numbers(keep)
+    if numbers["trials"] == 0:
+        return {"empty": True, "scope": scope, "numbers": numbers}
     product_label = "all products" if colour_by == "all" else vocab.label(vocab.PRODUCTS, colour_by)
     map_title = f"Trials per country ({product_label}) — {scope}"
     stack_label = "product" if stack_by == "product" else "focus area"
     time_title = f"Trials first posted per year, by {stack_label} — {scope}"
-    map_subset = frame if colour_by == "all" else frame[frame["product"] == colour_by]
+    map_keep = keep if colour_by == "all" else counts.product_mask(keep, colour_by)
+    per_country = counts.country_counts(map_keep)
     column, vocabulary = ("product", vocab.PRODUCTS) if stack_by == "product" else ("focus_area", vocab.FOCUS_AREAS)
-    per_year = summaries.registrations_by_year(frame, column)
-    per_year = per_year[[key for key in vocabulary if key in per_year.columns]]
+    table = counts.registrations_by_year(keep, column)
+    shown = [key for key in vocabulary if key in table.columns]
+    per_year = table.to_numpy()[:, [table.columns.get_loc(key) for key in shown]]
     return {
         "empty": False,
         "scope": scope,
-        "numbers": summaries.headline_numbers(frame),
-        "map": _fig(figures.world_map(frame, map_title, colour_by)),
+        "numbers": numbers,
+        "map": _fig(figures.country_map(per_country, counts.leading_tissues_by_country(map_keep), map_title)),
         "map_title": map_title,
-        "map_rows": _rows(summaries.country_counts(map_subset), None),
-        "no_country": int((map_subset["countries"] == "").sum()),
-        "timeline": _fig(figures.registrations_over_time(frame, time_title, stack_by)),
+        "map_rows": _rows(per_country, None),
+        "no_country": counts.without_country(map_keep),
+        "timeline": _fig(figures.timeline(table, time_title, stack_by)),
         "timeline_title": time_title,
-        "timeline_header": ["Year", *[vocab.label(vocabulary, key) for key in per_year.columns]],
-        "timeline_rows": [(str(year), *[int(v) for v in row]) for year, row in per_year.iterrows()],
+        "timeline_header": ["Year", *[vocab.label(vocabulary, key) for key in shown]],
+        "timeline_rows": [(str(year), *row) for year, row in zip(table.index.tolist(), per_year.tolist())],
     }
 
 
@@ -75,32 +80,35 @@ BREAKDOWN_TITLES = {
 
 @lru_cache(maxsize=CACHE_SIZE)
 def sources_routes(state: FilterState) -> dict[str, Any]:
-    frame = filtered(state)
+    counts = trial_counts()
+    keep = counts.index.mask(state)
     scope = state.describe()
-    if frame.empty:
+    n = int(keep.sum())
+    if n == 0:
         return {"empty": True, "scope": scope}
-    result: dict[str, Any] = {"empty": False, "scope": scope, "n": len(frame)}
+    result: dict[str, Any] = {"empty": False, "scope": scope, "n": n}
     for name, (column, vocabulary, multi, colours) in BREAKDOWNS.items():
-        counts = summaries.count_by(frame, column, vocabulary, multi)
+        per_value = counts.count_by(keep, column, vocabulary, multi)
         title = f"{BREAKDOWN_TITLES[name]} — {scope}"
-        result[name] = {"figure": _fig(figures.category_bar(counts, vocabulary, title, colours)),
-                        "title": title, "rows": _rows(counts, vocabulary)}
-    matrix = summaries.tissue_route_matrix(frame)
+        result[name] = {"figure": _fig(figures.category_bar(per_value, vocabulary, title, colours)),
+                        "title": title, "rows": _rows(per_value, vocabulary)}
+    matrix = counts.tissue_route_matrix(keep)
+    routes = matrix.columns.tolist()
     matrix_title = f"Tissue source × route (trials) — {scope}"
     result["matrix"] = {
         "figure": _fig(figures.tissue_route_heatmap(matrix, matrix_title)), "title": matrix_title,
-        "rows": [(vocab.label(vocab.SOURCE_TISSUES, tissue), vocab.label(vocab.ROUTES, route), int(n))
-                 for tissue, row in matrix.iterrows() for route, n in row.items() if n],
+        "rows": [(vocab.label(vocab.SOURCE_TISSUES, tissue), vocab.label(vocab.ROUTES, route), n_pair)
+                 for tissue, row in zip(matrix.index.tolist(), matrix.to_numpy().tolist())
+                 for route, n_pair in zip(routes, row) if n_pair],
     }
-    points = summaries.dose_per_kg_by_route(frame)
+    groups = counts.dose_groups(keep)
+    n_points = sum(len(doses) for _, doses, _ in groups)
     dose_title = f"Cell dose per kg by route (log scale) — {scope}"
-    silent = summaries.dose_reporting_share(frame)
     result["dose"] = {
-        "figure": _fig(figures.dose_by_route(points, dose_title)) if len(points) else None,
-        "title": dose_title, "n_points": int(len(points)), "n_trials": int(points["trial_id"].nunique()) if len(points) else 0,
-        "silent_share": silent, "per_kg_trials": int(frame["dose_cells_per_kg"].notna().sum()),
-        "rows": [(vocab.label(vocab.ROUTES, route), int(len(group)), float(group.median()))
-                 for route, group in points.groupby("route")["dose_cells_per_kg"]],
+        "figure": _fig(figures.dose_boxes(groups, dose_title)) if n_points else None,
+        "title": dose_title, "n_points": n_points, "n_trials": counts.dose_trials(keep),
+        "silent_share": counts.dose_reporting_share(keep), "per_kg_trials": counts.per_kg_trials(keep),
+        "rows": [(vocab.label(vocab.ROUTES, route), len(doses), median) for route, doses, median in groups],
     }
     return result
 
