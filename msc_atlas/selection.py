@@ -1,7 +1,9 @@
 """The bundled trials narrowed by a filter state, cached per state (the same view is asked for by many callbacks)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
@@ -9,26 +11,25 @@ from msc_atlas.counting import TrialCounts
 from msc_atlas.data import load_trials
 from msc_atlas.filters import FilterIndex, FilterState
 
-_index: FilterIndex | None = None
-_counts: TrialCounts | None = None
+_derived: dict[str, tuple[Any, Any]] = {}
+
+
+def derived(name: str, source: Any, build: Callable[[Any], Any]) -> Any:
+    """`build(source)`, kept until `source` is another object (the loaded frame, or the index built from it)."""
+    cached = _derived.get(name)
+    if cached is None or cached[0] is not source:
+        cached = _derived[name] = (source, build(source))
+    return cached[1]
 
 
 def trial_index() -> FilterIndex:
-    """The filter index of the loaded trials, rebuilt only when the loaded frame is another object."""
-    global _index
-    frame = load_trials()
-    if _index is None or _index.frame is not frame:
-        _index = FilterIndex(frame)
-    return _index
+    """The filter index of the loaded trials."""
+    return derived("index", load_trials(), FilterIndex)
 
 
 def trial_counts() -> TrialCounts:
-    """The page-summary codes of the loaded trials, rebuilt only when the filter index is rebuilt."""
-    global _counts
-    index = trial_index()
-    if _counts is None or _counts.index is not index:
-        _counts = TrialCounts(index)
-    return _counts
+    """The page-summary codes of the loaded trials, rebuilt with the filter index."""
+    return derived("counts", trial_index(), TrialCounts)
 
 
 @lru_cache(maxsize=512)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from msc_atlas import figures, vocab
 from msc_atlas.filters import FilterState, country_name
-from msc_atlas.selection import filtered, trial_counts, trial_index
+from msc_atlas.selection import derived, filtered, trial_counts, trial_index
 
 CACHE_SIZE = 256
 
@@ -153,21 +153,19 @@ def _display_cell(key: str, value: Any, vocabulary: dict[str, str] | None) -> An
     return value if value != "" else vocab.NOT_REPORTED
 
 
-_grid_cache: dict[str, Any] = {}
+def _grid_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Grid records of every trial in `frame`, labels resolved once per distinct value."""
+    table = pd.DataFrame({"url": frame["url"]}, index=frame.index)
+    for key, (_, column, vocabulary) in GRID_COLUMNS.items():
+        cells = frame[column].astype(object).tolist()
+        shown = {value: _display_cell(key, value, vocabulary) for value in set(cells)}
+        table[key] = pd.Series([shown[value] for value in cells], index=frame.index, dtype=object)
+    return table
 
 
 def _display_frame() -> pd.DataFrame:
-    """Grid records of every loaded trial, labels resolved once (per distinct value), rebuilt only when the loaded
-    frame is another object: a filter then only selects rows of it."""
-    frame = trial_index().frame
-    if _grid_cache.get("source") is not frame:
-        table = pd.DataFrame({"url": frame["url"]}, index=frame.index)
-        for key, (_, column, vocabulary) in GRID_COLUMNS.items():
-            cells = frame[column].astype(object).tolist()
-            shown = {value: _display_cell(key, value, vocabulary) for value in set(cells)}
-            table[key] = pd.Series([shown[value] for value in cells], index=frame.index, dtype=object)
-        _grid_cache.update(source=frame, table=table)
-    return _grid_cache["table"]
+    """The grid table of the loaded trials, built once: a filter then only selects rows of it."""
+    return derived("grid", trial_index().frame, _grid_table)
 
 
 @lru_cache(maxsize=CACHE_SIZE)

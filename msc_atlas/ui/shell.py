@@ -105,10 +105,6 @@ def frame(countries: list[str], version: dict[str, str]) -> html.Div:
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.FILTER_STORE),
         dcc.Store(id=ids.CLICK_STORE),
-        # plotly.js (4.8 MB) is fetched when the first graph mounts; an empty graph in the shell mounts before
-        # the page router answers, so the download and parse start a round trip earlier on every page.
-        html.Div(dcc.Graph(id="plotly-early-load", figure={"data": [], "layout": {"height": 10, "width": 10}},
-                           config={"staticPlot": True}), hidden=True, **{"aria-hidden": "true"}),
         navbar(),
         html.Div([
             filter_panel(countries),
