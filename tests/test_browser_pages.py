@@ -173,3 +173,12 @@ def test_clicking_a_source_route_cell_filters_by_that_pair(dash_duo, atlas_app):
     assert len(state.tissue) == 1 and len(state.route) == 1
     wait_for_count(dash_duo, expected_count("?" + dash_duo.driver.current_url.split("?", 1)[1]))
     assert severe_logs(dash_duo) == []
+
+
+def test_an_unknown_path_shows_a_way_back(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    dash_duo.driver.get(dash_duo.server_url + "/no-such-page?focus=liver")
+    dash_duo.wait_for_contains_text("#_pages_content", "This page does not exist")
+    assert len(dash_duo.driver.find_elements("css selector", "#_pages_content li a")) == 5
+    assert "404" not in dash_duo.find_element(".main-nav").text
+    assert severe_logs(dash_duo) == []

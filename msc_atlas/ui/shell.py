@@ -36,7 +36,7 @@ def navbar() -> dbc.Navbar:
     links = [
         dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact",
                                 id={"type": ids.NAV_LINK, "index": page["relative_path"]}))
-        for page in dash.page_registry.values()
+        for page in dash.page_registry.values() if not page["module"].endswith("not_found_404")
     ]
     return dbc.Navbar(
         dbc.Container([
