@@ -96,6 +96,11 @@ def test_shared_link_opens_the_same_view_and_navigation_keeps_it(dash_duo, atlas
 def test_clicking_a_country_on_the_map_filters_every_page(dash_duo, atlas_app):
     dash_duo.start_server(atlas_app)
     dash_duo.wait_for_element("#overview-map .choroplethlocation", timeout=15)
+    # The map and the numbers above it arrive in one response: once they show, the page no longer moves.
+    dash_duo.wait_for_text_to_equal("#kpi-trials .kpi-value", f"{expected_count(''):,}")
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: not d.find_elements("css selector", "#overview-map-wrap [data-dash-is-loading='true']"),
+        message="the map never finished loading")
     # The path plotly drew for China (its bound datum carries the ISO-3 code), then a real mouse click on it.
     china = dash_duo.driver.execute_script("""
         return [...document.querySelectorAll('#overview-map .choroplethlocation')]
@@ -158,6 +163,7 @@ def test_clicking_a_source_route_cell_filters_by_that_pair(dash_duo, atlas_app):
     dash_duo.start_server(atlas_app)
     dash_duo.driver.get(dash_duo.server_url + "/sources-routes")
     dash_duo.wait_for_element("#sr-matrix .heatmaplayer", timeout=15)
+    dash_duo.wait_for_contains_text("#sr-dose-note", "matching trials")  # same response: the page has settled
     # The top-left cell is the largest pair (rows and columns are sorted by their totals).
     drag = dash_duo.find_element("#sr-matrix .nsewdrag")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", drag)
