@@ -39,6 +39,15 @@ def wait_for_count(dash_duo, expected: int, timeout: float = 10) -> None:
     )
 
 
+def hover_then_click(dash_duo, graph: str) -> None:
+    """Click where the mouse is, once plotly has registered the hover there (plotly turns a click into a
+    plotly_click only from its hover data; on a busy machine the hover can lag the mouse move)."""
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: d.find_elements("css selector", f"{graph} .hoverlayer .hovertext"),
+        message=f"{graph}: plotly never showed a hover label")
+    ActionChains(dash_duo.driver).click().perform()
+
+
 def wait_for_url(dash_duo, fragment: str, timeout: float = 10) -> None:
     WebDriverWait(dash_duo.driver, timeout).until(lambda d: fragment in d.current_url,
                                                   message=f"URL never contained {fragment}")
@@ -108,7 +117,8 @@ def test_clicking_a_country_on_the_map_filters_every_page(dash_duo, atlas_app):
     """)
     assert china is not None, "China is not on the map"
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", china)
-    ActionChains(dash_duo.driver).move_to_element(china).click().perform()
+    ActionChains(dash_duo.driver).move_to_element(china).perform()
+    hover_then_click(dash_duo, "#overview-map")
     wait_for_url(dash_duo, "country=CHN")
     wait_for_count(dash_duo, expected_count("?country=CHN"))
     dash_duo.wait_for_contains_text("#control-country", "China")
@@ -173,7 +183,8 @@ def test_clicking_a_source_route_cell_filters_by_that_pair(dash_duo, atlas_app):
         return [xa.d2p(0), ya.d2p(0)];
     """)
     # selenium 4.2 (the cap of dash[testing]) measures the offset from the element's top-left corner
-    ActionChains(dash_duo.driver).move_to_element_with_offset(drag, int(dx), int(dy)).click().perform()
+    ActionChains(dash_duo.driver).move_to_element_with_offset(drag, int(dx), int(dy)).perform()
+    hover_then_click(dash_duo, "#sr-matrix")
     wait_for_url(dash_duo, "tissue=")
     state, _ = FilterState.from_search(dash_duo.driver.current_url.split("?", 1)[1])
     assert len(state.tissue) == 1 and len(state.route) == 1
