@@ -182,13 +182,19 @@ def _read_text(path: Path) -> str:
     return text
 
 
-def _parse_csv(path: Path, text: str, columns: list[str]) -> pd.DataFrame:
+def csv_rows(path: Path, text: str, error: type[Exception] = DatasetError) -> list[list[str]]:
+    """Rows of a CSV text read strictly (header first); `error` names the file when it is malformed or empty."""
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as e:
-        raise DatasetError(f"{path}: malformed CSV: {e}") from None
+        raise error(f"{path}: malformed CSV ({e}): truncated or not a CSV file") from None
     if not rows:
-        raise DatasetError(f"{path}: file has no header line")
+        raise error(f"{path}: file has no header line")
+    return rows
+
+
+def _parse_csv(path: Path, text: str, columns: list[str]) -> pd.DataFrame:
+    rows = csv_rows(path, text)
     header = rows[0]
     if header != columns:
         missing = [c for c in columns if c not in header]

@@ -8,9 +8,7 @@ listing an NCT number joins the NCT trial (one row in trials.csv). Rows of regis
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -20,6 +18,7 @@ from pathlib import Path
 
 from msc_atlas.build.registry_ids import ids_in_text, registry_of
 from msc_atlas.build.sources import ICTRP_REFRESH, _not_nct, _record, norm_enrollment, norm_phase, norm_status
+from msc_atlas.data import csv_rows as read_csv_rows
 from msc_atlas.refresh import RefreshError
 from msc_atlas.refresh.ctgov_v2 import file_label
 from msc_atlas.vocab import UNKNOWN
@@ -141,12 +140,7 @@ def _text(raw: bytes, path: Path) -> str:
 
 def csv_rows(path: Path, text: str) -> list[tuple[str, dict[str, str]]]:
     """(where, row) per data line of an ICTRP CSV; RefreshError for a wrong header or a malformed / cut line."""
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as e:
-        raise RefreshError(f"{path}: malformed CSV ({e}) — truncated or not a CSV export") from None
-    if not rows:
-        raise RefreshError(f"{path}: no header line")
+    rows = read_csv_rows(path, text, RefreshError)
     header = [h.strip() for h in rows[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
