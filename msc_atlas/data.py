@@ -161,7 +161,7 @@ TRIALS_SCHEMA = pa.DataFrameSchema(
 def _read_text(path: Path) -> str:
     """The file as UTF-8 text, or DatasetError (missing, empty, wrong encoding, truncated)."""
     if not path.exists():
-        raise DatasetError(f"{path}: file not found (rebuild with `python -m msc_atlas.build`)")
+        raise DatasetError(f"{path}: file not found (rebuild with `python -m msc_atlas.pipeline`)")
     raw = path.read_bytes()
     if not raw:
         raise DatasetError(f"{path}: file is empty (0 bytes)")

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 
 from msc_atlas import vocab
-from msc_atlas.build import build as B
-from msc_atlas.build import report
-from msc_atlas.build.countries import split_location_countries, to_iso3
-from msc_atlas.build.curation import CORRECTIONS_FILE, load_corrections
-from msc_atlas.build.registry_ids import ids_in_text, url_for
-from msc_atlas.build.sources import SOURCES_DIR, iso_date, norm_enrollment, norm_phase, read_published_facts
+from msc_atlas.pipeline import build as B
+from msc_atlas.pipeline import report
+from msc_atlas.pipeline.countries import split_location_countries, to_iso3
+from msc_atlas.pipeline.curation import CORRECTIONS_FILE, load_corrections
+from msc_atlas.pipeline.registry_ids import ids_in_text, url_for
+from msc_atlas.pipeline.sources import SOURCES_DIR, iso_date, norm_enrollment, norm_phase, read_published_facts
 
 DATA = Path(B.DATA_DIR)
 OUTPUTS = ["trials.csv", "README.md", "published_facts.csv", "conflicts.csv", "excluded_trials.csv", "agreement_report.md",
@@ -36,7 +36,7 @@ def trials() -> pd.DataFrame:
 def test_committed_data_equals_fresh_build(fresh, name):
     out, _ = fresh
     assert (out / name).read_bytes() == (DATA / name).read_bytes(), (
-        f"data/{name} differs from a fresh build: run `python -m msc_atlas.build` and commit data/")
+        f"data/{name} differs from a fresh build: run `python -m msc_atlas.pipeline` and commit data/")
 
 
 def test_build_is_fast(fresh):
@@ -146,7 +146,7 @@ def test_value_normalisers():
 
 
 def test_sponsor_class_mapping():
-    from msc_atlas.build.sources import SPONSOR_CLASS_MAP as M
+    from msc_atlas.pipeline.sources import SPONSOR_CLASS_MAP as M
     assert (M["INDUSTRY"], M["OTHER"], M["OTHER_GOV"], M["NIH"], M["FED"], M["NETWORK"]) == (
         "industry", "academic_other", "government", "government", "government", "network")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from msc_atlas import vocab
-from msc_atlas.build.classify import (
+from msc_atlas.pipeline.classify import (
     Decision, Dose, TrialText, classify_disease_group, classify_donor, classify_focus_area, classify_product,
     classify_route, classify_source_tissue, parse_dose,
 )
@@ -260,7 +260,7 @@ def test_every_value_in_vocabulary_on_real_file():
 
 
 def test_dose_per_kg_after_a_long_cell_noun():
-    from msc_atlas.build.classify import TrialText, parse_dose
+    from msc_atlas.pipeline.classify import TrialText, parse_dose
     dose = parse_dose(TrialText(intervention_descriptions=(
         "Two serial doses of 1.5 million adipose-tissue derived mesenchymal stem cells per kg")))
     assert dose.cells_per_kg == 1.5e6 and dose.cells_total is None

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from msc_atlas import mechanism as mech
-from msc_atlas.build import mechanism_tables as build
+from msc_atlas.pipeline import mechanism_tables as build
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from msc_atlas import data
-from msc_atlas.build import build as B
-from msc_atlas.build.sources import SOURCES_DIR, read_ctgov_full
+from msc_atlas.pipeline import build as B
+from msc_atlas.pipeline.sources import SOURCES_DIR, read_ctgov_full
 from msc_atlas.refresh import RefreshError, ctgov_v2, diff, ictrp
 from msc_atlas.refresh import run as R
 

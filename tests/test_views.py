@@ -159,7 +159,7 @@ def test_grid_rows_use_labels_and_not_reported():
 
 
 def test_reference_lens_shows_exactly_the_trials_of_the_reference_recount():
-    from msc_atlas.build import report
+    from msc_atlas.pipeline import report
 
     recount = report.reference_review(TRIALS)
     lens = LENSES["reference"][1].apply(TRIALS)

@@ -1,5 +1,5 @@
 """ClinicalTrials.gov API v2: fetch /api/v2/studies pages (pageToken paging) and read study JSON into the build's
-intermediate records (msc_atlas.build.sources.RECORD_KEYS), field for field like the flat full-study export.
+intermediate records (msc_atlas.pipeline.sources.RECORD_KEYS), field for field like the flat full-study export.
 
 Field mapping (API v2 path -> record key; enum values are upper-case in v2 and become vocab keys):
   protocolSection.identificationModule.nctId                       -> id
@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from msc_atlas import vocab
-from msc_atlas.build.registry_ids import ids_in_text
-from msc_atlas.build.sources import CTGOV_API, SPONSOR_CLASS_MAP, _not_nct, _record
+from msc_atlas.pipeline.registry_ids import ids_in_text
+from msc_atlas.pipeline.sources import CTGOV_API, SPONSOR_CLASS_MAP, _not_nct, _record
 from msc_atlas.refresh import RefreshError
 from msc_atlas.vocab import UNKNOWN
 

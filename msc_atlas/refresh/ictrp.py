@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from msc_atlas.build.registry_ids import ids_in_text, registry_of
-from msc_atlas.build.sources import ICTRP_REFRESH, _not_nct, _record, norm_enrollment, norm_phase, norm_status
+from msc_atlas.pipeline.registry_ids import ids_in_text, registry_of
+from msc_atlas.pipeline.sources import ICTRP_REFRESH, _not_nct, _record, norm_enrollment, norm_phase, norm_status
 from msc_atlas.data import csv_rows as read_csv_rows
 from msc_atlas.refresh import RefreshError
 from msc_atlas.refresh.ctgov_v2 import file_label

@@ -23,10 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from msc_atlas import config, data, vocab
-from msc_atlas.build import build as B
-from msc_atlas.build import report
-from msc_atlas.build.curation import CORRECTIONS_FILE
-from msc_atlas.build.sources import CTGOV_API, ICTRP_REFRESH, SOURCES_DIR
+from msc_atlas.pipeline import build as B
+from msc_atlas.pipeline import report
+from msc_atlas.pipeline.curation import CORRECTIONS_FILE
+from msc_atlas.pipeline.sources import CTGOV_API, ICTRP_REFRESH, SOURCES_DIR
 from msc_atlas.refresh import RefreshError
 from msc_atlas.refresh import ctgov_v2, diff, ictrp
 
@@ -120,7 +120,7 @@ def _readme_section(version: dict, diff_line: str, old_version: str, report_path
                      + ", ".join(f"`{f['file']}`" for f in c["files"]) + " |")
     lines += ["", f"Changes against the dataset it replaced ({old_version}): {diff_line}. Report: `{report_path}`.", "",
               "`tests/test_build.py` compares data/ with the bundled build, so it fails on a refreshed data/; "
-              "`python -m msc_atlas.build` restores the bundled dataset.", ""]
+              "`python -m msc_atlas.pipeline` restores the bundled dataset.", ""]
     return "\n".join(lines)
 
 
@@ -229,9 +229,9 @@ def refresh(*, ctgov_json: list[Path] = (), online: bool = False, query: str = c
         try:
             summary = B.build(stage, sources_dir, corrections_file, verbose=False, extra_records=records,
                               version_update=upd)
-        except KeyError as e:  # an unmapped country spelling (msc_atlas.build.countries)
+        except KeyError as e:  # an unmapped country spelling (msc_atlas.pipeline.countries)
             raise RefreshError(f"build failed: {e.args[0] if e.args else e}; add the spelling to "
-                               "msc_atlas/build/countries.py ALIASES") from None
+                               "msc_atlas/pipeline/countries.py ALIASES") from None
         new = _validate(stage)
         old, old_desc = _read_old(out_dir)
         excluded = pd.read_csv(stage / "excluded_trials.csv", dtype=str, keep_default_na=False)

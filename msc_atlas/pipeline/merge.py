@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from msc_atlas.build.countries import to_iso3
-from msc_atlas.build.registry_ids import eudract_core, registry_of, sort_key
-from msc_atlas.build.sources import CTGOV_API, ICTRP_REFRESH, SOURCE_ORDER, TEXT_KEYS
+from msc_atlas.pipeline.countries import to_iso3
+from msc_atlas.pipeline.registry_ids import eudract_core, registry_of, sort_key
+from msc_atlas.pipeline.sources import CTGOV_API, ICTRP_REFRESH, SOURCE_ORDER, TEXT_KEYS
 from msc_atlas.vocab import UNKNOWN
 
 BASE_SOURCES = ("ctgov_full_2022-10", "ctgov_search_2022-09-29")  # MSC searches: every row is MSC-related

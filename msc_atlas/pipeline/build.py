@@ -1,6 +1,6 @@
 """Raw registry exports (sources/) -> data/: merge, classify, curate, validate, write. Deterministic.
 
-Run: python -m msc_atlas.build [--out DIR]
+Run: python -m msc_atlas.pipeline [--out DIR]
 """
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from msc_atlas import vocab
-from msc_atlas.build import classify as C
-from msc_atlas.build.curation import (COMPARED, CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts)
-from msc_atlas.build.merge import group_records, inclusion, merge_group
-from msc_atlas.build.registry_ids import registry_of, url_for
-from msc_atlas.build.sources import (PUBLISHED_FACTS, PUBLISHED_FILE, SOURCE_FILES, SOURCE_ORDER, SOURCES_DIR,
+from msc_atlas.pipeline import classify as C
+from msc_atlas.pipeline.curation import (COMPARED, CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts)
+from msc_atlas.pipeline.merge import group_records, inclusion, merge_group
+from msc_atlas.pipeline.registry_ids import registry_of, url_for
+from msc_atlas.pipeline.sources import (PUBLISHED_FACTS, PUBLISHED_FILE, SOURCE_FILES, SOURCE_ORDER, SOURCES_DIR,
                                      read_all_registry_records, read_published_facts)
 from msc_atlas.vocab import MULTI_SEP, TRIAL_COLUMNS, UNKNOWN
 
@@ -177,7 +177,7 @@ def build(out_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR, corrections
     A refresh (msc_atlas.refresh) passes its registry records as `extra_records` and its version / as-of dates as
     `version_update` (merged into version.json); the bundled build passes neither.
     """
-    from msc_atlas.build import report
+    from msc_atlas.pipeline import report
 
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
@@ -196,7 +196,7 @@ def build(out_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR, corrections
     _write_csv(conf, out_dir / "conflicts.csv")
     _write_csv(excluded, out_dir / "excluded_trials.csv")
     (out_dir / "agreement_report.md").write_text(report.agreement_markdown(agreement, disagreements), encoding="utf-8")
-    from msc_atlas.build.mechanism_tables import write_mechanism_tables
+    from msc_atlas.pipeline.mechanism_tables import write_mechanism_tables
 
     write_mechanism_tables(sources_dir, out_dir)
     version = {
@@ -211,8 +211,8 @@ def build(out_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR, corrections
     (out_dir / "version.json").write_text(json.dumps(version, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     summary = {"counts": counts, "agreement": agreement, "reference": ref, "skipped_corrections": skipped,
                "excluded": len(excluded), "conflicts": len(conf)}
-    from msc_atlas.build import datadoc
-    from msc_atlas.build.registry_ids import URL_PATTERNS
+    from msc_atlas.pipeline import datadoc
+    from msc_atlas.pipeline.registry_ids import URL_PATTERNS
 
     (out_dir / "README.md").write_text(datadoc.render(summary, version, URL_PATTERNS), encoding="utf-8")
     summary["seconds"] = time.perf_counter() - t0
@@ -222,7 +222,7 @@ def build(out_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR, corrections
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(prog="python -m msc_atlas.build", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m msc_atlas.pipeline", description=__doc__)
     p.add_argument("--out", type=Path, default=DATA_DIR, help="output directory (default: data/)")
     args = p.parse_args(argv)
     build(args.out)

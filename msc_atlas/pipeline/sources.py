@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from msc_atlas.build.countries import split_location_countries
-from msc_atlas.build.registry_ids import ids_in_text, registry_of
+from msc_atlas.pipeline.countries import split_location_countries
+from msc_atlas.pipeline.registry_ids import ids_in_text, registry_of
 from msc_atlas.vocab import UNKNOWN
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

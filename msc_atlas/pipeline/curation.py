@@ -1,7 +1,7 @@
 """Published review tables: normalisation to vocab keys, reviewed corrections, and conflicts between sources.
 
 `curation/corrections.csv` (repo root) is a reviewed artefact: one row per correction with the citing page.
-It is generated as candidates by `python -m msc_atlas.build.curation` (writes curation/corrections_candidates.csv),
+It is generated as candidates by `python -m msc_atlas.pipeline.curation` (writes curation/corrections_candidates.csv),
 checked by a person, and copied into corrections.csv. The build reads only corrections.csv.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from msc_atlas import vocab
-from msc_atlas.build.countries import to_iso3
+from msc_atlas.pipeline.countries import to_iso3
 from msc_atlas.vocab import MULTI_SEP, UNKNOWN
 
 CURATION_DIR = Path(__file__).resolve().parents[2] / "curation"
@@ -211,7 +211,7 @@ def load_corrections(path: Path | str = CORRECTIONS_FILE) -> pd.DataFrame:
 
 def main() -> None:
     """Write candidate corrections for review (does not touch data/ or corrections.csv)."""
-    from msc_atlas.build.build import assemble
+    from msc_atlas.pipeline.build import assemble
 
     trials, facts, _ = assemble()
     cand = candidate_corrections(facts, trials)
