@@ -89,7 +89,7 @@ def requests_for(atlas, state, previous) -> dict[str, list[dict]]:
     # The shared callback, as when a visitor changes the focus-area control, and the nav links that follow.
     controls = filter_sync.control_values(state)
     sync_values = {(ids.URL, "search"): previous.to_query(), (ids.FILTER_STORE, "data"): previous.to_dict(),
-                   **{(ids.control(field), "value"): controls[field] for field in ids.CONTROL_FIELDS}}
+                   **{(ids.control(field), "value"): controls[field] for field in ids.control_fields()}}
     sync_key = find_callback(callback_map, ids.control("focus"), ids.FILTER_STORE)
     nav_key = find_callback(callback_map, ids.NAV_LINK)
     bodies[SHARED] = [

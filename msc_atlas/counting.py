@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from msc_atlas import summaries, vocab
+from msc_atlas import fields, summaries, vocab
+from msc_atlas.fields import Field, Kind, Show
 from msc_atlas.filters import FilterIndex
 
 EV_PRODUCTS = ("msc_ev", "msc_secretome")
@@ -96,9 +97,11 @@ class TrialCounts:
         self.index = index
         frame = index.frame
         self.size = size = len(frame)
-        self.single = {column: _Codes(frame[column], empty_as=vocab.UNKNOWN)
-                       for column in ("donor", "phase", "status", "product", "focus_area")}
-        self.multi = {column: _Tokens(frame[column], vocab.UNKNOWN) for column in ("source_tissue", "route")}
+        counted = [field for field in fields.FIELDS
+                   if field.kind is Kind.CATEGORY and field.show & (Show.CHART | Show.TIMELINE | Show.FILTER)]
+        self.single = {field.column: _Codes(frame[field.column], empty_as=vocab.UNKNOWN)
+                       for field in counted if not field.multi}
+        self.multi = {field.column: _Tokens(frame[field.column], vocab.UNKNOWN) for field in counted if field.multi}
         self.countries = _Tokens(frame["countries"], None)
         self.no_country = (frame["countries"] == "").to_numpy(dtype=bool)
         tissues, routes = self.multi["source_tissue"], self.multi["route"]
@@ -111,7 +114,7 @@ class TrialCounts:
         self.years = np.unique(years[dated]).astype(np.int64)
         self.year_code = np.full(size, -1, dtype=np.intp)
         self.year_code[dated] = np.searchsorted(self.years, years[dated].astype(np.int64))
-        self.stack = {column: _Codes(frame[column]) for column in ("product", "focus_area")}
+        self.stack = {field.column: _Codes(frame[field.column]) for field in fields.shown(Show.TIMELINE)}
         enrollment = frame["enrollment"]
         self.enrolled = enrollment.notna().to_numpy(dtype=bool)
         self.enrollment = enrollment.fillna(0).to_numpy(dtype=np.int64)
@@ -134,11 +137,13 @@ class TrialCounts:
         self.no_dose_points = summaries.dose_per_kg_by_route(positioned.iloc[:0])  # its dtypes differ
 
     # -- summaries equivalents ---------------------------------------------------------------------------------
-    def count_by(self, keep: np.ndarray, column: str, vocabulary: dict[str, str], multi: bool = False) -> pd.Series:
-        """summaries.count_by(frame[keep], ...): vocabulary order by count, zero counts dropped, unknown last."""
+    def count_by(self, keep: np.ndarray, field: Field) -> pd.Series:
+        """summaries.count_by(frame[keep], field): trials per value of a category field, by count (ties in
+        vocabulary order), zero counts dropped, unknown last."""
+        column, multi = field.column, field.multi
         coded = self.multi[column] if multi else self.single[column]
         found = dict(zip(coded.values.tolist(), coded.counts(keep).tolist()))
-        known = [key for key in vocabulary if key != vocab.UNKNOWN and found.get(key, 0) > 0]
+        known = [key for key in field.vocabulary or {} if key != vocab.UNKNOWN and found.get(key, 0) > 0]
         known.sort(key=lambda key: -found[key])
         order = known + ([vocab.UNKNOWN] if found.get(vocab.UNKNOWN, 0) > 0 else [])
         # (an empty result of an exploded column has an object index, as pandas gives it)

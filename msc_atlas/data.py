@@ -1,14 +1,14 @@
 """Load and validate the bundled dataset (data/) once per process.
 
-`load_trials()` returns data/trials.csv as a DataFrame: every column is str ("" = not stated) except
-`enrollment` (Int64) and `dose_cells_per_kg` / `dose_cells_total` (Float64). Any problem with the file raises
-`DatasetError` with a message naming the file, the line, the column and the bad value.
-The frame is cached (functools.lru_cache on the path): treat it as read-only.
+`load_trials()` returns data/trials.csv as a DataFrame: every column is str ("" = not stated) except integer fields
+(`enrollment`: Int64) and number fields (`dose_cells_per_kg`, `dose_cells_total`: Float64). Any problem with the
+file raises `DatasetError` with a message naming the file, the line, the column and the bad value. The schema and
+the column types come from the field registry (msc_atlas.fields).
+The frame is cached per path (msc_atlas.cache): treat it as read-only.
 """
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import re
@@ -20,8 +20,9 @@ import pandera.pandas as pa
 import pycountry
 from pandera.errors import SchemaError, SchemaErrors
 
-from msc_atlas import config, vocab
-from msc_atlas.vocab import MULTI_SEP, TRIAL_COLUMNS
+from msc_atlas import cache, config, fields, vocab
+from msc_atlas.fields import Field, Kind
+from msc_atlas.vocab import MULTI_SEP
 
 DATA_DIR = config.data_dir()  # read once at import: $MSC_ATLAS_DATA_DIR or the bundled data/
 TRIALS_FILE = DATA_DIR / "trials.csv"
@@ -33,7 +34,7 @@ VERSION_KEYS = ("dataset_version", "ctgov_as_of", "ictrp_as_of")
 
 
 class DatasetError(ValueError):
-    """The bundled dataset is missing, unreadable or violates the contract in msc_atlas.vocab."""
+    """The bundled dataset is missing, unreadable or violates the contract in msc_atlas.fields."""
 
 
 # ------------------------------------------------------------------------------------------ element checks
@@ -101,59 +102,45 @@ def _el(fn, name: str) -> pa.Check:
     return pa.Check(lambda s: s.map(fn), element_wise=False, name=name)
 
 
-def _col(*checks: pa.Check, unique: bool = False) -> pa.Column:
-    return pa.Column(str, checks=list(checks), nullable=False, unique=unique)
-
-
-def _text() -> pa.Column:
-    return pa.Column(str, nullable=False)
-
-
 def _row_id_matches_registry(df: pd.DataFrame) -> pd.Series:
     return pd.Series([bool(_ID_RX.get(r, re.compile("$^")).match(i)) for i, r in zip(df["trial_id"], df["registry"])],
                      index=df.index)
 
 
-TRIALS_SCHEMA = pa.DataFrameSchema(
-    {
-        "trial_id": _col(_el(_valid_id, "registry ID pattern (vocab.REGISTRIES)"), unique=True),
-        "other_ids": _col(_el(_ids_list, "';'-separated registry IDs")),
-        "registry": _col(_el(_in(vocab.REGISTRIES), "vocab.REGISTRIES key")),
-        "url": _col(_el(lambda x: x.startswith("https://") and " " not in x, "URL starting with https://")),
-        "title": _col(_el(lambda x: x.strip() != "", "non-empty title")),
-        "conditions": _text(),
-        "focus_area": _col(_el(_in(vocab.FOCUS_AREAS), "vocab.FOCUS_AREAS key")),
-        "focus_area_evidence": _text(),
-        "disease_group": _col(_el(_in(vocab.DISEASE_GROUPS), "vocab.DISEASE_GROUPS key")),
-        "disease_group_evidence": _text(),
-        "product": _col(_el(_in(vocab.PRODUCTS), "vocab.PRODUCTS key")),
-        "product_evidence": _text(),
-        "source_tissue": _col(_el(_in(vocab.SOURCE_TISSUES, multi=True), "vocab.SOURCE_TISSUES keys (';'-list)")),
-        "source_tissue_evidence": _text(),
-        "donor": _col(_el(_in(vocab.DONORS), "vocab.DONORS key")),
-        "donor_evidence": _text(),
-        "route": _col(_el(_in(vocab.ROUTES, multi=True), "vocab.ROUTES keys (';'-list)")),
-        "route_evidence": _text(),
-        "dose_text": _text(),
-        "dose_cells_per_kg": _col(_el(lambda x: _non_negative_number(x, False), "non-negative number or empty")),
-        "dose_cells_total": _col(_el(lambda x: _non_negative_number(x, False), "non-negative number or empty")),
-        "phase": _col(_el(_in(vocab.PHASES), "vocab.PHASES key")),
-        "status": _col(_el(_in(vocab.STATUSES), "vocab.STATUSES key")),
-        "enrollment": _col(_el(lambda x: _non_negative_number(x, True), "non-negative integer or empty")),
-        "enrollment_type": _col(_el(_in(vocab.ENROLLMENT_TYPES), "vocab.ENROLLMENT_TYPES key")),
-        "start_date": _col(_el(_valid_date, "ISO date YYYY-MM-DD or YYYY-MM, or empty")),
-        "first_posted": _col(_el(_valid_date, "ISO date YYYY-MM-DD or YYYY-MM, or empty")),
-        "sponsor": _text(),
-        "sponsor_class": _col(_el(_in(vocab.SPONSOR_CLASSES), "vocab.SPONSOR_CLASSES key")),
-        "countries": _col(_el(_countries, "sorted ';'-list of ISO 3166-1 alpha-3 codes")),
-        "countries_evidence": _text(),
-        "sources": _col(_el(_in({**vocab.SOURCES, **vocab.REFRESH_SOURCES}, multi=True),
-                            "vocab.SOURCES / vocab.REFRESH_SOURCES keys (';'-list)")),
-    },
-    checks=[pa.Check(_row_id_matches_registry, name="trial_id matches the pattern of its registry")],
-    strict=True,
-    ordered=True,
-)
+def _checks(field: Field) -> list[pa.Check]:
+    """The element checks of a field's column, from its kind (the check name is what an error message quotes)."""
+    if field.kind is Kind.CATEGORY:
+        assert field.vocabulary is not None  # a category always has one (Field.__post_init__)
+        where = field.vocabulary_name or f"{field.column} vocabulary"
+        name = f"{where} keys (';'-list)" if field.multi else f"{where} key"
+        return [_el(_in(field.vocabulary, multi=field.multi), name)]
+    check = {
+        Kind.ID: (_valid_id, "registry ID pattern (vocab.REGISTRIES)"),
+        Kind.IDS: (_ids_list, "';'-separated registry IDs"),
+        Kind.URL: (lambda x: x.startswith("https://") and " " not in x, "URL starting with https://"),
+        Kind.TITLE: (lambda x: x.strip() != "", "non-empty title"),
+        Kind.COUNTRIES: (_countries, "sorted ';'-list of ISO 3166-1 alpha-3 codes"),
+        Kind.NUMBER: (lambda x: _non_negative_number(x, False), "non-negative number or empty"),
+        Kind.INTEGER: (lambda x: _non_negative_number(x, True), "non-negative integer or empty"),
+        Kind.DATE: (_valid_date, "ISO date YYYY-MM-DD or YYYY-MM, or empty"),
+    }.get(field.kind)
+    return [_el(*check)] if check else []
+
+
+def trials_schema() -> pa.DataFrameSchema:
+    """The pandera schema of data/trials.csv, from the field registry: one column per field (checked by its kind)
+    and one per evidence column (text), in file order; every cell is a string ("" = not stated)."""
+    columns: dict[str, pa.Column] = {}
+    for field in fields.FIELDS:
+        columns[field.column] = pa.Column(str, checks=_checks(field), nullable=False, unique=field.kind is Kind.ID)
+        if field.evidence:
+            columns[field.evidence] = pa.Column(str, nullable=False)
+    return pa.DataFrameSchema(
+        columns,
+        checks=[pa.Check(_row_id_matches_registry, name="trial_id matches the pattern of its registry")],
+        strict=True,
+        ordered=True,
+    )
 
 
 # ------------------------------------------------------------------------------------------ reading
@@ -246,18 +233,21 @@ def _schema_message(path: Path, df: pd.DataFrame, err: SchemaErrors | SchemaErro
             f"{df.at[i, 'trial_id']!r} / {df.at[i, 'registry']!r} — expected {first['check']}{more}")
 
 
-@functools.lru_cache(maxsize=8)
+@cache.memo(maxsize=8)
 def _load_trials(path_str: str) -> pd.DataFrame:
     path = Path(path_str)
-    df = _parse_csv(path, _read_text(path), TRIAL_COLUMNS)
+    df = _parse_csv(path, _read_text(path), fields.trial_columns())
     try:
-        TRIALS_SCHEMA.validate(df, lazy=True)
+        trials_schema().validate(df, lazy=True)
     except (SchemaErrors, SchemaError) as e:
         raise DatasetError(_schema_message(path, df, e)) from None
     out = df.copy()
-    out["enrollment"] = pd.array([int(x) if x else None for x in df["enrollment"]], dtype="Int64")
-    for c in ("dose_cells_per_kg", "dose_cells_total"):
-        out[c] = pd.array([float(x) if x else None for x in df[c]], dtype="Float64")
+    for field in fields.FIELDS:
+        cells = df[field.column]
+        if field.kind is Kind.INTEGER:
+            out[field.column] = pd.array([int(x) if x else None for x in cells], dtype="Int64")
+        elif field.kind is Kind.NUMBER:
+            out[field.column] = pd.array([float(x) if x else None for x in cells], dtype="Float64")
     version_file = path.parent / "version.json"
     out.attrs["version"] = load_version(version_file) if version_file.exists() else {}
     out.attrs["path"] = str(path)
@@ -265,7 +255,7 @@ def _load_trials(path_str: str) -> pd.DataFrame:
 
 
 def load_trials(path: str | Path | None = None) -> pd.DataFrame:
-    """data/trials.csv validated against TRIALS_SCHEMA (cached per path). Raises DatasetError."""
+    """data/trials.csv validated against `trials_schema()` (cached per path). Raises DatasetError."""
     return _load_trials(str(Path(path or TRIALS_FILE).resolve()))
 
 
@@ -293,13 +283,13 @@ PUBLISHED_FACTS_COLUMNS = ["trial_id", "registry_id", "disease_area", "product",
 CONFLICT_COLUMNS = ["trial_id", "field", "value_a", "source_a", "value_b", "source_b"]
 
 
-@functools.lru_cache(maxsize=4)
+@cache.memo(maxsize=4)
 def load_published_facts(path: str | Path | None = None) -> pd.DataFrame:
     """data/published_facts.csv: what each review table says per trial (trial_id = dataset ID, "" if not in it)."""
     return _load_simple(Path(path or PUBLISHED_FACTS_FILE), PUBLISHED_FACTS_COLUMNS)
 
 
-@functools.lru_cache(maxsize=4)
+@cache.memo(maxsize=4)
 def load_conflicts(path: str | Path | None = None) -> pd.DataFrame:
     """data/conflicts.csv: disagreements reviewer vs registry and reviewer vs reviewer."""
     return _load_simple(Path(path or CONFLICTS_FILE), CONFLICT_COLUMNS)
@@ -309,7 +299,7 @@ CORRECTIONS_FILE = config.BUNDLED_DATA_DIR.parent / "curation" / "corrections.cs
 CORRECTION_COLUMNS = ["trial_id", "field", "value", "applies_when", "published_text", "citation_url", "note"]
 
 
-@functools.lru_cache(maxsize=4)
+@cache.memo(maxsize=4)
 def load_corrections(path: str | Path | None = None) -> pd.DataFrame:
     """curation/corrections.csv: the reviewed corrections the build applied, each with its citation."""
     return _load_simple(Path(path or CORRECTIONS_FILE), CORRECTION_COLUMNS)

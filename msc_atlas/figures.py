@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from msc_atlas import summaries, vocab
-from msc_atlas.filters import country_name
+from msc_atlas import fields, summaries, vocab
+from msc_atlas.fields import Field
+from msc_atlas.vocab import country_name
 
 FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif", size=13,
             color="#1d2433")
@@ -101,14 +102,13 @@ def country_map(counts: pd.Series, tissues: dict[str, str], title: str) -> Figur
 
 def registrations_over_time(frame: pd.DataFrame, title: str, stack_by: str = "product") -> Figure:
     """Trials first posted per year, stacked by product or by focus area."""
-    column = "product" if stack_by == "product" else "focus_area"
-    return timeline(summaries.registrations_by_year(frame, column), title, stack_by)
+    return timeline(summaries.registrations_by_year(frame, stack_by), title, fields.by_column(stack_by))
 
 
-def timeline(table: pd.DataFrame, title: str, stack_by: str = "product") -> Figure:
-    """The stacked bars of `registrations_over_time` from summaries.registrations_by_year of the stack column."""
-    vocabulary, colours = ((vocab.PRODUCTS, vocab.PRODUCT_COLOURS) if stack_by == "product"
-                           else (vocab.FOCUS_AREAS, vocab.FOCUS_COLOURS))
+def timeline(table: pd.DataFrame, title: str, stack: Field) -> Figure:
+    """Stacked bars of trials first posted per year (summaries.registrations_by_year of the stack field's column),
+    one colour per value of the field."""
+    vocabulary, colours = stack.vocabulary or {}, stack.colours or {}
     years = np.asarray(table.index)
     bars = [dict(type="bar", x=years, y=table[key].to_numpy(), name=vocab.label(vocabulary, key),
                  marker=dict(color=colours.get(key, vocab.GREY)),
@@ -119,12 +119,12 @@ def timeline(table: pd.DataFrame, title: str, stack_by: str = "product") -> Figu
                    yaxis=dict(title=dict(text="Trials"), gridcolor="#e8ebef"))
 
 
-def category_bar(counts: pd.Series, vocabulary: dict[str, str], title: str,
-                 colours: dict[str, str] | None = None, height: int | None = None) -> Figure:
-    """Horizontal bars, largest on top, "not reported" last and grey. `counts` comes from summaries.count_by."""
+def category_bar(counts: pd.Series, field: Field, title: str, height: int | None = None) -> Figure:
+    """Horizontal bars, largest on top, "not reported" last and grey, in the field's colours where it has them.
+    `counts` comes from summaries.count_by."""
     keys = list(counts.index)[::-1]  # plotly draws the first category at the bottom
-    labels = [vocab.label(vocabulary, key) for key in keys]
-    colour = [vocab.GREY if key == vocab.UNKNOWN else (colours or {}).get(key, ACCENT) for key in keys]
+    labels = [field.value_label(key) for key in keys]
+    colour = [vocab.GREY if key == vocab.UNKNOWN else (field.colours or {}).get(key, ACCENT) for key in keys]
     values = counts.to_numpy()[::-1]
     bar = dict(type="bar", x=values, y=labels, orientation="h", marker=dict(color=colour), customdata=keys,
                text=values, textposition="outside", cliponaxis=False,

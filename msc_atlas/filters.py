@@ -5,10 +5,9 @@ holds, the result is a valid state plus a list of human-readable notices about w
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -16,79 +15,100 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from msc_atlas import vocab
+from msc_atlas import fields, vocab
 
-# filter field -> (trials column, vocabulary of allowed values or None for countries, multi-valued column?)
-CHOICE_FIELDS: dict[str, tuple[str, dict[str, str] | None, bool]] = {
-    "focus": ("focus_area", vocab.FOCUS_AREAS, False),
-    "disease": ("disease_group", vocab.DISEASE_GROUPS, False),
-    "product": ("product", vocab.PRODUCTS, False),
-    "tissue": ("source_tissue", vocab.SOURCE_TISSUES, True),
-    "route": ("route", vocab.ROUTES, True),
-    "donor": ("donor", vocab.DONORS, False),
-    "phase": ("phase", vocab.PHASES, False),
-    "status": ("status", vocab.STATUSES, False),
-    "registry": ("registry", {name: name for name in vocab.REGISTRIES}, False),
-    "country": ("countries", None, True),
-}
-SCALAR_FIELDS = ("year_from", "year_to", "posted_by", "q")
 # URL keys of the scalar fields (short and readable in a shared link)
 SCALAR_KEYS = {"year_from": "from", "year_to": "to", "posted_by": "posted_by", "q": "q"}
-KNOWN_KEYS = set(CHOICE_FIELDS) | set(SCALAR_KEYS.values())
 
-# Products shown when no product is selected: everything MSC-derived (non-MSC rows caught by text filters
-# stay out of the default view, but can be selected explicitly).
-DEFAULT_PRODUCTS = ("msc", "msc_ev", "msc_secretome")
 YEAR_MIN, YEAR_MAX = 1995, 2030
 MAX_TEXT = 200
 MAX_VALUES = 100  # more values than any vocabulary has: the rest of a hostile list is ignored
 
 
-@dataclasses.dataclass(frozen=True)
 class FilterState:
-    focus: tuple[str, ...] = ()
-    disease: tuple[str, ...] = ()
-    product: tuple[str, ...] = ()
-    tissue: tuple[str, ...] = ()
-    route: tuple[str, ...] = ()
-    donor: tuple[str, ...] = ()
-    phase: tuple[str, ...] = ()
-    status: tuple[str, ...] = ()
-    registry: tuple[str, ...] = ()
-    country: tuple[str, ...] = ()
-    year_from: int | None = None
-    year_to: int | None = None
-    posted_by: str | None = None  # ISO date: first posted on or before
-    q: str = ""
+    """What is selected: the values chosen per filter field (one per field with `Show.FILTER` in the registry,
+    named by its URL key: `FilterState(focus=("liver",)).focus`), the first-posted years, a first-posted-by date,
+    and a search text. Frozen and hashable (views are cached per state); compares by value.
+    """
+
+    __slots__ = ("_choices", "posted_by", "q", "year_from", "year_to")
+    _choices: tuple[tuple[str, tuple[str, ...]], ...]  # (key, values) of the fields with a choice, registry order
+    year_from: int | None
+    year_to: int | None
+    posted_by: str | None  # ISO date: first posted on or before
+    q: str
+
+    def __init__(self, *, year_from: int | None = None, year_to: int | None = None, posted_by: str | None = None,
+                 q: str = "", **choices: Iterable[str]) -> None:
+        known = fields.filters()
+        unknown = sorted(set(choices) - set(known))
+        if unknown:
+            raise TypeError(f"FilterState() has no filter(s) {unknown}; the filters are {list(known)}")
+        chosen = tuple((key, tuple(choices[key])) for key in known if choices.get(key))
+        for name, value in (("_choices", chosen), ("year_from", year_from), ("year_to", year_to),
+                            ("posted_by", posted_by), ("q", q)):
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> tuple[str, ...]:
+        """The chosen values of a filter field (() when none); only called for names that are not slots."""
+        if not name.startswith("_"):
+            for key, values in self._choices:
+                if key == name:
+                    return values
+            if name in fields.filters():
+                return ()
+        raise AttributeError(f"FilterState has no field {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("FilterState is frozen: use .replace(...)")
+
+    def _identity(self) -> tuple[Any, ...]:
+        return self._choices, self.year_from, self.year_to, self.posted_by, self.q
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FilterState) and self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        parts = [f"{key}={values!r}" for key, values in self._choices]
+        parts += [f"{name}={getattr(self, name)!r}" for name in SCALAR_KEYS if getattr(self, name) not in (None, "")]
+        return f"FilterState({', '.join(parts)})"
+
+    def chosen(self) -> dict[str, tuple[str, ...]]:
+        """URL key -> chosen values, for the fields with a choice."""
+        return dict(self._choices)
 
     # -- construction -------------------------------------------------------------------------------------------
     @classmethod
-    def parse(cls, raw: Mapping[str, Any] | None) -> tuple["FilterState", list[str]]:
+    def parse(cls, raw: Mapping[str, Any] | None) -> tuple[FilterState, list[str]]:
         """A valid state from untrusted key -> value(s), plus notices for everything ignored."""
         notices: list[str] = []
         if not isinstance(raw, Mapping):
             return cls(), ([] if raw in (None, "", [], {}) else ["Ignored a filter payload that is not a mapping."])
+        choice_fields = fields.filters()
         values: dict[str, Any] = {}
         for key, value in raw.items():
             key_text = str(key)[:40]
-            field = _field_for_key(key_text)
-            if field is None:
+            if key_text in choice_fields:
+                values[key_text] = _parse_choices(choice_fields[key_text], value, notices)
+                continue
+            scalar = _scalar_for_key(key_text)
+            if scalar is None:
                 notices.append(f"Ignored unknown parameter “{_clip(key_text)}”.")
                 continue
-            if field in CHOICE_FIELDS:
-                values[field] = _parse_choices(field, value, notices)
-            else:
-                parsed = _parse_scalar(field, value, notices)
-                if parsed is not None:
-                    values[field] = parsed
-        state = cls(**values)
-        if state.year_from and state.year_to and state.year_from > state.year_to:
-            notices.append(f"Swapped the year range {state.year_from}–{state.year_to}: the start was after the end.")
-            state = dataclasses.replace(state, year_from=state.year_to, year_to=state.year_from)
-        return state, notices
+            parsed = _parse_scalar(scalar, value, notices)
+            if parsed is not None:
+                values[scalar] = parsed
+        year_from, year_to = values.get("year_from"), values.get("year_to")
+        if year_from and year_to and year_from > year_to:
+            notices.append(f"Swapped the year range {year_from}–{year_to}: the start was after the end.")
+            values["year_from"], values["year_to"] = year_to, year_from
+        return cls(**values), notices
 
     @classmethod
-    def from_search(cls, search: str | None) -> tuple["FilterState", list[str]]:
+    def from_search(cls, search: str | None) -> tuple[FilterState, list[str]]:
         """Parse a URL query string ("?a=1&b=2"); bad percent-escapes and repeated keys are tolerated."""
         if not isinstance(search, str):
             return cls(), []
@@ -96,44 +116,37 @@ class FilterState:
         return cls.parse({key: (vals if len(vals) > 1 else vals[0]) for key, vals in pairs.items()})
 
     @classmethod
-    def from_dict(cls, data: Any) -> "FilterState":
+    def from_dict(cls, data: Any) -> FilterState:
         """The state kept in the browser store; anything malformed falls back to valid parts or the default."""
         if not isinstance(data, Mapping):
             return cls()
         raw = {}
-        for field in CHOICE_FIELDS:
-            if data.get(field):
-                raw[field] = data[field]
-        for field, key in SCALAR_KEYS.items():
-            if data.get(field) not in (None, ""):
-                raw[key] = data[field]
+        for key in fields.filters():
+            if data.get(key):
+                raw[key] = data[key]
+        for name, key in SCALAR_KEYS.items():
+            if data.get(name) not in (None, ""):
+                raw[key] = data[name]
         return cls.parse(raw)[0]
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
-                for f in dataclasses.fields(self)}
+        """Every filter field (a list of values) and scalar, as the browser store keeps them."""
+        chosen = self.chosen()
+        out: dict[str, Any] = {key: list(chosen.get(key, ())) for key in fields.filters()}
+        return out | {name: getattr(self, name) for name in SCALAR_KEYS}
 
     def to_query(self) -> str:
         """Canonical query string ("" for the default state), values in vocabulary order, comma-joined."""
-        params: list[tuple[str, str]] = []
-        for field in CHOICE_FIELDS:
-            chosen = getattr(self, field)
-            if chosen:
-                params.append((field, ",".join(chosen)))
-        for field, key in SCALAR_KEYS.items():
-            value = getattr(self, field)
+        params = [(key, ",".join(values)) for key, values in self._choices]
+        for name, key in SCALAR_KEYS.items():
+            value = getattr(self, name)
             if value not in (None, ""):
                 params.append((key, str(value)))
         return "?" + urlencode(params, safe=",") if params else ""
 
-    def replace(self, **changes: Any) -> "FilterState":
+    def replace(self, **changes: Any) -> FilterState:
         """A new state with some fields changed, re-validated."""
-        merged = self.to_dict() | changes
-        return FilterState.from_dict(merged)
-
-    @property
-    def is_default(self) -> bool:
-        return self == FilterState()
+        return FilterState.from_dict(self.to_dict() | changes)
 
     def key(self) -> str:
         """A stable cache key."""
@@ -142,14 +155,14 @@ class FilterState:
     # -- application -------------------------------------------------------------------------------------------
     def mask(self, frame: pd.DataFrame) -> pd.Series:
         keep = pd.Series(True, index=frame.index)
-        for field, (column, _, multi) in CHOICE_FIELDS.items():
-            chosen = getattr(self, field) or (DEFAULT_PRODUCTS if field == "product" else ())
+        for key, field in fields.filters().items():
+            chosen = getattr(self, key) or field.default
             if not chosen:
                 continue
-            if multi:
-                keep &= _multi_value_mask(frame[column], chosen)
+            if field.multi:
+                keep &= _multi_value_mask(frame[field.column], chosen)
             else:
-                keep &= frame[column].isin(chosen)
+                keep &= frame[field.column].isin(chosen)
         if self.year_from or self.year_to or self.posted_by:
             posted = frame["first_posted"]
             year = pd.to_numeric(posted.str[:4], errors="coerce")
@@ -160,8 +173,7 @@ class FilterState:
             if self.posted_by:
                 keep &= (posted != "") & (posted <= self.posted_by)
         if self.q:
-            haystack = (frame["trial_id"] + " " + frame["other_ids"] + " " + frame["title"] + " "
-                        + frame["conditions"] + " " + frame["sponsor"])
+            haystack = _haystack(frame)
             keep &= haystack.str.contains(self.q, case=False, regex=False)
         return keep
 
@@ -170,12 +182,12 @@ class FilterState:
 
     def describe(self) -> str:
         """One line naming the active filters, for chart titles ("all MSC-derived trials" when none)."""
+        choice_fields = fields.filters()
         parts = []
-        for field, (_, vocabulary, _) in CHOICE_FIELDS.items():
-            chosen = getattr(self, field)
-            if chosen:
-                parts.append(" or ".join(_value_label(field, vocabulary, value) for value in chosen[:3])
-                             + (f" (+{len(chosen) - 3})" if len(chosen) > 3 else ""))
+        for key, chosen in self._choices:
+            field = choice_fields[key]
+            parts.append(" or ".join(field.value_label(value) for value in chosen[:3])
+                         + (f" (+{len(chosen) - 3})" if len(chosen) > 3 else ""))
         if self.year_from or self.year_to:
             parts.append(f"first posted {self.year_from or '…'}–{self.year_to or '…'}")
         if self.posted_by:
@@ -183,6 +195,15 @@ class FilterState:
         if self.q:
             parts.append(f"matching “{_clip(self.q, 30)}”")
         return "; ".join(parts) if parts else "all MSC-derived trials"
+
+
+def _haystack(frame: pd.DataFrame) -> pd.Series:
+    """The text the search box looks in: the searchable columns of a row, space-joined."""
+    columns = [field.column for field in fields.shown(fields.Show.SEARCH)]
+    text = frame[columns[0]]
+    for column in columns[1:]:
+        text = text + " " + frame[column]
+    return text
 
 
 class FilterIndex:
@@ -196,32 +217,32 @@ class FilterIndex:
         self.frame = frame
         self.size = len(frame)
         self.masks: dict[str, dict[str, np.ndarray]] = {}
-        for field, (column, _, multi) in CHOICE_FIELDS.items():
-            cells = frame[column]
-            if multi:  # a trial counts for each of its values; an empty cell is "not reported"
+        self.fields = fields.filters()
+        for key, field in self.fields.items():
+            cells = frame[field.column]
+            if field.multi:  # a trial counts for each of its values; an empty cell is "not reported"
                 tokens = cells.replace("", vocab.UNKNOWN).str.split(vocab.MULTI_SEP).explode()
                 positions = np.arange(self.size)[np.repeat(np.arange(self.size),
                                                            cells.str.count(vocab.MULTI_SEP).to_numpy() + 1)]
-                self.masks[field] = {}
+                self.masks[key] = {}
                 for value, rows in pd.Series(positions).groupby(tokens.to_numpy()):
                     mask = np.zeros(self.size, dtype=bool)
                     mask[rows.to_numpy()] = True
-                    self.masks[field][value] = mask
+                    self.masks[key][value] = mask
             else:
                 codes, uniques = pd.factorize(cells.to_numpy())
-                self.masks[field] = {value: codes == code for code, value in enumerate(uniques)}
+                self.masks[key] = {value: codes == code for code, value in enumerate(uniques)}
         posted = frame["first_posted"]
         self.year = pd.to_numeric(posted.str[:4], errors="coerce").to_numpy()
         self.posted = posted.to_numpy(dtype=object)
-        self.haystack = (frame["trial_id"] + " " + frame["other_ids"] + " " + frame["title"] + " "
-                         + frame["conditions"] + " " + frame["sponsor"]).str.lower()
+        self.haystack = _haystack(frame).str.lower()
 
     def mask(self, state: FilterState) -> np.ndarray:
         keep = np.ones(self.size, dtype=bool)
-        for field in CHOICE_FIELDS:
-            chosen = getattr(state, field) or (DEFAULT_PRODUCTS if field == "product" else ())
+        for key, field in self.fields.items():
+            chosen = getattr(state, key) or field.default
             if chosen:
-                values = self.masks[field]
+                values = self.masks[key]
                 any_of = np.zeros(self.size, dtype=bool)
                 for value in chosen:
                     if value in values:
@@ -241,12 +262,10 @@ class FilterIndex:
         return self.frame[self.mask(state)]
 
 
-def _field_for_key(key: str) -> str | None:
-    if key in CHOICE_FIELDS:
-        return key
-    for field, url_key in SCALAR_KEYS.items():
-        if key in (url_key, field):
-            return field
+def _scalar_for_key(key: str) -> str | None:
+    for name, url_key in SCALAR_KEYS.items():
+        if key in (url_key, name):
+            return name
     return None
 
 
@@ -262,26 +281,26 @@ def _flatten(value: Any, depth: int = 0) -> list[str]:
     return []
 
 
-def _parse_choices(field: str, value: Any, notices: list[str]) -> tuple[str, ...]:
-    _, vocabulary, _ = CHOICE_FIELDS[field]
+def _parse_choices(field: fields.Field, value: Any, notices: list[str]) -> tuple[str, ...]:
     candidates = _flatten(value)
     if value not in (None, "", [], ()) and not candidates:
-        notices.append(f"Ignored a malformed value for “{field}”.")
+        notices.append(f"Ignored a malformed value for “{field.name}”.")
     accepted: list[str] = []
     for candidate in candidates[:MAX_VALUES]:
-        normalised = _normalise_choice(field, vocabulary, candidate)
+        normalised = _normalise_choice(field, candidate)
         if normalised is None:
-            notices.append(f"Ignored unknown {field} “{_clip(candidate)}”.")
+            notices.append(f"Ignored unknown {field.name} “{_clip(candidate)}”.")
         elif normalised not in accepted:
             accepted.append(normalised)
-    order = list(vocabulary) if vocabulary else sorted(accepted)
+    order = list(field.vocabulary) if field.vocabulary else sorted(accepted)
     return tuple(sorted(accepted, key=order.index))
 
 
-def _normalise_choice(field: str, vocabulary: dict[str, str] | None, candidate: str) -> str | None:
-    if vocabulary is None:  # countries: ISO 3166-1 alpha-3
+def _normalise_choice(field: fields.Field, candidate: str) -> str | None:
+    if field.kind is fields.Kind.COUNTRIES:  # ISO 3166-1 alpha-3
         code = candidate.upper()
         return code if len(code) == 3 and pycountry.countries.get(alpha_3=code) else None
+    vocabulary = field.vocabulary or {}
     if candidate in vocabulary:
         return candidate
     lowered = candidate.lower()
@@ -327,22 +346,6 @@ def _multi_value_mask(column: pd.Series, chosen: tuple[str, ...]) -> pd.Series:
     if vocab.UNKNOWN in chosen:  # an empty multi-valued cell is "not reported" too
         return column.str.contains(pattern, regex=True) | (column == "")
     return column.str.contains(pattern, regex=True)
-
-
-def _value_label(field: str, vocabulary: dict[str, str] | None, value: str) -> str:
-    if vocabulary is None:
-        return country_name(value)
-    return vocab.label(vocabulary, value)
-
-
-def country_name(alpha_3: str) -> str:
-    """Short English name of an ISO-3 code ("not reported" for an empty one)."""
-    if not alpha_3:
-        return vocab.NOT_REPORTED
-    country = pycountry.countries.get(alpha_3=alpha_3)
-    if country is None:
-        return alpha_3
-    return getattr(country, "common_name", None) or country.name
 
 
 def _clip(text: str, limit: int = 40) -> str:

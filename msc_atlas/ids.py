@@ -1,5 +1,9 @@
 """Component ids shared across app.py and pages, so no magic string is repeated."""
 
+from __future__ import annotations
+
+from msc_atlas import fields
+
 URL = "url"
 FILTER_STORE = "filter-state"
 CLICK_STORE = "filter-click"  # pages write chart clicks here; the shared filter callback merges them
@@ -11,7 +15,7 @@ NAV_LINK = "nav-link"  # pattern-matching id type: {"type": NAV_LINK, "index": <
 FILTER_PANEL = "filter-panel"
 FILTER_TOGGLE = "filter-toggle"
 VERSION_FOOTER = "version-footer"
-
+POSTED_BY_NOTE = "posted-by-note"
 
 
 def control(field: str) -> str:
@@ -19,6 +23,6 @@ def control(field: str) -> str:
     return f"control-{field}"
 
 
-# Filter controls, in the order the shared callback lists them; "years" is the first-posted range slider.
-CONTROL_FIELDS = ("q", "focus", "disease", "product", "tissue", "route", "donor", "phase", "status", "country",
-                  "registry", "years")
+def control_fields() -> tuple[str, ...]:
+    """Every filter control: the search box ("q"), one per filter field of the registry, the first-posted years."""
+    return ("q", *fields.filters(), "years")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from msc_atlas import vocab
+from msc_atlas.fields import Field
 
 
 def split_values(column: pd.Series, empty_as: str | None = vocab.UNKNOWN) -> pd.Series:
@@ -19,11 +20,12 @@ def split_values(column: pd.Series, empty_as: str | None = vocab.UNKNOWN) -> pd.
     return values.replace("", empty_as)
 
 
-def count_by(frame: pd.DataFrame, column: str, vocabulary: dict[str, str], multi: bool = False) -> pd.Series:
+def count_by(frame: pd.DataFrame, field: Field) -> pd.Series:
     """Trials per category in vocabulary order, zero-count categories dropped, "unknown" last."""
-    values = split_values(frame[column]) if multi else frame[column].replace("", vocab.UNKNOWN)
+    column = field.column
+    values = split_values(frame[column]) if field.multi else frame[column].replace("", vocab.UNKNOWN)
     counts = values.value_counts()
-    known = [key for key in vocabulary if key != vocab.UNKNOWN and counts.get(key, 0) > 0]
+    known = [key for key in field.vocabulary or {} if key != vocab.UNKNOWN and counts.get(key, 0) > 0]
     known.sort(key=lambda key: -counts[key])
     order = known + ([vocab.UNKNOWN] if counts.get(vocab.UNKNOWN, 0) > 0 else [])
     return counts.reindex(order).astype(int)

@@ -11,8 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from msc_atlas import figures, vocab
-from msc_atlas.filters import FilterState, country_name
+from msc_atlas import fields, figures, vocab
+from msc_atlas.fields import Field, Show
+from msc_atlas.filters import FilterState
 from msc_atlas.selection import derived, filtered, trial_counts, trial_index
 
 CACHE_SIZE = 256
@@ -23,10 +24,14 @@ def _fig(fig) -> dict[str, Any]:
     return fig if isinstance(fig, dict) else fig.to_plotly_json()
 
 
-def _rows(counts: pd.Series, vocabulary: dict[str, str] | None) -> list[tuple[str, int]]:
-    if vocabulary is None:
-        return [(country_name(key), int(n)) for key, n in counts.items()]
-    return [(vocab.label(vocabulary, key), int(n)) for key, n in counts.items()]
+def _rows(counts: pd.Series, field: Field) -> list[tuple[str, int]]:
+    """(label, trials) per value of a field, in the order of `counts`."""
+    return [(field.value_label(key), int(n)) for key, n in counts.items()]
+
+
+def timeline_fields() -> dict[str, Field]:
+    """column -> field, for the fields the registrations-per-year chart can be stacked by."""
+    return {field.column: field for field in fields.shown(Show.TIMELINE)}
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -40,12 +45,12 @@ def overview(state: FilterState, colour_by: str = "all", stack_by: str = "produc
         return {"empty": True, "scope": scope, "numbers": numbers}
     product_label = "all products" if colour_by == "all" else vocab.label(vocab.PRODUCTS, colour_by)
     map_title = f"Trials per country ({product_label}) — {scope}"
-    stack_label = "product" if stack_by == "product" else "focus area"
-    time_title = f"Trials first posted per year, by {stack_label} — {scope}"
+    stack = timeline_fields().get(stack_by) or fields.by_column("product")
+    time_title = f"Trials first posted per year, by {stack.label.lower()} — {scope}"
     map_keep = keep if colour_by == "all" else counts.product_mask(keep, colour_by)
     per_country = counts.country_counts(map_keep)
-    column, vocabulary = ("product", vocab.PRODUCTS) if stack_by == "product" else ("focus_area", vocab.FOCUS_AREAS)
-    table = counts.registrations_by_year(keep, column)
+    table = counts.registrations_by_year(keep, stack.column)
+    vocabulary = stack.vocabulary or {}
     shown = [key for key in vocabulary if key in table.columns]
     per_year = table.to_numpy()[:, [table.columns.get_loc(key) for key in shown]]
     return {
@@ -54,28 +59,13 @@ def overview(state: FilterState, colour_by: str = "all", stack_by: str = "produc
         "numbers": numbers,
         "map": _fig(figures.country_map(per_country, counts.leading_tissues_by_country(map_keep), map_title)),
         "map_title": map_title,
-        "map_rows": _rows(per_country, None),
+        "map_rows": _rows(per_country, fields.by_column("countries")),
         "no_country": counts.without_country(map_keep),
-        "timeline": _fig(figures.timeline(table, time_title, stack_by)),
+        "timeline": _fig(figures.timeline(table, time_title, stack)),
         "timeline_title": time_title,
-        "timeline_header": ["Year", *[vocab.label(vocabulary, key) for key in shown]],
+        "timeline_header": ["Year", *[stack.value_label(key) for key in shown]],
         "timeline_rows": [(str(year), *row) for year, row in zip(table.index.tolist(), per_year.tolist())],
     }
-
-
-# Breakdown charts of the sources & routes page: name -> (column, vocabulary, multi-valued?, colours)
-BREAKDOWNS = {
-    "tissue": ("source_tissue", vocab.SOURCE_TISSUES, True, None),
-    "route": ("route", vocab.ROUTES, True, None),
-    "donor": ("donor", vocab.DONORS, False, None),
-    "phase": ("phase", vocab.PHASES, False, None),
-    "status": ("status", vocab.STATUSES, False, None),
-    "product": ("product", vocab.PRODUCTS, False, vocab.PRODUCT_COLOURS),
-}
-BREAKDOWN_TITLES = {
-    "tissue": "Tissue source", "route": "Route of administration", "donor": "Donor",
-    "phase": "Phase", "status": "Recruitment status", "product": "Product",
-}
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -87,11 +77,11 @@ def sources_routes(state: FilterState) -> dict[str, Any]:
     if n == 0:
         return {"empty": True, "scope": scope}
     result: dict[str, Any] = {"empty": False, "scope": scope, "n": n}
-    for name, (column, vocabulary, multi, colours) in BREAKDOWNS.items():
-        per_value = counts.count_by(keep, column, vocabulary, multi)
-        title = f"{BREAKDOWN_TITLES[name]} — {scope}"
-        result[name] = {"figure": _fig(figures.category_bar(per_value, vocabulary, title, colours)),
-                        "title": title, "rows": _rows(per_value, vocabulary)}
+    for field in fields.shown(Show.CHART):  # a bar chart per field, named by its URL key
+        per_value = counts.count_by(keep, field)
+        title = f"{field.label} — {scope}"
+        result[field.name] = {"figure": _fig(figures.category_bar(per_value, field, title)), "title": title,
+                              "rows": _rows(per_value, field)}
     matrix = counts.tissue_route_matrix(keep)
     routes = matrix.columns.tolist()
     matrix_title = f"Tissue source × route (trials) — {scope}"
@@ -120,46 +110,13 @@ def clear_caches() -> None:
         cached.cache_clear()
 
 
-# Columns of the trials grid: key in the row records -> (header, trials column, vocabulary or None)
-GRID_COLUMNS = {
-    "trial_id": ("Trial ID", "trial_id", None),
-    "title": ("Title", "title", None),
-    "focus": ("Focus", "focus_area", vocab.FOCUS_AREAS),
-    "product": ("Product", "product", vocab.PRODUCTS),
-    "tissue": ("Tissue source", "source_tissue", vocab.SOURCE_TISSUES),
-    "route": ("Route", "route", vocab.ROUTES),
-    "donor": ("Donor", "donor", vocab.DONORS),
-    "phase": ("Phase", "phase", vocab.PHASES),
-    "status": ("Status", "status", vocab.STATUSES),
-    "enrollment": ("Planned enrollment", "enrollment", None),
-    "countries": ("Countries", "countries", None),
-    "first_posted": ("First posted", "first_posted", None),
-    "start_date": ("Start", "start_date", None),
-    "sponsor": ("Sponsor", "sponsor", None),
-}
-
-
-def _labels(cell: str, vocabulary: dict[str, str]) -> str:
-    return ", ".join(vocab.label(vocabulary, value) for value in (cell or vocab.UNKNOWN).split(vocab.MULTI_SEP))
-
-
-def _display_cell(key: str, value: Any, vocabulary: dict[str, str] | None) -> Any:
-    if vocabulary is not None:
-        return _labels(value, vocabulary)
-    if key == "countries":
-        return ", ".join(country_name(code) for code in value.split(vocab.MULTI_SEP) if code) or vocab.NOT_REPORTED
-    if key == "enrollment":
-        return None if pd.isna(value) else int(value)
-    return value if value != "" else vocab.NOT_REPORTED
-
-
 def _grid_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Grid records of every trial in `frame`, labels resolved once per distinct value."""
     table = pd.DataFrame({"url": frame["url"]}, index=frame.index)
-    for key, (_, column, vocabulary) in GRID_COLUMNS.items():
-        cells = frame[column].astype(object).tolist()
-        shown = {value: _display_cell(key, value, vocabulary) for value in set(cells)}
-        table[key] = pd.Series([shown[value] for value in cells], index=frame.index, dtype=object)
+    for field in fields.shown(Show.GRID):
+        cells = frame[field.column].astype(object).tolist()
+        shown = {value: field.grid_value(value) for value in set(cells)}
+        table[field.name] = pd.Series([shown[value] for value in cells], index=frame.index, dtype=object)
     return table
 
 
@@ -198,46 +155,9 @@ def export_csv(state: FilterState, visible_rows: Any = None) -> tuple[str, str]:
                                ictrp=version.get("ictrp_as_of", "not reported")),
         f"# Filter: {state.describe()} ({state.to_query() or 'no filter'}); rows: {len(frame)}",
     ]
-    body = frame[vocab.TRIAL_COLUMNS].to_csv(index=False, lineterminator="\n")
+    body = frame[fields.trial_columns()].to_csv(index=False, lineterminator="\n")
     filename = f"msc-trials-atlas_{version.get('dataset_version', 'unversioned')}_{len(frame)}-trials.csv"
     return "\n".join(lines) + "\n" + body, filename
-
-
-DETAIL_FIELDS = [  # (label, column, vocabulary, evidence column)
-    ("Conditions", "conditions", None, None),
-    ("Focus area", "focus_area", vocab.FOCUS_AREAS, "focus_area_evidence"),
-    ("Disease group", "disease_group", vocab.DISEASE_GROUPS, "disease_group_evidence"),
-    ("Product", "product", vocab.PRODUCTS, "product_evidence"),
-    ("Tissue source", "source_tissue", vocab.SOURCE_TISSUES, "source_tissue_evidence"),
-    ("Donor", "donor", vocab.DONORS, "donor_evidence"),
-    ("Route", "route", vocab.ROUTES, "route_evidence"),
-    ("Dose (as registered)", "dose_text", None, None),
-    ("Dose, cells per kg", "dose_cells_per_kg", None, None),
-    ("Dose, cells in total", "dose_cells_total", None, None),
-    ("Phase", "phase", vocab.PHASES, None),
-    ("Status", "status", vocab.STATUSES, None),
-    ("Enrollment", "enrollment", None, None),
-    ("Enrollment type", "enrollment_type", None, None),
-    ("Start date", "start_date", None, None),
-    ("First posted", "first_posted", None, None),
-    ("Sponsor", "sponsor", None, None),
-    ("Sponsor class", "sponsor_class", vocab.SPONSOR_CLASSES, None),
-    ("Countries", "countries", None, "countries_evidence"),
-]
-
-
-def _display(value: Any, column: str, vocabulary: dict[str, str] | None) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value == "":
-        return vocab.NOT_REPORTED
-    if vocabulary is not None:
-        return _labels(value, vocabulary)
-    if column == "countries":
-        return ", ".join(country_name(code) for code in value.split(vocab.MULTI_SEP) if code)
-    if column.startswith("dose_cells"):
-        return f"{float(value):.3g}"
-    if column == "enrollment":
-        return f"{int(value):,}"
-    return str(value)
 
 
 @lru_cache(maxsize=1024)
@@ -254,8 +174,8 @@ def trial_detail(trial_id: str) -> dict[str, Any] | None:
     return {
         "trial_id": row["trial_id"], "title": row["title"], "url": row["url"], "registry": row["registry"],
         "other_ids": row["other_ids"].replace(";", ", "), "sources": row["sources"].replace(";", ", "),
-        "fields": [(name, _display(row[column], column, vocabulary), row[evidence] if evidence else "")
-                   for name, column, vocabulary, evidence in DETAIL_FIELDS],
+        "fields": [(field.label, field.text(row[field.column]), row[field.evidence] if field.evidence else "")
+                   for field in fields.shown(Show.DETAIL)],
         **related,
     }
 

@@ -1,24 +1,16 @@
-"""The dataset contract: column names, controlled vocabularies, display labels and colours.
+"""The controlled vocabularies of the dataset: allowed values, their display labels and colours.
 
 Every module (build, load, filters, figures, pages) takes its category names from here, so a value
-means the same thing and gets the same colour on every page.
+means the same thing and gets the same colour on every page. Which column uses which vocabulary, and where it is
+shown, is in the field registry (msc_atlas.fields).
 """
 from __future__ import annotations
+
+import pycountry
 
 UNKNOWN = "unknown"
 NOT_REPORTED = "not reported"  # what the UI shows for UNKNOWN / empty values
 MULTI_SEP = ";"  # separator of multi-valued cells (other_ids, countries, source_tissue, route, sources)
-
-# Columns of data/trials.csv, in file order.
-TRIAL_COLUMNS = [
-    "trial_id", "other_ids", "registry", "url", "title", "conditions",
-    "focus_area", "focus_area_evidence", "disease_group", "disease_group_evidence",
-    "product", "product_evidence", "source_tissue", "source_tissue_evidence",
-    "donor", "donor_evidence", "route", "route_evidence",
-    "dose_text", "dose_cells_per_kg", "dose_cells_total",
-    "phase", "status", "enrollment", "enrollment_type", "start_date", "first_posted",
-    "sponsor", "sponsor_class", "countries", "countries_evidence", "sources",
-]
 
 FOCUS_AREAS = {"covid19_ards": "COVID-19 & ARDS", "liver": "Liver disease", "other": "Other conditions"}
 
@@ -150,12 +142,16 @@ SOURCES = {
     "published_facts": "Published review tables",
 }
 
+REGISTRY_LABELS = {name: name for name in REGISTRIES}  # a registry is shown by its name
+
 # Inputs of a refresh (`python -m msc_atlas.refresh`, docs/refresh.md). Their dates are in data/version.json
 # (ctgov_as_of / ictrp_as_of and "refresh"), not in the key, so a refreshed dataset keeps the same vocabulary.
 REFRESH_SOURCES = {
     "ctgov_api_v2": "ClinicalTrials.gov API v2, refresh (date: ctgov_as_of in version.json)",
     "ictrp_refresh": "WHO ICTRP export, refresh (date: ictrp_as_of in version.json)",
 }
+
+ALL_SOURCES = {**SOURCES, **REFRESH_SOURCES}
 
 ENROLLMENT_TYPES = {"actual": "Actual", "anticipated": "Anticipated", UNKNOWN: NOT_REPORTED}
 
@@ -177,3 +173,13 @@ def label(vocabulary: dict[str, str], value: str) -> str:
     if value is None or value == "" or value == UNKNOWN:
         return vocabulary.get(UNKNOWN, NOT_REPORTED)
     return vocabulary.get(value, value)
+
+
+def country_name(alpha_3: str) -> str:
+    """Short English name of an ISO-3 code ("not reported" for an empty one)."""
+    if not alpha_3:
+        return NOT_REPORTED
+    country = pycountry.countries.get(alpha_3=alpha_3)
+    if country is None:
+        return alpha_3
+    return getattr(country, "common_name", None) or country.name

@@ -15,7 +15,7 @@ MAP, TIMELINE = "overview-map", "overview-timeline"
 MAP_COLOUR, TIMELINE_STACK = "overview-map-colour", "overview-timeline-stack"
 COLOUR_OPTIONS = [{"label": "All trials", "value": "all"}, {"label": "MSC cells", "value": "msc"},
                   {"label": "Exosomes / EVs", "value": "msc_ev"}]
-STACK_OPTIONS = [{"label": "Product", "value": "product"}, {"label": "Focus area", "value": "focus_area"}]
+STACK_OPTIONS = [{"label": field.label, "value": column} for column, field in views.timeline_fields().items()]
 
 
 def layout(**_query):

@@ -5,8 +5,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, html
 
-from msc_atlas import ids, views, vocab
-from msc_atlas.filters import CHOICE_FIELDS, FilterState
+from msc_atlas import fields, ids, views, vocab
+from msc_atlas.fields import Show
+from msc_atlas.filters import FilterState
 from msc_atlas.ui import components as ui
 
 dash.register_page(__name__, path="/sources-routes", name="Sources & routes", order=1,
@@ -15,10 +16,10 @@ dash.register_page(__name__, path="/sources-routes", name="Sources & routes", or
 MATRIX, DOSE = "sr-matrix", "sr-dose"
 # One card switches between the smaller breakdowns: fewer graphs to draw on a first load, same information.
 SWITCHED, SWITCH = "sr-switched", "sr-switch"
-ALWAYS_SHOWN = ("tissue", "route")
-SWITCHED_CHOICES = ("donor", "phase", "status", "product")
-# every breakdown's bars set the filter field of the same name
-BAR_FILTERS = {name: name for name in (*ALWAYS_SHOWN, *SWITCHED_CHOICES)}
+ALWAYS_SHOWN = ("tissue", "route")  # drawn side by side above the tissue x route matrix
+CHARTS = {field.name: field for field in fields.shown(Show.CHART)}  # a bar chart per field, by its name
+SWITCHED_CHOICES = tuple(name for name in CHARTS if name not in ALWAYS_SHOWN)
+FIRST_SWITCHED = "donor"
 
 
 TISSUE_BY_LABEL = {label: key for key, label in vocab.SOURCE_TISSUES.items()}
@@ -45,8 +46,8 @@ def layout(**_query):
             ui.chart_card(MATRIX, "sr-matrix-table", note="Click a cell to filter by that tissue source and route."),
             ui.chart_card(DOSE, "sr-dose-table", note=html.Span(id="sr-dose-note")),
             ui.chart_card(SWITCHED, "sr-switched-table", note="Click a bar to filter by it.", controls=dbc.RadioItems(
-                id=SWITCH, value="donor", inline=True, className="small mb-1",
-                options=[{"label": views.BREAKDOWN_TITLES[name], "value": name} for name in SWITCHED_CHOICES])),
+                id=SWITCH, value=FIRST_SWITCHED, inline=True, className="small mb-1",
+                options=[{"label": CHARTS[name].label, "value": name} for name in SWITCHED_CHOICES])),
         ], id="sr-charts"),
     ])
 
@@ -67,7 +68,7 @@ BREAKDOWN_OUTPUTS = [output for name in (*ALWAYS_SHOWN, "switched") for output i
 )
 def update_sources_routes(filter_data, switched):
     view = views.sources_routes(FilterState.from_dict(filter_data))
-    switched = switched if switched in SWITCHED_CHOICES else SWITCHED_CHOICES[0]
+    switched = switched if switched in SWITCHED_CHOICES else FIRST_SWITCHED
     if view["empty"]:
         return (ui.empty_state(view["scope"]), True, *([{}, "", None] * (len(ALWAYS_SHOWN) + 1)),
                 {}, "", None, {}, "", None, None)
@@ -75,7 +76,7 @@ def update_sources_routes(filter_data, switched):
     for name in (*ALWAYS_SHOWN, switched):
         part = view[name]
         breakdowns += [part["figure"], part["title"],
-                       ui.table([views.BREAKDOWN_TITLES[name], "Trials"], part["rows"])]
+                       ui.table([CHARTS[name].label, "Trials"], part["rows"])]
     matrix, dose = view["matrix"], view["dose"]
     dose_note = (f"{dose['n_trials']:,} of {view['n']:,} matching trials state a cell dose per kg; "
                  f"{ui.percent(dose['silent_share'])} state no dose at all. Exosome doses (µg, particles) are "
@@ -115,8 +116,8 @@ def filter_by_clicked_bar(*clicks_and_switch):
     name = trigger.removeprefix("sr-") if isinstance(trigger, str) else None
     if name == "switched":
         name = switched
-    field = BAR_FILTERS.get(name) if isinstance(name, str) else None
-    vocabulary = CHOICE_FIELDS[field][1] if field else None
-    if not isinstance(custom, str) or not vocabulary or custom not in vocabulary:
+    field = CHARTS.get(name) if isinstance(name, str) else None
+    if field is None or Show.FILTER not in field.show or not isinstance(custom, str) \
+            or custom not in (field.vocabulary or {}):
         return dash.no_update
-    return ui.click_payload(**{field: [custom]})
+    return ui.click_payload(**{field.name: [custom]})

@@ -6,7 +6,8 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch, State, callback, dcc, html
 
-from msc_atlas import ids, views
+from msc_atlas import fields, ids, views
+from msc_atlas.fields import Kind, Show
 from msc_atlas.filters import FilterState
 from msc_atlas.ui import components as ui
 from msc_atlas.ui import trial_detail
@@ -19,14 +20,16 @@ WIDTHS = {"trial_id": 150, "title": 340, "enrollment": 120, "first_posted": 120,
 
 
 def column_defs() -> list[dict]:
+    """One grid column per field shown in the grid (msc_atlas.fields), keyed as views.trial_rows keys the rows."""
     defs = []
-    for key, (header, _, _) in views.GRID_COLUMNS.items():
-        column = {"field": key, "headerName": header, "minWidth": WIDTHS.get(key, 140), "tooltipField": key}
+    for field in fields.shown(Show.GRID):
+        key = field.name
+        column = {"field": key, "headerName": field.label, "minWidth": WIDTHS.get(key, 140), "tooltipField": key}
         if key == "trial_id":
             column |= {"cellRenderer": "RegistryLink", "pinned": "left"}
         if key == "first_posted":
             column |= {"sort": "desc"}  # newest registrations first
-        if key == "enrollment":
+        if field.kind in (Kind.INTEGER, Kind.NUMBER):
             column |= {"filter": "agNumberColumnFilter", "type": "numericColumn"}
         defs.append(column)
     return defs

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from msc_atlas import vocab
+from msc_atlas import fields, vocab
 from msc_atlas.pipeline import build as B
 from msc_atlas.pipeline import report
 from msc_atlas.pipeline.countries import split_location_countries, to_iso3
@@ -100,7 +100,7 @@ def test_trials_from_2020_exports_checked(trials):
 
 
 def test_columns_and_order(trials):
-    assert list(trials.columns) == vocab.TRIAL_COLUMNS
+    assert list(trials.columns) == fields.TRIAL_COLUMNS
     assert trials["trial_id"].is_monotonic_increasing
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from msc_atlas import data
+from msc_atlas import data, fields
 from msc_atlas.data import DatasetError, load_trials, load_version
 
 GOOD = data.TRIALS_FILE
@@ -42,7 +42,7 @@ def _replace_cell(lines: list[str], line_no: int, column: str, value: str) -> st
 def test_bundled_dataset_loads():
     df = load_trials()
     assert len(df) >= 1500
-    assert list(df.columns) == data.TRIAL_COLUMNS
+    assert list(df.columns) == fields.trial_columns()
     assert str(df["enrollment"].dtype) == "Int64"
     assert str(df["dose_cells_per_kg"].dtype) == "Float64"
     assert (df["title"] != "").all() and df["conditions"].map(type).eq(str).all()  # "" stays ""

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-from msc_atlas import figures, summaries, views, vocab
+from msc_atlas import fields, figures, summaries, views, vocab
 from msc_atlas.counting import TrialCounts
 from msc_atlas.data import load_trials
 from msc_atlas.filters import LENSES, FilterIndex, FilterState
@@ -28,9 +28,7 @@ STATES = [
     FilterState(donor=("autologous",), status=("recruiting",)), FilterState(year_from=2019, year_to=2021),
     FilterState(q="cirrhosis"), FilterState(posted_by="2012-01-01"),
 ]
-BREAKDOWNS = [("source_tissue", vocab.SOURCE_TISSUES, True), ("route", vocab.ROUTES, True),
-              ("donor", vocab.DONORS, False), ("phase", vocab.PHASES, False), ("status", vocab.STATUSES, False),
-              ("product", vocab.PRODUCTS, False)]
+BREAKDOWNS = [fields.by_column(column) for column in ("source_tissue", "route", "donor", "phase", "status", "product")]
 
 
 def test_the_states_include_an_empty_result_and_small_ones():
@@ -42,9 +40,8 @@ def test_the_states_include_an_empty_result_and_small_ones():
 def test_index_counts_equal_the_frame_summaries(state):
     keep = INDEX.mask(state)
     frame = state.apply(TRIALS)
-    for column, vocabulary, multi in BREAKDOWNS:
-        assert_series_equal(COUNTS.count_by(keep, column, vocabulary, multi),
-                            summaries.count_by(frame, column, vocabulary, multi))
+    for field in BREAKDOWNS:
+        assert_series_equal(COUNTS.count_by(keep, field), summaries.count_by(frame, field))
     assert_series_equal(COUNTS.country_counts(keep), summaries.country_counts(frame))
     assert COUNTS.leading_tissues_by_country(keep) == summaries.leading_tissues_by_country(frame)
     assert COUNTS.leading_tissues_by_country(keep, top=1) == summaries.leading_tissues_by_country(frame, top=1)
@@ -74,7 +71,8 @@ def test_index_figures_equal_the_frame_figures(state):
                                                   COUNTS.leading_tissues_by_country(narrowed), "t")) \
             == to_json_plotly(figures.world_map(frame, "t", colour_by))
     for stack_by, column in (("product", "product"), ("focus_area", "focus_area")):
-        assert to_json_plotly(figures.timeline(COUNTS.registrations_by_year(keep, column), "t", stack_by)) \
+        assert to_json_plotly(figures.timeline(COUNTS.registrations_by_year(keep, column), "t",
+                                               fields.by_column(column))) \
             == to_json_plotly(figures.registrations_over_time(frame, "t", stack_by))
     points = summaries.dose_per_kg_by_route(frame)
     if len(points):
@@ -91,13 +89,13 @@ def test_views_show_what_the_frame_summaries_give():
     overview = views.overview(state, "msc", "focus_area")
     assert overview["numbers"] == summaries.headline_numbers(frame)
     subset = frame[frame["product"] == "msc"]
-    assert overview["map_rows"] == views._rows(summaries.country_counts(subset), None)
+    assert overview["map_rows"] == views._rows(summaries.country_counts(subset), fields.by_column("countries"))
     assert overview["no_country"] == int((subset["countries"] == "").sum())
     per_year = summaries.registrations_by_year(frame, "focus_area")
     assert overview["timeline_rows"] == [(str(year), *[int(v) for v in row]) for year, row in per_year.iterrows()]
     sources = views.sources_routes(state)
-    assert sources["tissue"]["rows"] == views._rows(
-        summaries.count_by(frame, "source_tissue", vocab.SOURCE_TISSUES, True), vocab.SOURCE_TISSUES)
+    tissue = fields.by_column("source_tissue")
+    assert sources["tissue"]["rows"] == views._rows(summaries.count_by(frame, tissue), tissue)
     matrix = summaries.tissue_route_matrix(frame)
     assert sources["matrix"]["rows"] == [(vocab.label(vocab.SOURCE_TISSUES, t), vocab.label(vocab.ROUTES, r), int(n))
                                          for t, row in matrix.iterrows() for r, n in row.items() if n]
@@ -114,9 +112,8 @@ def test_multi_valued_oddities_count_like_the_frame():
     counts = TrialCounts(FilterIndex(frame))
     for keep in (np.ones(len(frame), dtype=bool), np.arange(len(frame)) % 3 != 1):
         subset = frame[keep]
-        for column, vocabulary, multi in BREAKDOWNS:
-            assert_series_equal(counts.count_by(keep, column, vocabulary, multi),
-                                summaries.count_by(subset, column, vocabulary, multi))
+        for field in BREAKDOWNS:
+            assert_series_equal(counts.count_by(keep, field), summaries.count_by(subset, field))
         assert_series_equal(counts.country_counts(keep), summaries.country_counts(subset))
         assert counts.leading_tissues_by_country(keep) == summaries.leading_tissues_by_country(subset)
         assert_frame_equal(counts.tissue_route_matrix(keep), summaries.tissue_route_matrix(subset))

@@ -5,7 +5,7 @@ import io
 import pandas as pd
 import pytest
 
-from msc_atlas import figures, summaries, views, vocab
+from msc_atlas import fields, figures, summaries, views, vocab
 from msc_atlas.data import load_trials
 from msc_atlas.filters import LENSES, FilterState
 from msc_atlas.ui import filter_sync
@@ -19,7 +19,7 @@ def liver():
 
 def test_count_by_is_sorted_with_unknown_last_and_sums_to_the_rows():
     frame = liver().apply(TRIALS)
-    counts = summaries.count_by(frame, "donor", vocab.DONORS)
+    counts = summaries.count_by(frame, fields.by_column("donor"))
     assert counts.sum() == len(frame)
     assert list(counts.index)[-1] == vocab.UNKNOWN
     known = counts.drop(vocab.UNKNOWN)
@@ -60,8 +60,9 @@ def test_world_map_draws_every_country_with_its_count():
 
 def test_category_bar_greys_out_not_reported():
     frame = liver().apply(TRIALS)
-    counts = summaries.count_by(frame, "source_tissue", vocab.SOURCE_TISSUES, multi=True)
-    fig = figures.category_bar(counts, vocab.SOURCE_TISSUES, "Tissue — liver")
+    tissue = fields.by_column("source_tissue")
+    counts = summaries.count_by(frame, tissue)
+    fig = figures.category_bar(counts, tissue, "Tissue — liver")
     bar = fig["data"][0] if isinstance(fig, dict) else fig.to_plotly_json()["data"][0]
     labels = list(bar["y"])
     assert labels[0] == vocab.NOT_REPORTED  # drawn at the bottom: listed last

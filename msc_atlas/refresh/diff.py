@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from msc_atlas import vocab
+from msc_atlas import fields, vocab
 from msc_atlas.vocab import MULTI_SEP
 
 FIELDS = {"status": vocab.STATUSES, "phase": vocab.PHASES, "countries": None}
@@ -14,7 +14,7 @@ MARKDOWN_ROWS = 300  # per section; diff.csv always has every row
 
 def diff_trials(old: pd.DataFrame | None, new: pd.DataFrame, excluded: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per added trial, removed trial and changed field (COLUMNS), sorted by change, trial, field."""
-    old = old if old is not None else pd.DataFrame(columns=vocab.TRIAL_COLUMNS)
+    old = old if old is not None else pd.DataFrame(columns=fields.TRIAL_COLUMNS)
     o, n = old.set_index("trial_id", drop=False), new.set_index("trial_id", drop=False)
     merged_into = {i: tid for tid, ids in zip(new["trial_id"], new["other_ids"]) for i in ids.split(MULTI_SEP) if i}
     was_part_of = {i: tid for tid, ids in zip(old["trial_id"], old["other_ids"]) for i in ids.split(MULTI_SEP) if i}

@@ -11,8 +11,8 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, html
 import dash_bootstrap_components as dbc
 
-from msc_atlas import ids
-from msc_atlas.filters import CHOICE_FIELDS, LENSES, YEAR_MAX, FilterState, country_name
+from msc_atlas import fields, ids, vocab
+from msc_atlas.filters import LENSES, YEAR_MAX, FilterState
 from msc_atlas.ui.shell import YEAR_FLOOR
 
 YEAR_CEILING = YEAR_MAX - 4
@@ -21,7 +21,7 @@ FULL_YEARS = [YEAR_FLOOR, YEAR_CEILING]
 
 def state_from_controls(previous: FilterState, values: dict[str, Any]) -> tuple[FilterState, list[str]]:
     """Control values replace their fields; fields without a control (posted_by) carry over."""
-    raw: dict[str, Any] = {field: values.get(field) for field in CHOICE_FIELDS}
+    raw: dict[str, Any] = {key: values.get(key) for key in fields.filters()}
     raw["q"] = values.get("q")
     years = values.get("years")
     if isinstance(years, (list, tuple)) and len(years) == 2:
@@ -34,7 +34,7 @@ def state_from_controls(previous: FilterState, values: dict[str, Any]) -> tuple[
 
 
 def control_values(state: FilterState) -> dict[str, Any]:
-    values: dict[str, Any] = {field: list(getattr(state, field)) for field in CHOICE_FIELDS}
+    values: dict[str, Any] = {key: list(getattr(state, key)) for key in fields.filters()}
     values["q"] = state.q
     values["years"] = [state.year_from or YEAR_FLOOR, state.year_to or YEAR_CEILING]
     return values
@@ -69,7 +69,7 @@ def keep_known_countries(state: FilterState, known: set[str]) -> tuple[FilterSta
     if not unknown:
         return state, []
     kept = [code for code in state.country if code in known]
-    names = ", ".join(country_name(code) for code in unknown)
+    names = ", ".join(vocab.country_name(code) for code in unknown)
     return state.replace(country=kept), [f"Ignored country {names}: no trial in the dataset runs there."]
 
 
@@ -85,26 +85,27 @@ def register(count_matches, countries: list[str] | None = None) -> None:
     """Wire the shared callback; `count_matches(state) -> (matching, total)` comes from the data layer,
     `countries` are the ISO-3 codes the dataset has trials in."""
     known_countries = set(countries or [])
+    control_keys = ids.control_fields()  # fixed when the callback is wired
 
     @callback(
-        [Output(ids.control(field), "value") for field in ids.CONTROL_FIELDS],
+        [Output(ids.control(field), "value") for field in control_keys],
         Output(ids.URL, "search"),
         Output(ids.FILTER_STORE, "data"),
         Output(ids.NOTICE, "children"),
         Output(ids.MATCH_COUNT, "children"),
-        Output("posted-by-note", "children"),
+        Output(ids.POSTED_BY_NOTE, "children"),
         Output(ids.FILTER_TOGGLE, "children"),
         Input(ids.URL, "search"),
-        [Input(ids.control(field), "value") for field in ids.CONTROL_FIELDS],
+        [Input(ids.control(field), "value") for field in control_keys],
         Input(ids.CLICK_STORE, "data"),
         Input(ids.CLEAR, "n_clicks"),
         Input({"type": ids.LENS, "index": ALL}, "n_clicks"),
         State(ids.FILTER_STORE, "data"),
     )
     def sync_filter(search, *args):
-        control_inputs = args[: len(ids.CONTROL_FIELDS)]
-        click, _clear, _lenses, previous = args[len(ids.CONTROL_FIELDS):]
-        controls = dict(zip(ids.CONTROL_FIELDS, control_inputs))
+        control_inputs = args[: len(control_keys)]
+        click, _clear, _lenses, previous = args[len(control_keys):]
+        controls = dict(zip(control_keys, control_inputs))
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and trigger.get("type") == ids.LENS and not any(_lenses or []):
             trigger = None  # lens buttons appearing in the layout are not clicks
@@ -113,8 +114,8 @@ def register(count_matches, countries: list[str] | None = None) -> None:
         notices += country_notices
         query = state.to_query()
         values = control_values(state)
-        control_out = [values[field] for field in ids.CONTROL_FIELDS] if set_controls \
-            else [dash.no_update] * len(ids.CONTROL_FIELDS)
+        control_out = [values[field] for field in control_keys] if set_controls \
+            else [dash.no_update] * len(control_keys)
         url_out = query if push_url and query != (search or "") else dash.no_update
         matching, total = count_matches(state)
         count_text = f"{matching:,} of {total:,} trials match"

@@ -5,31 +5,19 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from msc_atlas import ids, vocab
-from msc_atlas.filters import CHOICE_FIELDS, LENSES, YEAR_MAX, country_name
+from msc_atlas import fields, ids, vocab
+from msc_atlas.fields import Field
+from msc_atlas.filters import LENSES, YEAR_MAX
 
-# Filter controls in panel order: field -> (label, placeholder)
-CONTROL_LABELS = {
-    "focus": ("Focus area", "All conditions"),
-    "disease": ("Disease group", "All disease groups"),
-    "product": ("Product", "All MSC-derived products"),
-    "tissue": ("Tissue source", "Any tissue"),
-    "route": ("Route", "Any route"),
-    "donor": ("Donor", "Any donor"),
-    "phase": ("Phase", "Any phase"),
-    "status": ("Status", "Any status"),
-    "country": ("Country", "Any country"),
-    "registry": ("Registry", "Any registry"),
-}
 YEAR_FLOOR = 2004  # the first MSC trial in the bundled data was posted in 2004
 
 
-def choice_options(field: str, countries: list[str]) -> list[dict[str, str]]:
-    _, vocabulary, _ = CHOICE_FIELDS[field]
-    if vocabulary is None:
-        pairs = sorted(((code, country_name(code)) for code in countries), key=lambda pair: pair[1])
+def choice_options(field: Field, countries: list[str]) -> list[dict[str, str]]:
+    """The options of a filter control: the vocabulary in its order, or the dataset's countries by name."""
+    if field.vocabulary is None:
+        pairs = sorted(((code, vocab.country_name(code)) for code in countries), key=lambda pair: pair[1])
         return [{"label": name, "value": code} for code, name in pairs]
-    return [{"label": vocab.label(vocabulary, key), "value": key} for key in vocabulary]
+    return [{"label": vocab.label(field.vocabulary, key), "value": key} for key in field.vocabulary]
 
 
 def navbar() -> dbc.Navbar:
@@ -51,12 +39,12 @@ def navbar() -> dbc.Navbar:
 
 def filter_panel(countries: list[str]) -> html.Aside:
     controls = []
-    for field, (label, placeholder) in CONTROL_LABELS.items():
-        control_id = ids.control(field)
+    for key, field in fields.filters().items():
+        control_id = ids.control(key)
         controls.append(html.Div([
-            html.Label(label, htmlFor=control_id, className="form-label small fw-semibold mb-1"),
+            html.Label(field.label, htmlFor=control_id, className="form-label small fw-semibold mb-1"),
             dcc.Dropdown(id=control_id, options=choice_options(field, countries), multi=True,
-                         placeholder=placeholder, persistence=False, className="filter-dropdown"),
+                         placeholder=field.placeholder, persistence=False, className="filter-dropdown"),
         ], className="mb-2"))
     return html.Aside([
         html.Div([
@@ -85,7 +73,7 @@ def filter_panel(countries: list[str]) -> html.Aside:
                             marks={year: str(year) for year in range(YEAR_FLOOR, YEAR_MAX - 3, 6)},
                             tooltip={"placement": "bottom", "always_visible": False}),
         ], className="mb-2"),
-        html.Div(id="posted-by-note", className="small text-muted"),
+        html.Div(id=ids.POSTED_BY_NOTE, className="small text-muted"),
     ], id=ids.FILTER_PANEL, className="filter-panel", **{"aria-label": "Filters"})
 
 

@@ -1,0 +1,466 @@
+"""The field registry: everything the app knows about each column of data/trials.csv, in one record per field.
+
+A `Field` names its column, label, kind (how it is validated and shown), vocabulary and colours, whether a cell
+holds several values, its evidence column, its URL key, and where it appears (`Show`). Everything else derives
+from the registry: the pandera schema (msc_atlas.data), the filter state and its URL keys (msc_atlas.filters), the
+filter controls (msc_atlas.ui.shell), the filter index and counts (msc_atlas.selection, msc_atlas.counting), the
+trials grid, the detail panel and the breakdown charts (msc_atlas.views), and the data dictionary data/README.md
+(msc_atlas.pipeline.datadoc). Every column is in the CSV export and the data dictionary.
+
+Adding a categorical field is one `Field(...)` in `FIELDS` (in trials.csv column order) plus its data; `shown_after`
+only when the UI should show it somewhere else than its column position.
+
+Pure Python: no Dash, no pandas.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from msc_atlas import cache, vocab
+
+
+class Kind(enum.Enum):
+    """How a column is validated (msc_atlas.data) and shown (grid, detail panel)."""
+
+    ID = "registry ID"  # the trial's primary ID: unique, matches a vocab.REGISTRIES pattern
+    IDS = "registry IDs"  # ';'-list of registry IDs
+    URL = "URL"
+    TITLE = "text, not empty"
+    TEXT = "text"
+    CATEGORY = "category"  # vocabulary key(s)
+    COUNTRIES = "countries"  # sorted ';'-list of ISO 3166-1 alpha-3 codes
+    NUMBER = "number"  # non-negative float or empty
+    INTEGER = "integer"  # non-negative integer or empty
+    DATE = "date"  # ISO YYYY-MM-DD or YYYY-MM, or empty
+
+
+class Show(enum.Flag):
+    """Where a field appears, besides the CSV export and the data dictionary (every column is in both)."""
+
+    NONE = 0
+    FILTER = enum.auto()  # a control in the filter panel and a key in the URL (needs `key`)
+    GRID = enum.auto()  # a column of the trials grid
+    DETAIL = enum.auto()  # a row of the trial detail panel (with its evidence, when it has an evidence column)
+    CHART = enum.auto()  # a bar chart of trials per value on Sources & routes
+    TIMELINE = enum.auto()  # a way to stack the registrations-per-year chart on the Overview
+    SEARCH = enum.auto()  # searched by the free-text filter
+
+
+EVIDENCE_DOC = (
+    'The registry phrase the `{column}` value was decided from ("" when unknown); '
+    "`curated from review table (<url>): <text>` for a curated value."
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    column: str  # column of data/trials.csv
+    label: str  # the one label of the field: filter control, grid header, detail panel, chart title
+    kind: Kind
+    doc: str  # meaning, for the data dictionary
+    show: Show = Show.NONE
+    key: str | None = None  # URL key and filter name (FilterState attribute); required with Show.FILTER
+    vocabulary: Mapping[str, str] | None = None  # value -> label (CATEGORY)
+    vocabulary_name: str = ""  # where the vocabulary is defined, for messages and the data dictionary
+    colours: Mapping[str, str] | None = None  # value -> colour, the same on every page
+    multi: bool = False  # ';'-separated values (a trial counts once in each)
+    evidence: str | None = None  # column holding the registry phrase each value was decided from
+    evidence_doc: str = EVIDENCE_DOC
+    placeholder: str = ""  # the filter control's text when nothing is selected
+    default: tuple[str, ...] = ()  # values the filter applies when none is selected
+    shown_after: str | None = None  # column of the field this one follows in the UI; default: column order
+
+    def __post_init__(self) -> None:
+        if Show.FILTER in self.show and not self.key:
+            raise ValueError(f"field {self.column}: a filter needs a URL key")
+        if self.kind is Kind.CATEGORY and self.vocabulary is None:
+            raise ValueError(f"field {self.column}: a category needs a vocabulary")
+
+    @property
+    def name(self) -> str:
+        """How code refers to the field: its URL key when it has one, else its column."""
+        return self.key or self.column
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Its columns in trials.csv: the field's own, then its evidence column."""
+        return (self.column, self.evidence) if self.evidence else (self.column,)
+
+    def value_label(self, value: str) -> str:
+        """Label of one value ("not reported" for an empty or unknown one)."""
+        if self.kind is Kind.COUNTRIES:
+            return vocab.country_name(value)
+        if self.vocabulary is not None:
+            return vocab.label(self.vocabulary, value)
+        return value or vocab.NOT_REPORTED
+
+    def labels(self, cell: str) -> str:
+        """A cell as text: the labels of its values, comma-separated."""
+        if self.kind is Kind.COUNTRIES:
+            return ", ".join(vocab.country_name(code) for code in cell.split(vocab.MULTI_SEP) if code) or vocab.NOT_REPORTED
+        values = (cell or vocab.UNKNOWN).split(vocab.MULTI_SEP) if self.multi else [cell]
+        return ", ".join(self.value_label(value) for value in values)
+
+    def text(self, value: Any) -> str:
+        """A cell as the detail panel shows it."""
+        if _is_missing(value) or value == "":
+            return vocab.NOT_REPORTED
+        if self.kind is Kind.NUMBER:
+            return f"{float(value):.3g}"
+        if self.kind is Kind.INTEGER:
+            return f"{int(value):,}"
+        if self.kind in (Kind.CATEGORY, Kind.COUNTRIES):
+            return self.labels(value)
+        return str(value)
+
+    def grid_value(self, value: Any) -> Any:
+        """A cell as the trials grid shows it (numbers stay numbers, so the grid sorts them as numbers)."""
+        if self.kind is Kind.INTEGER:
+            return None if _is_missing(value) else int(value)
+        if self.kind in (Kind.CATEGORY, Kind.COUNTRIES):
+            return self.labels(value)
+        return value if value != "" else vocab.NOT_REPORTED
+
+
+def _is_missing(value: Any) -> bool:
+    """None, pandas.NA or NaN (pandas is not imported here: the registry stays importable without it)."""
+    return value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value)
+
+
+FIELDS: list[Field] = [
+    Field(
+        "trial_id",
+        "Trial ID",
+        Kind.ID,
+        show=Show.GRID | Show.SEARCH,
+        doc="Primary registry ID. The NCT id when the trial is cross-registered on ClinicalTrials.gov; otherwise "
+        "the ID of the registry it came from. Validated against `vocab.REGISTRIES`; unique.",
+    ),
+    Field(
+        "other_ids",
+        "Other registry IDs",
+        Kind.IDS,
+        show=Show.SEARCH,
+        doc="Other registry IDs of the same trial (`;`-separated): from CT.gov SecondaryId / OrgStudyId / Other IDs "
+        "(EudraCT numbers become `EUCTR<number>`), and ebmdatalab `cross_registrations`.",
+    ),
+    Field(
+        "registry",
+        "Registry",
+        Kind.CATEGORY,
+        key="registry",
+        vocabulary=vocab.REGISTRY_LABELS,
+        vocabulary_name="vocab.REGISTRIES",
+        show=Show.FILTER,
+        placeholder="Any registry",
+        shown_after="sources",  # last in the panel: few trials come from other registries
+        doc="Registry of `trial_id` (table below).",
+    ),
+    Field(
+        "url",
+        "Registry record",
+        Kind.URL,
+        doc="Public record URL built from the validated `trial_id` only (patterns below).",
+    ),
+    Field("title", "Title", Kind.TITLE, show=Show.GRID | Show.SEARCH, doc="Brief / public title as registered."),
+    Field(
+        "conditions",
+        "Conditions",
+        Kind.TEXT,
+        show=Show.DETAIL | Show.SEARCH,
+        doc="Conditions as registered (` | `-separated).",
+    ),
+    Field(
+        "focus_area",
+        "Focus area",
+        Kind.CATEGORY,
+        key="focus",
+        vocabulary=vocab.FOCUS_AREAS,
+        vocabulary_name="vocab.FOCUS_AREAS",
+        colours=vocab.FOCUS_COLOURS,
+        evidence="focus_area_evidence",
+        show=Show.FILTER | Show.GRID | Show.DETAIL | Show.TIMELINE,
+        placeholder="All conditions",
+        doc="covid19_ards / liver / other (classifier).",
+    ),
+    Field(
+        "disease_group",
+        "Disease group",
+        Kind.CATEGORY,
+        key="disease",
+        vocabulary=vocab.DISEASE_GROUPS,
+        vocabulary_name="vocab.DISEASE_GROUPS",
+        evidence="disease_group_evidence",
+        show=Show.FILTER | Show.DETAIL,
+        placeholder="All disease groups",
+        doc="Disease group (classifier).",
+    ),
+    Field(
+        "product",
+        "Product",
+        Kind.CATEGORY,
+        key="product",
+        vocabulary=vocab.PRODUCTS,
+        vocabulary_name="vocab.PRODUCTS",
+        colours=vocab.PRODUCT_COLOURS,
+        evidence="product_evidence",
+        show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART | Show.TIMELINE,
+        placeholder="All MSC-derived products",
+        # Rows that registry text filters caught but that are not MSC products stay out of the default view;
+        # they can be selected explicitly.
+        default=("msc", "msc_ev", "msc_secretome"),
+        doc="msc / msc_ev / msc_secretome / non_msc (classifier; curated where a review shows it wrong).",
+    ),
+    Field(
+        "source_tissue",
+        "Tissue source",
+        Kind.CATEGORY,
+        key="tissue",
+        vocabulary=vocab.SOURCE_TISSUES,
+        vocabulary_name="vocab.SOURCE_TISSUES",
+        multi=True,
+        evidence="source_tissue_evidence",
+        show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART,
+        placeholder="Any tissue",
+        doc="Tissue of origin, `;`-list (classifier; curated where registry silent).",
+    ),
+    Field(
+        "donor",
+        "Donor",
+        Kind.CATEGORY,
+        key="donor",
+        vocabulary=vocab.DONORS,
+        vocabulary_name="vocab.DONORS",
+        evidence="donor_evidence",
+        show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART,
+        placeholder="Any donor",
+        doc="allogeneic / autologous / both / unknown.",
+    ),
+    Field(
+        "route",
+        "Route",
+        Kind.CATEGORY,
+        key="route",
+        vocabulary=vocab.ROUTES,
+        vocabulary_name="vocab.ROUTES",
+        multi=True,
+        evidence="route_evidence",
+        show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART,
+        placeholder="Any route",
+        shown_after="source_tissue",  # the two are read together (tissue x route matrix)
+        doc="Route(s) of administration, `;`-list.",
+    ),
+    Field(
+        "dose_text",
+        "Dose (as registered)",
+        Kind.TEXT,
+        show=Show.DETAIL,
+        doc='The dose phrase as registered ("" when none found).',
+    ),
+    Field(
+        "dose_cells_per_kg",
+        "Dose, cells per kg",
+        Kind.NUMBER,
+        show=Show.DETAIL,
+        doc="Cells per kg body weight, when one value is stated (number, else empty).",
+    ),
+    Field(
+        "dose_cells_total",
+        "Dose, cells in total",
+        Kind.NUMBER,
+        show=Show.DETAIL,
+        doc="Cells per dose, when one value is stated (number, else empty).",
+    ),
+    Field(
+        "phase",
+        "Phase",
+        Kind.CATEGORY,
+        key="phase",
+        vocabulary=vocab.PHASES,
+        vocabulary_name="vocab.PHASES",
+        show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART,
+        placeholder="Any phase",
+        doc='`vocab.PHASES` key. ICTRP numeric codes: 0 -> early_phase1; Excel-mangled "1-2"/"2-3" (43862/43892) '
+        "-> phase1_2/phase2_3.",
+    ),
+    Field(
+        "status",
+        "Status",
+        Kind.CATEGORY,
+        key="status",
+        vocabulary=vocab.STATUSES,
+        vocabulary_name="vocab.STATUSES",
+        show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART,
+        placeholder="Any status",
+        doc="`vocab.STATUSES` key from the newest snapshot holding the trial (CT.gov Oct 2022 first). ICTRP "
+        '"Not recruiting" and EU-CTR "Authorised" are ambiguous and stay unknown; ChiCTR titles prefixed '
+        '"Cancelled by the investigator" -> withdrawn.',
+    ),
+    Field(
+        "enrollment",
+        "Enrollment",
+        Kind.INTEGER,
+        show=Show.GRID | Show.DETAIL,
+        doc='Integer (planned or actual) or empty. ChiCTR target sizes given per group ("A:18;B:15") are summed.',
+    ),
+    Field(
+        "enrollment_type",
+        "Enrollment type",
+        Kind.CATEGORY,
+        vocabulary=vocab.ENROLLMENT_TYPES,
+        vocabulary_name="vocab.ENROLLMENT_TYPES",
+        show=Show.DETAIL,
+        doc="actual / anticipated (CT.gov type; ICTRP target sizes are anticipated) / unknown (classic exports "
+        "give no type).",
+    ),
+    Field(
+        "start_date",
+        "Start date",
+        Kind.DATE,
+        show=Show.GRID | Show.DETAIL,
+        doc='ISO date; `YYYY-MM` when the registry gives only a month (CT.gov "May 2015"). ICTRP: date of first '
+        "enrolment.",
+    ),
+    Field(
+        "first_posted",
+        "First posted",
+        Kind.DATE,
+        show=Show.GRID | Show.DETAIL,
+        shown_after="countries",  # before the start date: the grid sorts by it
+        doc="ISO date first posted (CT.gov) / date of registration (other registries).",
+    ),
+    Field(
+        "sponsor",
+        "Sponsor",
+        Kind.TEXT,
+        show=Show.GRID | Show.DETAIL | Show.SEARCH,
+        doc="Lead sponsor as registered (ebmdatalab normalised name for ICTRP-only trials).",
+    ),
+    Field(
+        "sponsor_class",
+        "Sponsor class",
+        Kind.CATEGORY,
+        vocabulary=vocab.SPONSOR_CLASSES,
+        vocabulary_name="vocab.SPONSOR_CLASSES",
+        show=Show.DETAIL,
+        doc="CT.gov LeadSponsorClass: INDUSTRY -> industry, OTHER -> academic_other, OTHER_GOV/NIH/FED -> "
+        'government, NETWORK -> network; classic export "Funded Bys" mapped the same way; unknown for other '
+        "registries (no class given, not guessed).",
+    ),
+    Field(
+        "countries",
+        "Countries",
+        Kind.COUNTRIES,
+        key="country",
+        multi=True,
+        evidence="countries_evidence",
+        evidence_doc="`<source>: <raw country strings>` the codes were mapped from.",
+        show=Show.FILTER | Show.GRID | Show.DETAIL,
+        placeholder="Any country",
+        shown_after="enrollment_type",  # after the trial's design, before its dates
+        doc="ISO 3166-1 alpha-3 codes, sorted, `;`-separated; empty when no location is reported. Taken from the "
+        "highest-priority source that lists a country (CT.gov 2022 first; for ICTRP trials the cleaned ebmdatalab "
+        "list first).",
+    ),
+    Field(
+        "sources",
+        "Sources",
+        Kind.CATEGORY,
+        vocabulary=vocab.ALL_SOURCES,
+        vocabulary_name="vocab.SOURCES / vocab.REFRESH_SOURCES",
+        multi=True,
+        doc="Inputs that contributed the row, `;`-separated (table below).",
+    ),
+]
+
+
+def _check(fields: list[Field]) -> None:
+    columns = [column for f in fields for column in f.columns]
+    unanchored = [f.column for f in fields if f.shown_after and f.shown_after not in columns]
+    if unanchored:
+        raise ValueError(f"field registry: shown_after of {unanchored} names no column")
+    names = [f.name for f in fields]
+    for what, values in (("column", columns), ("name", names)):
+        repeated = sorted({v for v in values if values.count(v) > 1})
+        if repeated:
+            raise ValueError(f"field registry: repeated {what}(s) {repeated}")
+
+
+_check(FIELDS)
+
+
+def trial_columns() -> list[str]:
+    """Columns of data/trials.csv, in file order (each field's column, then its evidence column)."""
+    return [column for f in FIELDS for column in f.columns]
+
+
+TRIAL_COLUMNS = trial_columns()  # of the bundled registry; a field registered later is in trial_columns()
+
+
+def by_column(column: str) -> Field:
+    return next(f for f in FIELDS if f.column == column)
+
+
+def get(name: str) -> Field:
+    """A field by its name (URL key, or column for fields without one)."""
+    for f in FIELDS:
+        if f.name == name or f.column == name:
+            return f
+    raise KeyError(name)
+
+
+@cache.memo(maxsize=1)
+def ui_order() -> tuple[Field, ...]:
+    """Every field in the order the UI shows them: column order, each `shown_after` field moved behind its anchor
+    (several behind one anchor keep their column order)."""
+    order = [f for f in FIELDS if not f.shown_after]
+    pending = [f for f in FIELDS if f.shown_after]
+    while pending:
+        placed = False
+        for f in list(pending):
+            anchor = next((i for i, g in enumerate(order) if g.column == f.shown_after), None)
+            if anchor is None:
+                continue
+            position = anchor + 1
+            while position < len(order) and order[position].shown_after == f.shown_after:
+                position += 1
+            order.insert(position, f)
+            pending.remove(f)
+            placed = True
+        if not placed:
+            raise ValueError(f"field registry: shown_after names no field: {[f.column for f in pending]}")
+    return tuple(order)
+
+
+def shown(where: Show) -> list[Field]:
+    """The fields shown in one place, in UI order."""
+    return [f for f in ui_order() if where in f.show]
+
+
+@cache.memo(maxsize=1)
+def filters() -> Mapping[str, Field]:
+    """URL key -> field, for every filterable field, in panel order (read-only)."""
+    return MappingProxyType({f.name: f for f in shown(Show.FILTER)})
+
+
+@contextmanager
+def registered(*extra: Field) -> Iterator[None]:
+    """Fields added to the registry for the duration of a block (tests, or a deployment's own fields); every cache
+    is cleared on the way in and out, since the filter index, counts and views are built from the registry."""
+    _check([*FIELDS, *extra])
+    FIELDS.extend(extra)
+    cache.clear()
+    try:
+        yield
+    finally:
+        for f in extra:
+            FIELDS.remove(f)
+        cache.clear()
+
+
