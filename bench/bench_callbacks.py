@@ -53,21 +53,18 @@ def setup(data_frame=None):
 
 def use_frame(frame) -> None:
     """Point every reader of the trials at `frame` (the scale benchmark's synthetic data), caches cleared."""
-    from msc_atlas import data, selection, views
+    from msc_atlas import cache, data, selection
 
-    data._load_trials.cache_clear()
+    cache.clear()
     data.load_trials = lambda path=None: frame  # noqa: E731 - replaces the bundled loader for this process
     selection.load_trials = data.load_trials
-    views.clear_caches()
 
 
 def clear_caches() -> None:
     """Forget every per-filter result: views and selection caches, and the cached text-alternative tables."""
-    from msc_atlas import views
-    from msc_atlas.ui import components
+    from msc_atlas import cache
 
-    views.clear_caches()
-    components._cached_table.cache_clear()
+    cache.clear_results()
 
 
 def requests_for(atlas, state, previous) -> dict[str, list[dict]]:

@@ -1,9 +1,12 @@
 """Every memo of the app, and one `clear()` that forgets all of them.
 
-Two kinds: `memo` (functools.lru_cache, registered here) for results keyed by their arguments (the loaded tables,
-per-filter views, rendered tables), and `per_dataset` for structures built once from a loaded frame (filter index,
-count codes, grid table), kept until the frame is another object. After `clear()` the next call rebuilds from the
-data on disk and the current field registry.
+Three kinds, all cleared by `clear()`:
+* `dataset` (an lru_cache): what is read or derived once per dataset and registry: the loaded tables, the
+  mechanism model, the field registry's orderings, plotly's template.
+* `per_dataset(name, source, build)`: structures built from a loaded frame (filter index, count codes, grid table),
+  kept until the frame is another object.
+* `results` (an lru_cache): answers per request argument (filter state, trial id, table content), so a view asked
+  for again costs a dictionary look-up. `clear_results()` forgets only these (the benchmarks' "uncached" runs).
 """
 
 from __future__ import annotations
@@ -14,20 +17,30 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 S = TypeVar("S")
+Memo = Callable[[Callable[..., T]], "functools._lru_cache_wrapper[T]"]
 
-_clearers: list[Callable[[], None]] = []
+_datasets: list[Callable[[], None]] = []
+_results: list[Callable[[], None]] = []
 _per_dataset: dict[str, tuple[Any, Any]] = {}
 
 
-def memo(maxsize: int | None = 128) -> Callable[[Callable[..., T]], functools._lru_cache_wrapper[T]]:
-    """functools.lru_cache, cleared by `clear()`."""
-
+def _memo(registry: list[Callable[[], None]], maxsize: int | None) -> Memo[T]:
     def decorate(function: Callable[..., T]) -> functools._lru_cache_wrapper[T]:
         cached = functools.lru_cache(maxsize=maxsize)(function)
-        _clearers.append(cached.cache_clear)
+        registry.append(cached.cache_clear)
         return cached
 
     return decorate
+
+
+def dataset(maxsize: int | None = 8) -> Memo[T]:
+    """lru_cache for what is read or derived once per dataset; cleared by `clear()`."""
+    return _memo(_datasets, maxsize)
+
+
+def results(maxsize: int | None = 256) -> Memo[T]:
+    """lru_cache for answers per request argument; cleared by `clear()` and `clear_results()`."""
+    return _memo(_results, maxsize)
 
 
 def per_dataset(name: str, source: S, build: Callable[[S], T]) -> T:
@@ -39,8 +52,15 @@ def per_dataset(name: str, source: S, build: Callable[[S], T]) -> T:
     return result
 
 
+def clear_results() -> None:
+    """Forget the answers per request (views, filtered rows, counts, rendered tables); keep the loaded dataset."""
+    for clear_one in _results:
+        clear_one()
+
+
 def clear() -> None:
-    """Forget everything: loaded tables, per-dataset structures, per-filter views and rendered tables."""
-    for clear_one in _clearers:
+    """Forget everything: the next call reads the data on disk again and rebuilds from the current registry."""
+    clear_results()
+    for clear_one in _datasets:
         clear_one()
     _per_dataset.clear()

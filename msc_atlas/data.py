@@ -233,7 +233,7 @@ def _schema_message(path: Path, df: pd.DataFrame, err: SchemaErrors | SchemaErro
             f"{df.at[i, 'trial_id']!r} / {df.at[i, 'registry']!r} — expected {first['check']}{more}")
 
 
-@cache.memo(maxsize=8)
+@cache.dataset(maxsize=8)
 def _load_trials(path_str: str) -> pd.DataFrame:
     path = Path(path_str)
     df = _parse_csv(path, _read_text(path), fields.trial_columns())
@@ -283,13 +283,13 @@ PUBLISHED_FACTS_COLUMNS = ["trial_id", "registry_id", "disease_area", "product",
 CONFLICT_COLUMNS = ["trial_id", "field", "value_a", "source_a", "value_b", "source_b"]
 
 
-@cache.memo(maxsize=4)
+@cache.dataset(maxsize=4)
 def load_published_facts(path: str | Path | None = None) -> pd.DataFrame:
     """data/published_facts.csv: what each review table says per trial (trial_id = dataset ID, "" if not in it)."""
     return _load_simple(Path(path or PUBLISHED_FACTS_FILE), PUBLISHED_FACTS_COLUMNS)
 
 
-@cache.memo(maxsize=4)
+@cache.dataset(maxsize=4)
 def load_conflicts(path: str | Path | None = None) -> pd.DataFrame:
     """data/conflicts.csv: disagreements reviewer vs registry and reviewer vs reviewer."""
     return _load_simple(Path(path or CONFLICTS_FILE), CONFLICT_COLUMNS)
@@ -299,7 +299,7 @@ CORRECTIONS_FILE = config.BUNDLED_DATA_DIR.parent / "curation" / "corrections.cs
 CORRECTION_COLUMNS = ["trial_id", "field", "value", "applies_when", "published_text", "citation_url", "note"]
 
 
-@cache.memo(maxsize=4)
+@cache.dataset(maxsize=4)
 def load_corrections(path: str | Path | None = None) -> pd.DataFrame:
     """curation/corrections.csv: the reviewed corrections the build applied, each with its citation."""
     return _load_simple(Path(path or CORRECTIONS_FILE), CORRECTION_COLUMNS)

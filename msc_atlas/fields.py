@@ -415,7 +415,7 @@ def get(name: str) -> Field:
     raise KeyError(name)
 
 
-@cache.memo(maxsize=1)
+@cache.dataset(maxsize=1)
 def ui_order() -> tuple[Field, ...]:
     """Every field in the order the UI shows them: column order, each `shown_after` field moved behind its anchor
     (several behind one anchor keep their column order)."""
@@ -443,7 +443,7 @@ def shown(where: Show) -> list[Field]:
     return [f for f in ui_order() if where in f.show]
 
 
-@cache.memo(maxsize=1)
+@cache.dataset(maxsize=1)
 def filters() -> Mapping[str, Field]:
     """URL key -> field, for every filterable field, in panel order (read-only)."""
     return MappingProxyType({f.name: f for f in shown(Show.FILTER)})

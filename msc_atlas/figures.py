@@ -7,14 +7,13 @@ figures are the same (same traces, layout and template).
 """
 from __future__ import annotations
 
-import functools
 import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from msc_atlas import fields, summaries, vocab
+from msc_atlas import cache, fields, summaries, vocab
 from msc_atlas.fields import Field
 from msc_atlas.vocab import country_name
 
@@ -26,7 +25,7 @@ SEQUENTIAL = "Viridis"
 Figure = dict[str, Any]
 
 
-@functools.lru_cache(maxsize=None)
+@cache.dataset(maxsize=None)
 def _template(trace_types: frozenset[str] | None = None) -> dict[str, Any]:
     """plotly's default template as JSON (what go.Figure attaches to every figure), computed once, never mutated.
 
@@ -42,7 +41,7 @@ def _template(trace_types: frozenset[str] | None = None) -> dict[str, Any]:
             "layout": full.get("layout", {})}
 
 
-@functools.lru_cache(maxsize=None)
+@cache.dataset(maxsize=None)
 def _colorscale(name: str) -> tuple[tuple[float, str], ...]:
     import plotly.colors
 

@@ -18,11 +18,10 @@ from __future__ import annotations
 import csv
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
-from msc_atlas import config, vocab
+from msc_atlas import cache, config, vocab
 
 DATA_DIR = config.data_dir()  # $MSC_ATLAS_DATA_DIR or the bundled data/, as for msc_atlas.data
 
@@ -177,7 +176,7 @@ def load_model(data_dir: Path | str = DATA_DIR) -> MechanismModel:
     )
 
 
-@lru_cache(maxsize=1)
+@cache.dataset(maxsize=1)
 def default_model() -> MechanismModel:
     return load_model(DATA_DIR)
 

@@ -5,16 +5,15 @@ view asked for again (another client, back/forward, the same lens) costs a dicti
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import urlsplit
 from typing import Any
 
 import pandas as pd
 
-from msc_atlas import fields, figures, vocab
+from msc_atlas import cache, fields, figures, vocab
 from msc_atlas.fields import Field, Show
 from msc_atlas.filters import FilterState
-from msc_atlas.selection import derived, filtered, trial_counts, trial_index
+from msc_atlas.selection import filtered, trial_counts, trial_index
 
 CACHE_SIZE = 256
 
@@ -34,7 +33,7 @@ def timeline_fields() -> dict[str, Field]:
     return {field.column: field for field in fields.shown(Show.TIMELINE)}
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@cache.results(maxsize=CACHE_SIZE)
 def overview(state: FilterState, colour_by: str = "all", stack_by: str = "product") -> dict[str, Any]:
     # Counted from the row mask over codes built once per dataset (msc_atlas.counting): no rows are copied.
     counts = trial_counts()
@@ -68,7 +67,7 @@ def overview(state: FilterState, colour_by: str = "all", stack_by: str = "produc
     }
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@cache.results(maxsize=CACHE_SIZE)
 def sources_routes(state: FilterState) -> dict[str, Any]:
     counts = trial_counts()
     keep = counts.index.mask(state)
@@ -103,13 +102,6 @@ def sources_routes(state: FilterState) -> dict[str, Any]:
     return result
 
 
-def clear_caches() -> None:
-    from msc_atlas.selection import count_matches, counts_by
-
-    for cached in (overview, sources_routes, trial_rows, filtered, count_matches, counts_by):
-        cached.cache_clear()
-
-
 def _grid_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Grid records of every trial in `frame`, labels resolved once per distinct value."""
     table = pd.DataFrame({"url": frame["url"]}, index=frame.index)
@@ -122,10 +114,10 @@ def _grid_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _display_frame() -> pd.DataFrame:
     """The grid table of the loaded trials, built once: a filter then only selects rows of it."""
-    return derived("grid", trial_index().frame, _grid_table)
+    return cache.per_dataset("grid", trial_index().frame, _grid_table)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@cache.results(maxsize=CACHE_SIZE)
 def trial_rows(state: FilterState) -> list[dict[str, Any]]:
     """Grid records for the filtered trials, categories as labels, countries as names."""
     return _display_frame()[trial_index().mask(state)].to_dict("records")
@@ -160,7 +152,7 @@ def export_csv(state: FilterState, visible_rows: Any = None) -> tuple[str, str]:
     return "\n".join(lines) + "\n" + body, filename
 
 
-@lru_cache(maxsize=1024)
+@cache.results(maxsize=1024)
 def trial_detail(trial_id: str) -> dict[str, Any] | None:
     """Everything known about one trial, or None for an id that is not in the dataset."""
     from msc_atlas import data

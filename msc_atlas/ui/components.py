@@ -1,13 +1,14 @@
 """Small layout pieces the pages share: chart cards with text alternatives, headline numbers, empty states."""
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Sequence
 from typing import Any
 
 import dash
 from dash import dcc, html
+
+from msc_atlas import cache
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -47,7 +48,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str | N
         return _build_table(header, rows, caption)
 
 
-@functools.lru_cache(maxsize=512)
+@cache.results(maxsize=512)
 def _cached_table(header: tuple, rows: tuple, caption: str | None) -> html.Table:
     return _build_table(header, rows, caption)
 
