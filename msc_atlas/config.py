@@ -1,4 +1,5 @@
-"""Run-time settings from environment variables, with safe defaults (debug is off unless asked for)."""
+"""Where everything lives (every path of the checkout) and the run-time settings from environment variables, with
+safe defaults (debug is off unless asked for)."""
 from __future__ import annotations
 
 import os
@@ -6,7 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
-BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_DATA_DIR = REPO_ROOT / "data"  # what `python -m msc_atlas.pipeline` writes
+SOURCES_DIR = REPO_ROOT / "sources"  # vendored registry exports and review tables the build reads
+CURATION_DIR = REPO_ROOT / "curation"  # reviewed corrections and maps the build reads
+# The corrections are an input of the build, not part of a dataset directory: a copy of data/ elsewhere
+# ($MSC_ATLAS_DATA_DIR) is built with the same file, and version.json records its SHA-256.
+CORRECTIONS_FILE = CURATION_DIR / "corrections.csv"
+REFRESH_RUNS_DIR = REPO_ROOT / "refresh_runs"  # reports and fetched pages of `python -m msc_atlas.refresh`
 DATA_DIR_VARIABLE = "MSC_ATLAS_DATA_DIR"
 
 

@@ -24,13 +24,12 @@ from msc_atlas import cache, config, fields, vocab
 from msc_atlas.fields import Field, Kind
 from msc_atlas.vocab import MULTI_SEP
 
-DATA_DIR = config.data_dir()  # read once at import: $MSC_ATLAS_DATA_DIR or the bundled data/
-TRIALS_FILE = DATA_DIR / "trials.csv"
-VERSION_FILE = DATA_DIR / "version.json"
-PUBLISHED_FACTS_FILE = DATA_DIR / "published_facts.csv"
-CONFLICTS_FILE = DATA_DIR / "conflicts.csv"
-
 VERSION_KEYS = ("dataset_version", "ctgov_as_of", "ictrp_as_of")
+
+
+def _in_data_dir(name: str) -> Path:
+    """A file of the dataset directory ($MSC_ATLAS_DATA_DIR or the bundled data/), looked up at call time."""
+    return config.data_dir() / name
 
 
 class DatasetError(ValueError):
@@ -256,12 +255,12 @@ def _load_trials(path_str: str) -> pd.DataFrame:
 
 def load_trials(path: str | Path | None = None) -> pd.DataFrame:
     """data/trials.csv validated against `trials_schema()` (cached per path). Raises DatasetError."""
-    return _load_trials(str(Path(path or TRIALS_FILE).resolve()))
+    return _load_trials(str(Path(path or _in_data_dir("trials.csv")).resolve()))
 
 
 def load_version(path: str | Path | None = None) -> dict:
     """data/version.json: dataset_version and the as-of date of every input."""
-    path = Path(path or VERSION_FILE)
+    path = Path(path or _in_data_dir("version.json"))
     try:
         info = json.loads(_read_text(path))
     except json.JSONDecodeError as e:
@@ -286,20 +285,19 @@ CONFLICT_COLUMNS = ["trial_id", "field", "value_a", "source_a", "value_b", "sour
 @cache.dataset(maxsize=4)
 def load_published_facts(path: str | Path | None = None) -> pd.DataFrame:
     """data/published_facts.csv: what each review table says per trial (trial_id = dataset ID, "" if not in it)."""
-    return _load_simple(Path(path or PUBLISHED_FACTS_FILE), PUBLISHED_FACTS_COLUMNS)
+    return _load_simple(Path(path or _in_data_dir("published_facts.csv")), PUBLISHED_FACTS_COLUMNS)
 
 
 @cache.dataset(maxsize=4)
 def load_conflicts(path: str | Path | None = None) -> pd.DataFrame:
     """data/conflicts.csv: disagreements reviewer vs registry and reviewer vs reviewer."""
-    return _load_simple(Path(path or CONFLICTS_FILE), CONFLICT_COLUMNS)
+    return _load_simple(Path(path or _in_data_dir("conflicts.csv")), CONFLICT_COLUMNS)
 
 
-CORRECTIONS_FILE = config.BUNDLED_DATA_DIR.parent / "curation" / "corrections.csv"
 CORRECTION_COLUMNS = ["trial_id", "field", "value", "applies_when", "published_text", "citation_url", "note"]
 
 
 @cache.dataset(maxsize=4)
 def load_corrections(path: str | Path | None = None) -> pd.DataFrame:
     """curation/corrections.csv: the reviewed corrections the build applied, each with its citation."""
-    return _load_simple(Path(path or CORRECTIONS_FILE), CORRECTION_COLUMNS)
+    return _load_simple(Path(path or config.CORRECTIONS_FILE), CORRECTION_COLUMNS)

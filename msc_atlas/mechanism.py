@@ -23,8 +23,6 @@ from urllib.parse import quote, urlparse
 
 from msc_atlas import cache, config, vocab
 
-DATA_DIR = config.data_dir()  # $MSC_ATLAS_DATA_DIR or the bundled data/, as for msc_atlas.data
-
 CONTEXTS = {
     "covid19_ards": "COVID-19 & ARDS",
     "liver": "Liver",
@@ -150,9 +148,10 @@ def validate(nodes: list[dict], edges: list[dict], claims: list[dict]) -> list[s
     return problems
 
 
-def load_model(data_dir: Path | str = DATA_DIR) -> MechanismModel:
-    """Read and validate the three tables; raises MechanismDataError naming every problem."""
-    data_dir = Path(data_dir)
+def load_model(data_dir: Path | str | None = None) -> MechanismModel:
+    """Read and validate the three tables of `data_dir` (default: the dataset directory, msc_atlas.config);
+    raises MechanismDataError naming every problem."""
+    data_dir = Path(data_dir or config.data_dir())
     try:
         nodes = _read(data_dir / "mechanism_nodes.csv")
         edges = _read(data_dir / "mechanism_edges.csv")
@@ -178,7 +177,7 @@ def load_model(data_dir: Path | str = DATA_DIR) -> MechanismModel:
 
 @cache.dataset(maxsize=1)
 def default_model() -> MechanismModel:
-    return load_model(DATA_DIR)
+    return load_model()
 
 
 def _model(model: MechanismModel | None) -> MechanismModel:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from msc_atlas import fields, vocab
+from msc_atlas import config, fields, vocab
 from msc_atlas.pipeline import build as B
 from msc_atlas.pipeline import report
 from msc_atlas.pipeline.countries import split_location_countries, to_iso3
@@ -15,7 +15,7 @@ from msc_atlas.pipeline.curation import CORRECTIONS_FILE, load_corrections
 from msc_atlas.pipeline.registry_ids import ids_in_text, url_for
 from msc_atlas.pipeline.sources import SOURCES_DIR, iso_date, norm_enrollment, norm_phase, read_published_facts
 
-DATA = Path(B.DATA_DIR)
+DATA = config.BUNDLED_DATA_DIR
 OUTPUTS = ["trials.csv", "README.md", "published_facts.csv", "conflicts.csv", "excluded_trials.csv", "agreement_report.md",
            "version.json"]
 
@@ -173,6 +173,6 @@ def test_known_conflicts_recorded():
 
 
 def test_build_reads_only_vendored_sources():
-    assert SOURCES_DIR == Path(B.REPO_ROOT) / "sources"
+    assert SOURCES_DIR == config.REPO_ROOT / "sources"
     for py in Path(B.__file__).parent.glob("*.py"):
         assert "shared/sources" not in py.read_text() and "../shared" not in py.read_text(), py

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from msc_atlas import data, fields
+from msc_atlas import config, data, fields
 from msc_atlas.data import DatasetError, load_trials, load_version
 
-GOOD = data.TRIALS_FILE
+GOOD = config.BUNDLED_DATA_DIR / "trials.csv"
 
 
 @pytest.fixture()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from msc_atlas import data
+from msc_atlas import config, data
 from msc_atlas.pipeline import build as B
 from msc_atlas.pipeline.sources import SOURCES_DIR, read_ctgov_full
 from msc_atlas.refresh import RefreshError, ctgov_v2, diff, ictrp
@@ -24,7 +24,7 @@ PAGE = FIX / "ctgov_v2_page.json"
 PAGED = FIX / "ctgov_v2_paged"
 ICTRP_CSV = FIX / "ictrp_export.csv"
 ICTRP_XML = FIX / "ictrp_export.xml"
-DATA = Path(B.DATA_DIR)
+DATA = config.BUNDLED_DATA_DIR
 
 
 def _copy_data(tmp: Path) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from msc_atlas import vocab
+from msc_atlas import config, vocab
 from msc_atlas.fields import TRIAL_COLUMNS
 from msc_atlas.pipeline import classify as C
 from msc_atlas.pipeline.curation import (COMPARED, CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts)
@@ -21,9 +21,6 @@ from msc_atlas.pipeline.registry_ids import registry_of, url_for
 from msc_atlas.pipeline.sources import (PUBLISHED_FACTS, PUBLISHED_FILE, SOURCE_FILES, SOURCE_ORDER, SOURCES_DIR,
                                      read_all_registry_records, read_published_facts)
 from msc_atlas.vocab import MULTI_SEP, UNKNOWN
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = REPO_ROOT / "data"
 
 # The dataset version is a constant bumped by hand when the inputs or rules change: never the clock.
 DATASET_VERSION = "2026.11.26"
@@ -171,7 +168,7 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
     flat.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
-def build(out_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR, corrections_file: Path = CORRECTIONS_FILE,
+def build(out_dir: Path = config.BUNDLED_DATA_DIR, sources_dir: Path = SOURCES_DIR, corrections_file: Path = CORRECTIONS_FILE,
           verbose: bool = True, extra_records: list[dict] | tuple = (), version_update: dict | None = None) -> dict:
     """Build every data/ file into out_dir; returns the report dict (counts, agreement).
 
@@ -224,6 +221,6 @@ def build(out_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR, corrections
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m msc_atlas.pipeline", description=__doc__)
-    p.add_argument("--out", type=Path, default=DATA_DIR, help="output directory (default: data/)")
+    p.add_argument("--out", type=Path, default=config.BUNDLED_DATA_DIR, help="output directory (default: data/)")
     args = p.parse_args(argv)
     build(args.out)

@@ -13,11 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from msc_atlas import vocab
+from msc_atlas.config import CORRECTIONS_FILE, CURATION_DIR
 from msc_atlas.pipeline.countries import to_iso3
 from msc_atlas.vocab import MULTI_SEP, UNKNOWN
 
-CURATION_DIR = Path(__file__).resolve().parents[2] / "curation"
-CORRECTIONS_FILE = CURATION_DIR / "corrections.csv"
 CANDIDATES_FILE = CURATION_DIR / "corrections_candidates.csv"
 CORRECTION_COLUMNS = ["trial_id", "field", "value", "applies_when", "published_text", "citation_url", "note"]
 # applies_when: registry_silent = only when the registry-derived value is unknown/empty (the default);

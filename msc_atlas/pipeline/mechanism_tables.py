@@ -28,8 +28,8 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlparse
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CURATION_DIR = REPO_ROOT / "curation"
+from msc_atlas.config import BUNDLED_DATA_DIR, CURATION_DIR, SOURCES_DIR
+
 FACTS_FILE = "mechanism_facts.csv"
 NODES_FILE = "mechanism_nodes.csv"
 NODE_MAP_FILE = "mechanism_node_map.csv"
@@ -247,8 +247,8 @@ def write_mechanism_tables(sources_dir: Path, out_dir: Path, curation_dir: Path 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    sources_dir = Path(argv[0]) if len(argv) > 0 else REPO_ROOT / "sources"
-    out_dir = Path(argv[1]) if len(argv) > 1 else REPO_ROOT / "data"
+    sources_dir = Path(argv[0]) if len(argv) > 0 else SOURCES_DIR
+    out_dir = Path(argv[1]) if len(argv) > 1 else BUNDLED_DATA_DIR
     try:
         paths = write_mechanism_tables(sources_dir, out_dir)
     except MechanismBuildError as exc:

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from msc_atlas.config import SOURCES_DIR
 from msc_atlas.pipeline.countries import split_location_countries
 from msc_atlas.pipeline.registry_ids import ids_in_text, registry_of
 from msc_atlas.vocab import UNKNOWN
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SOURCES_DIR = REPO_ROOT / "sources"
 RAW = SOURCES_DIR / "raw"
 
 # Source name -> file (relative to sources/). The order is the priority order used when sources disagree:

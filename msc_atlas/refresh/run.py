@@ -30,8 +30,8 @@ from msc_atlas.pipeline.sources import CTGOV_API, ICTRP_REFRESH, SOURCES_DIR
 from msc_atlas.refresh import RefreshError
 from msc_atlas.refresh import ctgov_v2, diff, ictrp
 
-REPO_ROOT = B.REPO_ROOT
-RUNS_DIR = REPO_ROOT / "refresh_runs"
+REPO_ROOT = config.REPO_ROOT
+RUNS_DIR = config.REFRESH_RUNS_DIR
 PAGES_DIR = "ctgov_pages"
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
