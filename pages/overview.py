@@ -15,7 +15,11 @@ MAP, TIMELINE = "overview-map", "overview-timeline"
 MAP_COLOUR, TIMELINE_STACK = "overview-map-colour", "overview-timeline-stack"
 COLOUR_OPTIONS = [{"label": "All trials", "value": "all"}, {"label": "MSC cells", "value": "msc"},
                   {"label": "Exosomes / EVs", "value": "msc_ev"}]
-STACK_OPTIONS = [{"label": field.label, "value": column} for column, field in views.timeline_fields().items()]
+
+
+def stack_options() -> list[dict[str, str]]:
+    """Ways to stack registrations per year: every field shown as a timeline stack (msc_atlas.fields)."""
+    return [{"label": field.label, "value": column} for column, field in views.timeline_fields().items()]
 
 
 def layout(**_query):
@@ -31,7 +35,7 @@ def layout(**_query):
                 id=MAP_COLOUR, options=COLOUR_OPTIONS, value="all", inline=True, className="small mb-1"),
                 note="Click a country to filter every page to it. A trial run in several countries counts in each."),
             ui.chart_card(TIMELINE, "overview-timeline-table", controls=dbc.RadioItems(
-                id=TIMELINE_STACK, options=STACK_OPTIONS, value="product", inline=True, className="small mb-1")),
+                id=TIMELINE_STACK, options=stack_options(), value="product", inline=True, className="small mb-1")),
         ], id="overview-charts"),
     ])
 
@@ -50,7 +54,7 @@ def update_overview(filter_data, colour_by, stack_by):
     state = FilterState.from_dict(filter_data)
     # isinstance first: a hostile payload may send a list or dict, which a set membership test cannot hash
     colour_by = colour_by if isinstance(colour_by, str) and colour_by in {o["value"] for o in COLOUR_OPTIONS} else "all"
-    stack_by = stack_by if isinstance(stack_by, str) and stack_by in {o["value"] for o in STACK_OPTIONS} else "product"
+    stack_by = stack_by if isinstance(stack_by, str) and stack_by in views.timeline_fields() else "product"
     view = views.overview(state, colour_by, stack_by)
     numbers = view["numbers"]
     tiles = [

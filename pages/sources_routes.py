@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, html
 
 from msc_atlas import fields, ids, views, vocab
-from msc_atlas.fields import Show
+from msc_atlas.fields import Field, Show
 from msc_atlas.filters import FilterState
 from msc_atlas.ui import components as ui
 
@@ -17,9 +17,17 @@ MATRIX, DOSE = "sr-matrix", "sr-dose"
 # One card switches between the smaller breakdowns: fewer graphs to draw on a first load, same information.
 SWITCHED, SWITCH = "sr-switched", "sr-switch"
 ALWAYS_SHOWN = ("tissue", "route")  # drawn side by side above the tissue x route matrix
-CHARTS = {field.name: field for field in fields.shown(Show.CHART)}  # a bar chart per field, by its name
-SWITCHED_CHOICES = tuple(name for name in CHARTS if name not in ALWAYS_SHOWN)
 FIRST_SWITCHED = "donor"
+
+
+def charts() -> dict[str, Field]:
+    """A bar chart per field shown as a chart (msc_atlas.fields), by the field's name."""
+    return {field.name: field for field in fields.shown(Show.CHART)}
+
+
+def switched_choices() -> tuple[str, ...]:
+    """The charts of the switchable card: every chart field but the two always shown."""
+    return tuple(name for name in charts() if name not in ALWAYS_SHOWN)
 
 
 TISSUE_BY_LABEL = {label: key for key, label in vocab.SOURCE_TISSUES.items()}
@@ -47,7 +55,7 @@ def layout(**_query):
             ui.chart_card(DOSE, "sr-dose-table", note=html.Span(id="sr-dose-note")),
             ui.chart_card(SWITCHED, "sr-switched-table", note="Click a bar to filter by it.", controls=dbc.RadioItems(
                 id=SWITCH, value=FIRST_SWITCHED, inline=True, className="small mb-1",
-                options=[{"label": CHARTS[name].label, "value": name} for name in SWITCHED_CHOICES])),
+                options=[{"label": charts()[name].label, "value": name} for name in switched_choices()])),
         ], id="sr-charts"),
     ])
 
@@ -68,7 +76,7 @@ BREAKDOWN_OUTPUTS = [output for name in (*ALWAYS_SHOWN, "switched") for output i
 )
 def update_sources_routes(filter_data, switched):
     view = views.sources_routes(FilterState.from_dict(filter_data))
-    switched = switched if switched in SWITCHED_CHOICES else FIRST_SWITCHED
+    switched = switched if isinstance(switched, str) and switched in switched_choices() else FIRST_SWITCHED
     if view["empty"]:
         return (ui.empty_state(view["scope"]), True, *([{}, "", None] * (len(ALWAYS_SHOWN) + 1)),
                 {}, "", None, {}, "", None, None)
@@ -76,7 +84,7 @@ def update_sources_routes(filter_data, switched):
     for name in (*ALWAYS_SHOWN, switched):
         part = view[name]
         breakdowns += [part["figure"], part["title"],
-                       ui.table([CHARTS[name].label, "Trials"], part["rows"])]
+                       ui.table([charts()[name].label, "Trials"], part["rows"])]
     matrix, dose = view["matrix"], view["dose"]
     dose_note = (f"{dose['n_trials']:,} of {view['n']:,} matching trials state a cell dose per kg; "
                  f"{ui.percent(dose['silent_share'])} state no dose at all. Exosome doses (µg, particles) are "
@@ -116,7 +124,7 @@ def filter_by_clicked_bar(*clicks_and_switch):
     name = trigger.removeprefix("sr-") if isinstance(trigger, str) else None
     if name == "switched":
         name = switched
-    field = CHARTS.get(name) if isinstance(name, str) else None
+    field = charts().get(name) if isinstance(name, str) else None
     if field is None or Show.FILTER not in field.show or not isinstance(custom, str) \
             or custom not in (field.vocabulary or {}):
         return dash.no_update

@@ -1,0 +1,219 @@
+"""The field registry (msc_atlas.fields): what the app derives from it, and the promise that adding a categorical
+field is one registry entry plus its data.
+
+The second half registers a field the bundled data does not have (masking) on a small dataset made of eight
+bundled trials plus a masking column, points the app's data directory at it, and finds the field in the schema,
+the URL round trip, the filter controls, the counts, the breakdown chart, the grid, the detail panel, the CSV
+export and the data dictionary - with no other code change.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+
+import pytest
+from dash import dcc
+
+from msc_atlas import cache, config, data, fields, ids, views, vocab
+from msc_atlas.fields import Field, Kind, Show
+from msc_atlas.filters import FilterState
+
+# -- the bundled registry ------------------------------------------------------------------------------------------
+
+
+def test_every_column_of_trials_csv_is_a_field_or_an_evidence_column():
+    with open(config.BUNDLED_DATA_DIR / "trials.csv", encoding="utf-8", newline="") as f:
+        header = next(csv.reader(f))
+    assert header == fields.trial_columns() == fields.TRIAL_COLUMNS
+
+
+def test_every_filter_has_a_url_key_a_label_and_a_placeholder():
+    for key, field in fields.filters().items():
+        assert key == field.key and field.label and field.placeholder, field.column
+
+
+def test_one_label_per_field():
+    labels = [field.label for field in fields.FIELDS]
+    assert len(labels) == len(set(labels))
+    assert fields.by_column("focus_area").label == "Focus area"
+
+
+def test_ui_order_keeps_the_panel_and_grid_order():
+    assert list(fields.filters()) == ["focus", "disease", "product", "tissue", "route", "donor", "phase", "status",
+                                      "country", "registry"]
+    assert [field.name for field in fields.shown(Show.GRID)] == [
+        "trial_id", "title", "focus", "product", "tissue", "route", "donor", "phase", "status", "enrollment",
+        "country", "first_posted", "start_date", "sponsor"]
+
+
+def test_a_field_without_a_key_cannot_be_a_filter():
+    with pytest.raises(ValueError, match="URL key"):
+        Field("x", "X", Kind.TEXT, doc="", show=Show.FILTER)
+    with pytest.raises(ValueError, match="vocabulary"):
+        Field("x", "X", Kind.CATEGORY, doc="")
+
+
+def test_registering_a_repeated_column_is_refused():
+    with pytest.raises(ValueError, match="repeated"), fields.registered(Field("route", "Route again", Kind.TEXT, doc="")):
+        pass
+    assert fields.by_column("route").label == "Route"
+
+
+def test_values_are_shown_with_their_labels():
+    route, countries = fields.by_column("route"), fields.by_column("countries")
+    assert route.labels("intravenous;inhalation") == "Intravenous, Inhalation / nebulised"
+    assert route.labels("") == vocab.NOT_REPORTED
+    assert countries.labels("CHN;USA") == "China, United States"
+    assert fields.by_column("enrollment").text(1200) == "1,200"
+    assert fields.by_column("dose_cells_per_kg").text(1.5e6) == "1.5e+06"
+    assert fields.by_column("enrollment_type").text("anticipated") == "Anticipated"
+
+
+# -- a new field ---------------------------------------------------------------------------------------------------
+
+MASKING = Field(
+    "masking",
+    "Masking",
+    Kind.CATEGORY,
+    key="masking",
+    vocabulary={"open_label": "Open label", "single": "Single blind", "double": "Double blind",
+                vocab.UNKNOWN: vocab.NOT_REPORTED},
+    vocabulary_name="the masking vocabulary",
+    evidence="masking_evidence",
+    show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART,
+    placeholder="Any masking",
+    doc="Who is kept unaware of the assigned treatment (registry design module).",
+)
+MASKS = ["double", "double", "open_label", "single", "unknown", "double", "open_label", "double"]
+PHRASES = {"double": "Masking: Double (Participant, Investigator)", "single": "Masking: Single (Participant)",
+           "open_label": "Masking: None (Open Label)", "unknown": ""}
+
+
+def _small_dataset(target, trial_rows: list[dict[str, str]]) -> None:
+    target.mkdir()
+    columns = fields.trial_columns()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row, mask in zip(trial_rows, MASKS):
+        writer.writerow({**row, "masking": mask, "masking_evidence": PHRASES[mask]})
+    (target / "trials.csv").write_text(out.getvalue(), encoding="utf-8")
+    for name in ("version.json", "published_facts.csv", "conflicts.csv", "mechanism_nodes.csv",
+                 "mechanism_edges.csv", "mechanism_claims.csv"):
+        shutil.copy(config.BUNDLED_DATA_DIR / name, target / name)
+
+
+@pytest.fixture()
+def with_masking(tmp_path, monkeypatch):
+    """The registry with MASKING, and the app reading a dataset of eight MSC trials that have a masking column."""
+    with open(config.BUNDLED_DATA_DIR / "trials.csv", encoding="utf-8", newline="") as f:
+        bundled = [row for row in csv.DictReader(f) if row["product"] != "non_msc"][:len(MASKS)]
+    with fields.registered(MASKING):
+        _small_dataset(tmp_path / "data", bundled)
+        monkeypatch.setenv(config.DATA_DIR_VARIABLE, str(tmp_path / "data"))
+        cache.clear()
+        yield [row["trial_id"] for row in bundled]
+    cache.clear()
+
+
+def test_the_new_field_is_validated_by_the_generated_schema(with_masking, tmp_path):
+    trials = data.load_trials()
+    assert list(trials["masking"]) == MASKS
+    broken = tmp_path / "broken.csv"
+    text = (tmp_path / "data" / "trials.csv").read_text(encoding="utf-8")
+    broken.write_text(text.replace(",open_label,", ",triple_blind,", 1), encoding="utf-8")
+    with pytest.raises(data.DatasetError, match=r"column 'masking': bad value 'triple_blind'.*masking vocabulary"):
+        data.load_trials(broken)
+
+
+def test_the_new_field_round_trips_through_the_url(with_masking):
+    state, notices = FilterState.from_search("?masking=double,OPEN_LABEL&focus=liver")
+    assert notices == []
+    assert state.masking == ("open_label", "double")  # vocabulary order, case-insensitive keys
+    assert state == FilterState(focus=("liver",), masking=("open_label", "double"))
+    assert state.to_query() == "?focus=liver&masking=open_label,double"
+    assert FilterState.from_search(state.to_query()) == (state, [])
+    assert FilterState.from_dict(state.to_dict()) == state
+    assert "Open label or Double blind" in state.describe()
+    _, notices = FilterState.from_search("?masking=triple")
+    assert notices == ["Ignored unknown masking “triple”."]
+
+
+def test_the_new_field_has_a_filter_control(with_masking):
+    from msc_atlas.ui import filter_sync, shell
+
+    assert "masking" in ids.control_fields()
+    panel = shell.filter_panel(["CHN"])
+    control = next(c for c in _walk(panel) if isinstance(c, dcc.Dropdown) and c.id == ids.control("masking"))
+    assert control.placeholder == "Any masking" and control.multi
+    assert [option["label"] for option in control.options] == ["Open label", "Single blind", "Double blind",
+                                                               vocab.NOT_REPORTED]
+    assert any(getattr(c, "htmlFor", None) == ids.control("masking") and c.children == "Masking"
+               for c in _walk(panel))
+    state, _ = filter_sync.state_from_controls(FilterState(), {"masking": ["single"], "focus": []})
+    assert state.masking == ("single",)
+    assert filter_sync.control_values(state)["masking"] == ["single"]
+
+
+def test_the_new_field_is_filtered_and_counted(with_masking):
+    from msc_atlas.selection import count_matches, counts_by, filtered
+
+    double = FilterState(masking=("double",))
+    assert count_matches(double) == (4, 8)
+    assert list(filtered(double)["masking"]) == ["double"] * 4
+    assert counts_by(FilterState(), "masking") == {"double": 4, "open_label": 2, "single": 1, "unknown": 1}
+    chart = views.sources_routes(FilterState())["masking"]
+    assert chart["rows"] == [("Double blind", 4), ("Open label", 2), ("Single blind", 1), (vocab.NOT_REPORTED, 1)]
+    assert chart["title"].startswith("Masking — ")
+    bars = chart["figure"]["data"][0]
+    assert list(bars["y"])[-1] == "Double blind" and list(bars["customdata"])[-1] == "double"
+
+
+def test_the_new_field_is_in_the_grid_the_detail_panel_and_the_csv(with_masking):
+    trial_ids = with_masking
+    rows = views.trial_rows(FilterState(masking=("single",)))
+    assert [row["trial_id"] for row in rows] == [trial_ids[3]] and rows[0]["masking"] == "Single blind"
+    detail = views.trial_detail(trial_ids[0])
+    assert ("Masking", "Double blind", PHRASES["double"]) in detail["fields"]
+    text, _ = views.export_csv(FilterState(masking=("open_label",)))
+    exported = list(csv.DictReader(io.StringIO("\n".join(text.splitlines()[2:]))))
+    assert [row["masking"] for row in exported] == ["open_label", "open_label"]
+    assert exported[0]["masking_evidence"] == PHRASES["open_label"]
+
+
+def test_the_new_field_is_on_the_pages(with_masking, atlas_app):
+    import pages.sources_routes as sources_routes
+    import pages.trials as trials
+
+    assert {"field": "masking", "headerName": "Masking"}.items() <= next(
+        column for column in trials.column_defs() if column["field"] == "masking").items()
+    assert "masking" in sources_routes.switched_choices()
+    switch = next(c for c in _walk(sources_routes.layout()) if getattr(c, "id", None) == sources_routes.SWITCH)
+    assert {"label": "Masking", "value": "masking"} in switch.options
+
+
+def test_the_new_field_is_in_the_data_dictionary(with_masking):
+    from msc_atlas.pipeline import datadoc
+
+    columns = datadoc._columns()
+    assert "| `masking` | Masking | filter (`masking=`), grid, detail, chart | Who is kept unaware" in columns
+    assert "| `masking_evidence` | | detail, with Masking | The registry phrase the `masking` value" in columns
+    assert "**masking (the masking vocabulary)**" in datadoc._allowed_values({k: "{}" for k in vocab.REGISTRIES})
+
+
+def test_nothing_of_the_new_field_stays_behind():
+    assert "masking" not in fields.filters() and "masking" not in fields.trial_columns()
+    assert "masking" not in data.load_trials().columns
+    with pytest.raises(TypeError, match="masking"):
+        FilterState(masking=("double",))
+
+
+def _walk(component):
+    if isinstance(component, (list, tuple)):
+        for child in component:
+            yield from _walk(child)
+    elif component is not None and not isinstance(component, (str, int, float)):
+        yield component
+        yield from _walk(getattr(component, "children", None))
