@@ -1,7 +1,6 @@
 """MSC Trials Atlas: the Dash app shell (navbar, shared filter, page container). `server` is for gunicorn."""
 from __future__ import annotations
 
-import dash
 from dash import Dash
 
 from msc_atlas import config, data, selection, serving

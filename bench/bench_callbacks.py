@@ -3,7 +3,7 @@
 For each realistic filter state, every callback a filter change triggers on a page is sent through the app's real
 dispatch endpoint (Flask test client: Dash's argument handling, the callback, and the JSON encoding of every
 output), uncached (all per-filter caches cleared first) and cached (the same request again).
-Floor: applying the same filter in pandas (`FilterState.apply`) plus JSON-encoding the same figures (or grid rows /
+Floor: applying the same filter in pandas (`reference.apply`, tests/reference.py) plus JSON-encoding the same figures (or grid rows /
 diagram elements) with `plotly.io.json.to_json_plotly`: what any server must do to answer.
 
     python bench/bench_callbacks.py [--states 40] [--rounds 2]
@@ -118,10 +118,11 @@ def payloads(responses: list[dict]) -> list[Any]:
 
 
 def floor_seconds(state, frame, page_payloads: list[Any]) -> float:
+    import reference
     from plotly.io.json import to_json_plotly
 
     started = time.perf_counter()
-    state.apply(frame)
+    reference.apply(state, frame)
     for payload in page_payloads:
         to_json_plotly(payload)
     return time.perf_counter() - started

@@ -21,7 +21,7 @@ from typing import Any
 
 import requests
 
-from common import ROOT, free_port, percentile, ratio, realistic_filters, start_process, stop_process, verdict
+from common import free_port, percentile, ratio, realistic_filters, start_process, stop_process, verdict
 
 TARGET_P95_MS = 100.0
 

@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for path in (ROOT, ROOT / "tests"):  # the app, and the test helpers the benchmarks share (request bodies, floor)
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
-from msc_atlas import callback_payloads as cp  # noqa: E402
+import callback_payloads as cp  # noqa: E402
 from msc_atlas.filters import LENSES, FilterState  # noqa: E402
 
 PACKAGES = ("dash", "plotly", "pandas", "numpy", "flask", "gunicorn", "dash-ag-grid", "dash-cytoscape",

@@ -1,4 +1,4 @@
-"""The counts of `summaries`, taken from a row mask over codes built once per loaded frame, without copying rows.
+"""The counts the pages show, taken from a row mask over codes built once per loaded frame, without copying rows.
 
 `TrialCounts(index)` encodes the columns the Overview and Sources & routes pages count (one integer code per row of
 a single-valued column, one (row, code) token per value of a multi-valued cell, and the (row, a, b) pairs of the
@@ -6,16 +6,17 @@ cross-tabulations) when the frame is loaded. Counting for a filter state is then
 the kept rows: no frame is filtered, split, exploded or cross-tabulated per request, and the cost grows with the
 rows like the filter mask itself.
 
-Each method takes `keep` (a boolean row mask, e.g. `FilterIndex.mask(state)`) and returns exactly what the
-`summaries` function of the same name returns for `frame[keep]`: the same values, order, dtypes and names
-(tests/test_summaries_index.py). Pure functions of the frame and the mask; no Dash imports.
+Each method takes `keep` (a boolean row mask, e.g. `FilterIndex.mask(state)`) and returns exactly what the plain
+pandas function of the same name in tests/reference.py returns for `frame[keep]`: the same values, order, dtypes
+and names (tests/test_summaries_index.py). Multi-valued cells (countries, source_tissue, route) count a trial once
+in each of its values. Pure functions of the frame and the mask; no Dash imports.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from msc_atlas import fields, summaries, vocab
+from msc_atlas import fields, vocab
 from msc_atlas.fields import Field, Kind, Show
 from msc_atlas.filters import FilterIndex
 
@@ -23,11 +24,29 @@ EV_PRODUCTS = ("msc_ev", "msc_secretome")
 RECRUITING = ("recruiting", "not_yet_recruiting", "enrolling_by_invitation")
 
 
+def split_values(column: pd.Series, empty_as: str | None = vocab.UNKNOWN) -> pd.Series:
+    """One row per (trial, value) of a ';'-separated column, index kept; empty cells become `empty_as` (or are
+    dropped when it is None)."""
+    values = column.str.split(vocab.MULTI_SEP).explode()
+    values = values[values.notna()]
+    if empty_as is None:
+        return values[values != ""]
+    return values.replace("", empty_as)
+
+
+def dose_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """(route, trial_id, cells per kg) for trials that state a per-kg cell dose; a multi-route trial appears per
+    route, rows in frame order."""
+    dosed = frame[frame["dose_cells_per_kg"].notna() & (frame["dose_cells_per_kg"] > 0)]
+    routes = split_values(dosed["route"]).rename("route")
+    return pd.DataFrame(routes).join(dosed[["trial_id", "dose_cells_per_kg"]]).reset_index(drop=True)
+
+
 class _Tokens:
     """One token per value of a multi-valued column: the row it belongs to and the value's code."""
 
     def __init__(self, column: pd.Series, empty_as: str | None):
-        values = summaries.split_values(column.reset_index(drop=True), empty_as=empty_as)
+        values = split_values(column.reset_index(drop=True), empty_as=empty_as)
         self.rows = values.index.to_numpy(dtype=np.intp)
         codes, uniques = pd.factorize(values.to_numpy(dtype=object))
         self.codes = codes.astype(np.intp)
@@ -82,7 +101,7 @@ class _Codes:
 
 
 def _order_with_unknown_last(values: np.ndarray, totals: np.ndarray) -> list[int]:
-    """Codes with a count, as summaries._order_with_unknown_last orders a crosstab's (name-sorted) totals: by total,
+    """Codes with a count, as the reference orders a crosstab's (name-sorted) totals: by total,
     largest first, ties by name, unknown last."""
     present = sorted(np.flatnonzero(totals).tolist(), key=lambda code: values[code])
     known = [code for code in present if values[code] != vocab.UNKNOWN]
@@ -121,24 +140,23 @@ class TrialCounts:
         self.ev = frame["product"].isin(list(EV_PRODUCTS)).to_numpy(dtype=bool)
         self.recruiting = frame["status"].isin(list(RECRUITING)).to_numpy(dtype=bool)
         per_kg = frame["dose_cells_per_kg"]
-        self.per_kg = per_kg.notna().to_numpy(dtype=bool)
         self.silent = (per_kg.isna() & frame["dose_cells_total"].isna() & (frame["dose_text"] == "")).to_numpy(bool)
-        # dose points of every dosed trial, one per route (summaries.dose_per_kg_by_route of the whole frame), and
+        # dose points of every dosed trial, one per route (dose_points of the whole frame), and
         # the row each point belongs to
         positioned = frame.reset_index(drop=True)
         dosed = positioned[positioned["dose_cells_per_kg"].notna() & (positioned["dose_cells_per_kg"] > 0)]
-        self.dose_rows = summaries.split_values(dosed["route"]).index.to_numpy(dtype=np.intp)
-        self.dose_points = summaries.dose_per_kg_by_route(positioned)
+        self.dose_rows = split_values(dosed["route"]).index.to_numpy(dtype=np.intp)
+        self.dose_points = dose_points(positioned)
         routes, self.dose_routes = pd.factorize(self.dose_points["route"].to_numpy(dtype=object), sort=True)
         self.dose_route_code = routes.astype(np.intp)
         self.dose_routes = np.asarray(self.dose_routes, dtype=object)
         self.dose_trial_code = pd.factorize(self.dose_points["trial_id"].to_numpy(dtype=object))[0]
         self.dose_values = self.dose_points["dose_cells_per_kg"].to_numpy(dtype=float)
-        self.no_dose_points = summaries.dose_per_kg_by_route(positioned.iloc[:0])  # its dtypes differ
+        self.no_dose_points = dose_points(positioned.iloc[:0])  # its dtypes differ
 
-    # -- summaries equivalents ---------------------------------------------------------------------------------
+    # -- counts of the kept rows ----------------------------------------------------------------------------------
     def count_by(self, keep: np.ndarray, field: Field) -> pd.Series:
-        """summaries.count_by(frame[keep], field): trials per value of a category field, by count (ties in
+        """count_by(frame[keep], field): trials per value of a category field, by count (ties in
         vocabulary order), zero counts dropped, unknown last."""
         column, multi = field.column, field.multi
         coded = self.multi[column] if multi else self.single[column]
@@ -151,7 +169,7 @@ class TrialCounts:
         return pd.Series(np.array([found[key] for key in order], dtype=np.int64), index=index, name="count", copy=False)
 
     def country_counts(self, keep: np.ndarray) -> pd.Series:
-        """summaries.country_counts(frame[keep]): largest first, ties in order of first appearance."""
+        """country_counts(frame[keep]): largest first, ties in order of first appearance."""
         kept = self.countries.kept(keep)
         counts = np.bincount(kept, minlength=len(self.countries.values))
         seen = pd.unique(kept)  # codes in order of first appearance, like value_counts before its stable sort
@@ -160,7 +178,7 @@ class TrialCounts:
         return pd.Series(counts[order].astype(np.int64), index=index, name="count")
 
     def leading_tissues_by_country(self, keep: np.ndarray, top: int = 3) -> dict[str, str]:
-        """summaries.leading_tissues_by_country(frame[keep], top)."""
+        """leading_tissues_by_country(frame[keep], top)."""
         matrix = self.country_tissue.counts(keep)
         countries, tissues = np.nonzero(matrix)
         if not len(countries):
@@ -177,7 +195,7 @@ class TrialCounts:
         return {country: ", ".join(parts) for country, parts in text.items()}
 
     def tissue_route_matrix(self, keep: np.ndarray) -> pd.DataFrame:
-        """summaries.tissue_route_matrix(frame[keep]): rows and columns by totals, unknown last."""
+        """tissue_route_matrix(frame[keep]): rows and columns by totals, unknown last."""
         matrix = self.tissue_route.counts(keep)
         if not matrix.any():
             return pd.DataFrame(dtype=int)
@@ -189,7 +207,7 @@ class TrialCounts:
                             columns=pd.Index(routes[columns], dtype="str", name="route"))
 
     def registrations_by_year(self, keep: np.ndarray, stack_column: str) -> pd.DataFrame:
-        """summaries.registrations_by_year(frame[keep], stack_column): years ascending, categories sorted."""
+        """registrations_by_year(frame[keep], stack_column): years ascending, categories sorted."""
         stack = self.stack[stack_column]
         kept = keep & (self.year_code >= 0)
         width = len(stack.values)
@@ -202,7 +220,7 @@ class TrialCounts:
                             columns=pd.Index(stack.values[columns], dtype="str", name=stack_column))
 
     def dose_per_kg_by_route(self, keep: np.ndarray) -> pd.DataFrame:
-        """summaries.dose_per_kg_by_route(frame[keep]): one row per (dosed trial, route), in row order."""
+        """dose_per_kg_by_route(frame[keep]): one row per (dosed trial, route), in row order."""
         chosen = keep[self.dose_rows]
         if not chosen.any():
             return self.no_dose_points.copy()
@@ -210,7 +228,7 @@ class TrialCounts:
 
     def dose_groups(self, keep: np.ndarray) -> list[tuple[str, np.ndarray, float]]:
         """(route, cells per kg of its points in row order, median) per route with points, routes by name: the
-        groups of summaries.dose_per_kg_by_route(frame[keep]).groupby("route")["dose_cells_per_kg"]."""
+        groups of dose_per_kg_by_route(frame[keep]).groupby("route")["dose_cells_per_kg"]."""
         chosen = keep[self.dose_rows]
         codes, values = self.dose_route_code[chosen], self.dose_values[chosen]
         groups = []
@@ -224,7 +242,7 @@ class TrialCounts:
         return int(np.unique(self.dose_trial_code[keep[self.dose_rows]]).size)
 
     def headline_numbers(self, keep: np.ndarray) -> dict[str, float | int | None]:
-        """summaries.headline_numbers(frame[keep])."""
+        """headline_numbers(frame[keep])."""
         trials = int(np.count_nonzero(keep))
         if trials == 0:
             return {"trials": 0, "countries": 0, "participants": 0, "ev_share": None, "recruiting_share": None,
@@ -240,13 +258,9 @@ class TrialCounts:
         }
 
     def dose_reporting_share(self, keep: np.ndarray) -> float | None:
-        """summaries.dose_reporting_share(frame[keep])."""
+        """dose_reporting_share(frame[keep])."""
         trials = int(np.count_nonzero(keep))
         return None if trials == 0 else float(np.count_nonzero(keep & self.silent) / trials)
-
-    def per_kg_trials(self, keep: np.ndarray) -> int:
-        """Kept trials that state a cell dose per kg."""
-        return int(np.count_nonzero(keep & self.per_kg))
 
     def without_country(self, keep: np.ndarray) -> int:
         """Kept trials that report no country."""

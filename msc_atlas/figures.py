@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from msc_atlas import cache, fields, summaries, vocab
+from msc_atlas import cache, vocab
 from msc_atlas.fields import Field
 from msc_atlas.vocab import country_name
 
@@ -69,14 +69,9 @@ def _figure(data: list[dict], title: str, height: int = 380, **extra) -> Figure:
     return {"data": data, "layout": layout}
 
 
-def world_map(frame: pd.DataFrame, title: str, colour_by: str = "all") -> Figure:
-    """Choropleth of trials per country. colour_by: "all" trials, or one product key (e.g. msc_ev)."""
-    subset = frame if colour_by == "all" else frame[frame["product"] == colour_by]
-    return country_map(summaries.country_counts(subset), summaries.leading_tissues_by_country(subset), title)
-
-
 def country_map(counts: pd.Series, tissues: dict[str, str], title: str) -> Figure:
-    """The world map of `world_map` from its counts: summaries.country_counts and leading_tissues_by_country."""
+    """Choropleth of trials per country (counts by ISO-3 code, largest first), with each country's leading tissue
+    sources in its hover text (TrialCounts.country_counts and leading_tissues_by_country)."""
     names = [country_name(code) for code in counts.index]
     hover = [f"<b>{name}</b><br>{n:,} trial{'s' if n != 1 else ''}<br>"
              f"Leading sources: {tissues.get(code, vocab.NOT_REPORTED)}"
@@ -99,13 +94,8 @@ def country_map(counts: pd.Series, tissues: dict[str, str], title: str) -> Figur
     return _figure([choropleth], title, height=460, margin=dict(l=0, r=0, t=70, b=0), dragmode=False, geo=geo)
 
 
-def registrations_over_time(frame: pd.DataFrame, title: str, stack_by: str = "product") -> Figure:
-    """Trials first posted per year, stacked by product or by focus area."""
-    return timeline(summaries.registrations_by_year(frame, stack_by), title, fields.by_column(stack_by))
-
-
 def timeline(table: pd.DataFrame, title: str, stack: Field) -> Figure:
-    """Stacked bars of trials first posted per year (summaries.registrations_by_year of the stack field's column),
+    """Stacked bars of trials first posted per year (TrialCounts.registrations_by_year of the stack field's column),
     one colour per value of the field."""
     vocabulary, colours = stack.vocabulary or {}, stack.colours or {}
     years = np.asarray(table.index)
@@ -120,7 +110,7 @@ def timeline(table: pd.DataFrame, title: str, stack: Field) -> Figure:
 
 def category_bar(counts: pd.Series, field: Field, title: str, height: int | None = None) -> Figure:
     """Horizontal bars, largest on top, "not reported" last and grey, in the field's colours where it has them.
-    `counts` comes from summaries.count_by."""
+    `counts` comes from TrialCounts.count_by."""
     keys = list(counts.index)[::-1]  # plotly draws the first category at the bottom
     labels = [field.value_label(key) for key in keys]
     colour = [vocab.GREY if key == vocab.UNKNOWN else (field.colours or {}).get(key, ACCENT) for key in keys]
@@ -154,15 +144,9 @@ def tissue_route_heatmap(matrix: pd.DataFrame, title: str) -> Figure:
                    yaxis=dict(autorange="reversed", automargin=True))
 
 
-def dose_by_route(points: pd.DataFrame, title: str) -> Figure:
-    """Cells per kg by route, log scale, one dot per trial and route, with the median marked."""
-    groups = [(route, group.to_numpy(dtype=float), float(group.median()))
-              for route, group in points.groupby("route")["dose_cells_per_kg"]]
-    return dose_boxes(groups, title)
-
-
 def dose_boxes(groups: list[tuple[str, np.ndarray, float]], title: str) -> Figure:
-    """The figure of `dose_by_route` from (route, cells per kg of its points, median) per route, routes by name."""
+    """Cells per kg by route, log scale, one dot per trial and route, with the median marked, from (route, cells per
+    kg of its points, median) per route with routes by name (TrialCounts.dose_groups)."""
     medians = pd.Series([median for _, _, median in groups], index=[route for route, _, _ in groups], dtype="Float64")
     values = {route: doses for route, doses, _ in groups}
     boxes = [dict(type="box", y=values[route], name=vocab.label(vocab.ROUTES, route), boxpoints="all", jitter=0.4,

@@ -152,34 +152,6 @@ class FilterState:
         """A stable cache key."""
         return self.to_query()
 
-    # -- application -------------------------------------------------------------------------------------------
-    def mask(self, frame: pd.DataFrame) -> pd.Series:
-        keep = pd.Series(True, index=frame.index)
-        for key, field in fields.filters().items():
-            chosen = getattr(self, key) or field.default
-            if not chosen:
-                continue
-            if field.multi:
-                keep &= _multi_value_mask(frame[field.column], chosen)
-            else:
-                keep &= frame[field.column].isin(chosen)
-        if self.year_from or self.year_to or self.posted_by:
-            posted = frame["first_posted"]
-            year = pd.to_numeric(posted.str[:4], errors="coerce")
-            if self.year_from:
-                keep &= year >= self.year_from
-            if self.year_to:
-                keep &= year <= self.year_to
-            if self.posted_by:
-                keep &= (posted != "") & (posted <= self.posted_by)
-        if self.q:
-            haystack = _haystack(frame)
-            keep &= haystack.str.contains(self.q, case=False, regex=False)
-        return keep
-
-    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[self.mask(frame)]
-
     def describe(self) -> str:
         """One line naming the active filters, for chart titles ("all MSC-derived trials" when none)."""
         choice_fields = fields.filters()
@@ -210,7 +182,8 @@ class FilterIndex:
     """One boolean mask per (field, value) of a frame, built once: applying a filter state is then a few numpy
     operations instead of text scans of the multi-valued columns, and grows gently with the data.
 
-    `FilterIndex(frame).mask(state)` equals `state.mask(frame)` (tested); the frame must not change afterwards.
+    `FilterIndex(frame).mask(state)` equals the pandas reference in tests/reference.py (tested); the frame must
+    not change afterwards.
     """
 
     def __init__(self, frame: pd.DataFrame):
@@ -339,13 +312,6 @@ def _parse_scalar(field: str, value: Any, notices: list[str]) -> Any:
         notices.append(f"Ignored year {year}: outside {YEAR_MIN}–{YEAR_MAX}.")
         return None
     return year
-
-
-def _multi_value_mask(column: pd.Series, chosen: tuple[str, ...]) -> pd.Series:
-    pattern = r"(?:^|;)(?:" + "|".join(re.escape(value) for value in chosen) + r")(?:;|$)"
-    if vocab.UNKNOWN in chosen:  # an empty multi-valued cell is "not reported" too
-        return column.str.contains(pattern, regex=True) | (column == "")
-    return column.str.contains(pattern, regex=True)
 
 
 def _clip(text: str, limit: int = 40) -> str:

@@ -579,22 +579,3 @@ def edge_sentences(nodes: list[dict], edges: list[dict]) -> list[str]:
         else:
             out.append(f"{labels[e['source']]} {EDGE_STYLES[e['kind']]['verb']} {labels[e['target']]} ({cites}).")
     return out
-
-
-def product_nodes(nodes: list[dict]) -> dict[str, str]:
-    """node_id -> vocab product key for the product nodes shown."""
-    return {n["node_id"]: n["product_key"] for n in nodes if n["kind"] == "product" and n.get("product_key")}
-
-
-def trial_counts_by_product(frame) -> dict[str, int]:
-    """Distinct trials per product key in an (already filtered) trials frame; {} when it has no product column."""
-    if frame is None or not hasattr(frame, "columns") or "product" not in frame.columns:
-        return {}
-    ids = frame["trial_id"] if "trial_id" in frame.columns else frame.index.to_series(index=frame.index)
-    keys = frame["product"].map(lambda v: [k.strip() for k in v.split(vocab.MULTI_SEP) if k.strip()]
-                                if isinstance(v, str) else [])
-    pairs = {(key, trial) for trial, row_keys in zip(ids, keys) for key in row_keys}
-    counts: dict[str, int] = defaultdict(int)
-    for key, _ in pairs:
-        counts[key] += 1
-    return dict(sorted(counts.items()))

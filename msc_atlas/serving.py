@@ -192,9 +192,8 @@ def harden(app: dash.Dash, compress_static: bool = True) -> None:
         return response
 
     def health() -> Response:
-        trials = data.load_trials()
-        body = {"status": "ok", "trials": int(len(trials)),
-                "dataset_version": trials.attrs.get("version", {}).get("dataset_version", "unversioned")}
+        body = {"status": "ok", "trials": int(len(data.load_trials())),
+                "dataset_version": data.load_version()["dataset_version"]}
         return Response(json.dumps(body), mimetype="application/json", headers={"Cache-Control": "no-store"})
 
     server.add_url_rule("/health", "health", health, methods=["GET"])

@@ -91,12 +91,10 @@ def sources_routes(state: FilterState) -> dict[str, Any]:
                  for route, n_pair in zip(routes, row) if n_pair],
     }
     groups = counts.dose_groups(keep)
-    n_points = sum(len(doses) for _, doses, _ in groups)
     dose_title = f"Cell dose per kg by route (log scale) — {scope}"
     result["dose"] = {
-        "figure": _fig(figures.dose_boxes(groups, dose_title)) if n_points else None,
-        "title": dose_title, "n_points": n_points, "n_trials": counts.dose_trials(keep),
-        "silent_share": counts.dose_reporting_share(keep), "per_kg_trials": counts.per_kg_trials(keep),
+        "figure": _fig(figures.dose_boxes(groups, dose_title)) if groups else None,
+        "title": dose_title, "n_trials": counts.dose_trials(keep), "silent_share": counts.dose_reporting_share(keep),
         "rows": [(vocab.label(vocab.ROUTES, route), len(doses), median) for route, doses, median in groups],
     }
     return result
@@ -142,13 +140,12 @@ def export_csv(state: FilterState, visible_rows: Any = None) -> tuple[str, str]:
             [trial_id for trial_id in wanted if trial_id in set(frame["trial_id"])])
     version = load_version()
     lines = [
-        "# " + CITATION.format(version=version.get("dataset_version", "unversioned"),
-                               ctgov=version.get("ctgov_as_of", "not reported"),
-                               ictrp=version.get("ictrp_as_of", "not reported")),
+        "# " + CITATION.format(version=version["dataset_version"], ctgov=version["ctgov_as_of"],
+                               ictrp=version["ictrp_as_of"]),
         f"# Filter: {state.describe()} ({state.to_query() or 'no filter'}); rows: {len(frame)}",
     ]
     body = frame[fields.trial_columns()].to_csv(index=False, lineterminator="\n")
-    filename = f"msc-trials-atlas_{version.get('dataset_version', 'unversioned')}_{len(frame)}-trials.csv"
+    filename = f"msc-trials-atlas_{version['dataset_version']}_{len(frame)}-trials.csv"
     return "\n".join(lines) + "\n" + body, filename
 
 

@@ -34,10 +34,9 @@ def layout(**_query):
             html.P("MSC Trials Atlas maps registered clinical trials of mesenchymal stem/stromal cells (MSCs) and "
                    "MSC-derived products — exosomes / small extracellular vesicles, secretome and conditioned "
                    "medium — worldwide, with two focus areas: severe COVID-19 / ARDS and liver disease."),
-            html.P([html.Strong("Dataset version: "), html.Span(version.get("dataset_version", "unversioned"),
-                                                               id="about-version"),
-                    f". ClinicalTrials.gov records as of {version.get('ctgov_as_of', 'not reported')}; "
-                    f"other registries (via WHO ICTRP) as of {version.get('ictrp_as_of', 'not reported')}. "
+            html.P([html.Strong("Dataset version: "), html.Span(version["dataset_version"], id="about-version"),
+                    f". ClinicalTrials.gov records as of {version['ctgov_as_of']}; "
+                    f"other registries (via WHO ICTRP) as of {version['ictrp_as_of']}. "
                     "Statuses change: check the registry record (linked from every trial) for the current one."]),
         ], className="card-panel"),
         html.Section([
@@ -77,7 +76,7 @@ def layout(**_query):
         ], className="card-panel"),
         html.Section([
             html.H2("How to cite", className="h5"),
-            html.P(f"MSC Trials Atlas, dataset {version.get('dataset_version', 'unversioned')}. Built from "
+            html.P(f"MSC Trials Atlas, dataset {version['dataset_version']}. Built from "
                    "ClinicalTrials.gov and WHO ICTRP registry exports. Cite the registry record of each trial you "
                    "use. The COVID-19 landscape of mid-2020 follows Tsuchiya A. et al., Inflamm Regen 2020 "
                    "(doi 10.1186/s41232-020-00121-y); the liver review is Tsuchiya A. et al., Inflamm Regen 2019."),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from msc_atlas import config, fields, vocab
+from msc_atlas import config, fields
 from msc_atlas.pipeline import build as B
 from msc_atlas.pipeline import report
 from msc_atlas.pipeline.countries import split_location_countries, to_iso3

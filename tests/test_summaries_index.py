@@ -1,13 +1,14 @@
-"""The index-based counts (msc_atlas.counting) equal the frame-based summaries exactly: values, order, dtypes, names.
+"""The index-based counts (msc_atlas.counting) equal the frame-based reference exactly: values, order, dtypes, names.
 
-The Overview and Sources & routes views count from the codes; the summaries functions stay the reference.
+The Overview and Sources & routes views count from the codes; tests/reference.py is the plain pandas oracle.
 """
 import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-from msc_atlas import fields, figures, summaries, views, vocab
+import reference
+from msc_atlas import fields, figures, views, vocab
 from msc_atlas.counting import TrialCounts
 from msc_atlas.data import load_trials
 from msc_atlas.filters import LENSES, FilterIndex, FilterState
@@ -39,22 +40,21 @@ def test_the_states_include_an_empty_result_and_small_ones():
 @pytest.mark.parametrize("state", STATES, ids=lambda state: state.key() or "default")
 def test_index_counts_equal_the_frame_summaries(state):
     keep = INDEX.mask(state)
-    frame = state.apply(TRIALS)
+    frame = reference.apply(state, TRIALS)
     for field in BREAKDOWNS:
-        assert_series_equal(COUNTS.count_by(keep, field), summaries.count_by(frame, field))
-    assert_series_equal(COUNTS.country_counts(keep), summaries.country_counts(frame))
-    assert COUNTS.leading_tissues_by_country(keep) == summaries.leading_tissues_by_country(frame)
-    assert COUNTS.leading_tissues_by_country(keep, top=1) == summaries.leading_tissues_by_country(frame, top=1)
-    assert_frame_equal(COUNTS.dose_per_kg_by_route(keep), summaries.dose_per_kg_by_route(frame))
-    assert COUNTS.headline_numbers(keep) == summaries.headline_numbers(frame)
-    assert COUNTS.dose_reporting_share(keep) == summaries.dose_reporting_share(frame)
-    assert COUNTS.per_kg_trials(keep) == int(frame["dose_cells_per_kg"].notna().sum())
+        assert_series_equal(COUNTS.count_by(keep, field), reference.count_by(frame, field))
+    assert_series_equal(COUNTS.country_counts(keep), reference.country_counts(frame))
+    assert COUNTS.leading_tissues_by_country(keep) == reference.leading_tissues_by_country(frame)
+    assert COUNTS.leading_tissues_by_country(keep, top=1) == reference.leading_tissues_by_country(frame, top=1)
+    assert_frame_equal(COUNTS.dose_per_kg_by_route(keep), reference.dose_per_kg_by_route(frame))
+    assert COUNTS.headline_numbers(keep) == reference.headline_numbers(frame)
+    assert COUNTS.dose_reporting_share(keep) == reference.dose_reporting_share(frame)
     assert COUNTS.without_country(keep) == int((frame["countries"] == "").sum())
     if not frame.empty:  # the crosstabs of an empty frame are never drawn
-        assert_frame_equal(COUNTS.tissue_route_matrix(keep), summaries.tissue_route_matrix(frame))
+        assert_frame_equal(COUNTS.tissue_route_matrix(keep), reference.tissue_route_matrix(frame))
         for column in ("product", "focus_area"):
             assert_frame_equal(COUNTS.registrations_by_year(keep, column),
-                               summaries.registrations_by_year(frame, column))
+                               reference.registrations_by_year(frame, column))
 
 
 @pytest.mark.parametrize("state", STATES, ids=lambda state: state.key() or "default")
@@ -62,22 +62,22 @@ def test_index_figures_equal_the_frame_figures(state):
     from plotly.io.json import to_json_plotly
 
     keep = INDEX.mask(state)
-    frame = state.apply(TRIALS)
+    frame = reference.apply(state, TRIALS)
     if frame.empty:
         return
     for colour_by in ("all", "msc_ev"):
         narrowed = keep if colour_by == "all" else COUNTS.product_mask(keep, colour_by)
         assert to_json_plotly(figures.country_map(COUNTS.country_counts(narrowed),
                                                   COUNTS.leading_tissues_by_country(narrowed), "t")) \
-            == to_json_plotly(figures.world_map(frame, "t", colour_by))
+            == to_json_plotly(reference.world_map(frame, "t", colour_by))
     for stack_by, column in (("product", "product"), ("focus_area", "focus_area")):
         assert to_json_plotly(figures.timeline(COUNTS.registrations_by_year(keep, column), "t",
                                                fields.by_column(column))) \
-            == to_json_plotly(figures.registrations_over_time(frame, "t", stack_by))
-    points = summaries.dose_per_kg_by_route(frame)
+            == to_json_plotly(reference.registrations_over_time(frame, "t", stack_by))
+    points = reference.dose_per_kg_by_route(frame)
     if len(points):
         assert to_json_plotly(figures.dose_boxes(COUNTS.dose_groups(keep), "t")) \
-            == to_json_plotly(figures.dose_by_route(points, "t"))
+            == to_json_plotly(reference.dose_by_route(points, "t"))
         assert COUNTS.dose_trials(keep) == points["trial_id"].nunique()
         assert [(route, len(doses), median) for route, doses, median in COUNTS.dose_groups(keep)] == [
             (route, len(group), float(group.median())) for route, group in points.groupby("route")["dose_cells_per_kg"]]
@@ -85,18 +85,18 @@ def test_index_figures_equal_the_frame_figures(state):
 
 def test_views_show_what_the_frame_summaries_give():
     state = FilterState(country=("CHN",), tissue=("umbilical_cord",))
-    frame = state.apply(TRIALS)
+    frame = reference.apply(state, TRIALS)
     overview = views.overview(state, "msc", "focus_area")
-    assert overview["numbers"] == summaries.headline_numbers(frame)
+    assert overview["numbers"] == reference.headline_numbers(frame)
     subset = frame[frame["product"] == "msc"]
-    assert overview["map_rows"] == views._rows(summaries.country_counts(subset), fields.by_column("countries"))
+    assert overview["map_rows"] == views._rows(reference.country_counts(subset), fields.by_column("countries"))
     assert overview["no_country"] == int((subset["countries"] == "").sum())
-    per_year = summaries.registrations_by_year(frame, "focus_area")
+    per_year = reference.registrations_by_year(frame, "focus_area")
     assert overview["timeline_rows"] == [(str(year), *[int(v) for v in row]) for year, row in per_year.iterrows()]
     sources = views.sources_routes(state)
     tissue = fields.by_column("source_tissue")
-    assert sources["tissue"]["rows"] == views._rows(summaries.count_by(frame, tissue), tissue)
-    matrix = summaries.tissue_route_matrix(frame)
+    assert sources["tissue"]["rows"] == views._rows(reference.count_by(frame, tissue), tissue)
+    matrix = reference.tissue_route_matrix(frame)
     assert sources["matrix"]["rows"] == [(vocab.label(vocab.SOURCE_TISSUES, t), vocab.label(vocab.ROUTES, r), int(n))
                                          for t, row in matrix.iterrows() for r, n in row.items() if n]
 
@@ -113,12 +113,12 @@ def test_multi_valued_oddities_count_like_the_frame():
     for keep in (np.ones(len(frame), dtype=bool), np.arange(len(frame)) % 3 != 1):
         subset = frame[keep]
         for field in BREAKDOWNS:
-            assert_series_equal(counts.count_by(keep, field), summaries.count_by(subset, field))
-        assert_series_equal(counts.country_counts(keep), summaries.country_counts(subset))
-        assert counts.leading_tissues_by_country(keep) == summaries.leading_tissues_by_country(subset)
-        assert_frame_equal(counts.tissue_route_matrix(keep), summaries.tissue_route_matrix(subset))
-        assert_frame_equal(counts.dose_per_kg_by_route(keep), summaries.dose_per_kg_by_route(subset))
-        assert counts.headline_numbers(keep) == summaries.headline_numbers(subset)
+            assert_series_equal(counts.count_by(keep, field), reference.count_by(subset, field))
+        assert_series_equal(counts.country_counts(keep), reference.country_counts(subset))
+        assert counts.leading_tissues_by_country(keep) == reference.leading_tissues_by_country(subset)
+        assert_frame_equal(counts.tissue_route_matrix(keep), reference.tissue_route_matrix(subset))
+        assert_frame_equal(counts.dose_per_kg_by_route(keep), reference.dose_per_kg_by_route(subset))
+        assert counts.headline_numbers(keep) == reference.headline_numbers(subset)
 
 
 def test_counts_are_built_once_per_loaded_frame():

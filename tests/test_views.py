@@ -2,10 +2,10 @@
 import csv
 import io
 
-import pandas as pd
 import pytest
 
-from msc_atlas import fields, figures, summaries, views, vocab
+import reference
+from msc_atlas import fields, figures, views, vocab
 from msc_atlas.data import load_trials
 from msc_atlas.filters import LENSES, FilterState
 from msc_atlas.ui import filter_sync
@@ -18,8 +18,8 @@ def liver():
 
 
 def test_count_by_is_sorted_with_unknown_last_and_sums_to_the_rows():
-    frame = liver().apply(TRIALS)
-    counts = summaries.count_by(frame, fields.by_column("donor"))
+    frame = reference.apply(liver(), TRIALS)
+    counts = reference.count_by(frame, fields.by_column("donor"))
     assert counts.sum() == len(frame)
     assert list(counts.index)[-1] == vocab.UNKNOWN
     known = counts.drop(vocab.UNKNOWN)
@@ -28,40 +28,40 @@ def test_count_by_is_sorted_with_unknown_last_and_sums_to_the_rows():
 
 def test_multi_valued_counts_count_a_trial_in_each_value():
     frame = TRIALS[TRIALS["countries"].str.contains(";")].head(20)
-    per_country = summaries.country_counts(frame)
+    per_country = reference.country_counts(frame)
     assert per_country.sum() == sum(len(c.split(";")) for c in frame["countries"])
 
 
 def test_tissue_route_matrix_covers_every_trial():
-    frame = FilterState(focus=("covid19_ards",)).apply(TRIALS)
-    matrix = summaries.tissue_route_matrix(frame)
+    frame = reference.apply(FilterState(focus=("covid19_ards",)), TRIALS)
+    matrix = reference.tissue_route_matrix(frame)
     assert matrix.values.sum() >= len(frame)
     assert matrix.index[-1] == vocab.UNKNOWN or vocab.UNKNOWN not in matrix.index
 
 
 def test_headline_numbers_match_the_frame():
-    frame = FilterState(focus=("covid19_ards",)).apply(TRIALS)
-    numbers = summaries.headline_numbers(frame)
+    frame = reference.apply(FilterState(focus=("covid19_ards",)), TRIALS)
+    numbers = reference.headline_numbers(frame)
     assert numbers["trials"] == len(frame)
     assert numbers["participants"] == int(frame["enrollment"].dropna().sum())
     assert 0 < numbers["ev_share"] < 1
-    assert summaries.headline_numbers(frame.iloc[0:0])["ev_share"] is None
+    assert reference.headline_numbers(frame.iloc[0:0])["ev_share"] is None
 
 
 def test_world_map_draws_every_country_with_its_count():
-    frame = liver().apply(TRIALS)
-    fig = figures.world_map(frame, "Trials per country — liver")
+    frame = reference.apply(liver(), TRIALS)
+    fig = reference.world_map(frame, "Trials per country — liver")
     trace = fig["data"][0] if isinstance(fig, dict) else fig.to_plotly_json()["data"][0]
-    counts = summaries.country_counts(frame)
+    counts = reference.country_counts(frame)
     assert list(trace["locations"]) == list(counts.index)
     china = list(trace["locations"]).index("CHN")
     assert f"{counts['CHN']} trials" in trace["text"][china]
 
 
 def test_category_bar_greys_out_not_reported():
-    frame = liver().apply(TRIALS)
+    frame = reference.apply(liver(), TRIALS)
     tissue = fields.by_column("source_tissue")
-    counts = summaries.count_by(frame, tissue)
+    counts = reference.count_by(frame, tissue)
     fig = figures.category_bar(counts, tissue, "Tissue — liver")
     bar = fig["data"][0] if isinstance(fig, dict) else fig.to_plotly_json()["data"][0]
     labels = list(bar["y"])
@@ -90,13 +90,13 @@ def test_export_csv_holds_exactly_the_filtered_rows_with_version_and_citation():
     lines = text.splitlines()
     assert lines[0].startswith("# MSC Trials Atlas, dataset ") and "ClinicalTrials.gov" in lines[0]
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[2:]))))
-    assert sorted(r["trial_id"] for r in rows) == sorted(state.apply(TRIALS)["trial_id"])
+    assert sorted(r["trial_id"] for r in rows) == sorted(reference.apply(state, TRIALS)["trial_id"])
     assert filename.endswith(f"_{len(rows)}-trials.csv")
 
 
 def test_export_csv_respects_the_rows_the_grid_shows():
     state = liver()
-    shown = [{"trial_id": t} for t in list(state.apply(TRIALS)["trial_id"])[:3]] + [{"trial_id": "NCT99999999"}, 5]
+    shown = [{"trial_id": t} for t in list(reference.apply(state, TRIALS)["trial_id"])[:3]] + [{"trial_id": "NCT99999999"}, 5]
     text, _ = views.export_csv(state, shown)
     rows = list(csv.DictReader(io.StringIO("\n".join(text.splitlines()[2:]))))
     assert [r["trial_id"] for r in rows] == [row["trial_id"] for row in shown[:3]]
@@ -152,7 +152,7 @@ def test_unknown_countries_are_dropped_with_a_notice():
 
 def test_grid_rows_use_labels_and_not_reported():
     rows = views.trial_rows(liver())
-    assert len(rows) == len(liver().apply(TRIALS))
+    assert len(rows) == len(reference.apply(liver(), TRIALS))
     assert all(row["url"].startswith("https://") for row in rows)
     assert {row["focus"] for row in rows} == {"Liver disease"}
     assert any(row["tissue"] == vocab.NOT_REPORTED for row in rows)
@@ -163,13 +163,12 @@ def test_reference_lens_shows_exactly_the_trials_of_the_reference_recount():
     from msc_atlas.pipeline import report
 
     recount = report.reference_review(TRIALS)
-    lens = LENSES["reference"][1].apply(TRIALS)
+    lens = reference.apply(LENSES["reference"][1], TRIALS)
     assert sorted(lens["trial_id"]) == sorted(recount["msc_cells"] + recount["msc_exosome"])
 
 
 def test_counts_by_product_from_the_index_equals_a_count_of_the_rows():
-    from msc_atlas.mechanism import trial_counts_by_product
     from msc_atlas.selection import counts_by
 
     for state in (FilterState(), liver(), FilterState(focus=("covid19_ards",), country=("CHN",))):
-        assert counts_by(state, "product") == trial_counts_by_product(state.apply(TRIALS))
+        assert counts_by(state, "product") == reference.trial_counts_by_product(reference.apply(state, TRIALS))

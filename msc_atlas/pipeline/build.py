@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from msc_atlas import config, vocab
+from msc_atlas import config
 from msc_atlas.fields import TRIAL_COLUMNS
 from msc_atlas.pipeline import classify as C
-from msc_atlas.pipeline.curation import (COMPARED, CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts)
+from msc_atlas.pipeline.curation import (CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts)
 from msc_atlas.pipeline.merge import group_records, inclusion, merge_group
-from msc_atlas.pipeline.registry_ids import registry_of, url_for
+from msc_atlas.pipeline.registry_ids import url_for
 from msc_atlas.pipeline.sources import (PUBLISHED_FACTS, PUBLISHED_FILE, SOURCE_FILES, SOURCE_ORDER, SOURCES_DIR,
                                      read_all_registry_records, read_published_facts)
 from msc_atlas.vocab import MULTI_SEP, UNKNOWN

@@ -7,7 +7,6 @@ from the vendored `sources/` directory of this repository.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd

@@ -78,9 +78,8 @@ def filter_panel(countries: list[str]) -> html.Aside:
 
 
 def footer(version: dict[str, str]) -> html.Footer:
-    text = (f"Dataset {version.get('dataset_version', 'unversioned')} · ClinicalTrials.gov as of "
-            f"{version.get('ctgov_as_of', 'not reported')} · other registries (WHO ICTRP) as of "
-            f"{version.get('ictrp_as_of', 'not reported')}")
+    text = (f"Dataset {version['dataset_version']} · ClinicalTrials.gov as of {version['ctgov_as_of']} · "
+            f"other registries (WHO ICTRP) as of {version['ictrp_as_of']}")
     return html.Footer([
         html.Span(text, id=ids.VERSION_FOOTER),
         html.Span(" · "),

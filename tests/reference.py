@@ -1,14 +1,59 @@
-"""Counts and shares of a (filtered) trials frame: what the figures draw and the text alternatives list.
+"""Reference implementations in plain pandas, for tests only: the oracles the run-time paths are checked against.
 
-Pure functions of a frame. Multi-valued cells (countries, source_tissue, route) count a trial once in each of its
-values, so a trial run in two countries adds one to each.
+The app filters with `FilterIndex` (per-value masks) and counts with `TrialCounts` (integer codes); these functions
+do the same from a frame, the obvious way, and tests/test_summaries_index.py, test_filters.py and test_views.py
+assert that both give identical results (values, order, dtypes, names). The benchmarks use `apply` as their floor.
+Multi-valued cells (countries, source_tissue, route) count a trial once in each of its values.
 """
+
 from __future__ import annotations
+
+import re
+from collections import defaultdict
 
 import pandas as pd
 
-from msc_atlas import vocab
+from msc_atlas import fields, figures, vocab
 from msc_atlas.fields import Field
+from msc_atlas.filters import FilterState
+
+
+def mask(state: FilterState, frame: pd.DataFrame) -> pd.Series:
+    """The rows of `frame` that `state` selects, by string tests on the columns."""
+    keep = pd.Series(True, index=frame.index)
+    for key, field in fields.filters().items():
+        chosen = getattr(state, key) or field.default
+        if not chosen:
+            continue
+        if field.multi:
+            keep &= _multi_value_mask(frame[field.column], chosen)
+        else:
+            keep &= frame[field.column].isin(chosen)
+    if state.year_from or state.year_to or state.posted_by:
+        posted = frame["first_posted"]
+        year = pd.to_numeric(posted.str[:4], errors="coerce")
+        if state.year_from:
+            keep &= year >= state.year_from
+        if state.year_to:
+            keep &= year <= state.year_to
+        if state.posted_by:
+            keep &= (posted != "") & (posted <= state.posted_by)
+    if state.q:
+        searched = [field.column for field in fields.shown(fields.Show.SEARCH)]
+        haystack = frame[searched].agg(" ".join, axis=1)
+        keep &= haystack.str.contains(state.q, case=False, regex=False)
+    return keep
+
+
+def apply(state: FilterState, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[mask(state, frame)]
+
+
+def _multi_value_mask(column: pd.Series, chosen: tuple[str, ...]) -> pd.Series:
+    pattern = r"(?:^|;)(?:" + "|".join(re.escape(value) for value in chosen) + r")(?:;|$)"
+    if vocab.UNKNOWN in chosen:  # an empty multi-valued cell is "not reported" too
+        return column.str.contains(pattern, regex=True) | (column == "")
+    return column.str.contains(pattern, regex=True)
 
 
 def split_values(column: pd.Series, empty_as: str | None = vocab.UNKNOWN) -> pd.Series:
@@ -108,3 +153,39 @@ def dose_reporting_share(frame: pd.DataFrame) -> float | None:
         return None
     silent = frame["dose_cells_per_kg"].isna() & frame["dose_cells_total"].isna() & (frame["dose_text"] == "")
     return float(silent.mean())
+
+
+# -- figures from a frame ------------------------------------------------------------------------------------------
+
+def world_map(frame: pd.DataFrame, title: str, colour_by: str = "all") -> figures.Figure:
+    """Choropleth of trials per country. colour_by: "all" trials, or one product key (e.g. msc_ev)."""
+    subset = frame if colour_by == "all" else frame[frame["product"] == colour_by]
+    return figures.country_map(country_counts(subset), leading_tissues_by_country(subset), title)
+
+
+def registrations_over_time(frame: pd.DataFrame, title: str, stack_by: str = "product") -> figures.Figure:
+    """Trials first posted per year, stacked by product or by focus area."""
+    return figures.timeline(registrations_by_year(frame, stack_by), title, fields.by_column(stack_by))
+
+
+def dose_by_route(points: pd.DataFrame, title: str) -> figures.Figure:
+    """Cells per kg by route, log scale, one dot per trial and route, with the median marked."""
+    groups = [(route, group.to_numpy(dtype=float), float(group.median()))
+              for route, group in points.groupby("route")["dose_cells_per_kg"]]
+    return figures.dose_boxes(groups, title)
+
+
+# -- the mechanism page's product counts -------------------------------------------------------------------------
+
+def trial_counts_by_product(frame) -> dict[str, int]:
+    """Distinct trials per product key in an (already filtered) trials frame; {} when it has no product column."""
+    if frame is None or not hasattr(frame, "columns") or "product" not in frame.columns:
+        return {}
+    ids = frame["trial_id"] if "trial_id" in frame.columns else frame.index.to_series(index=frame.index)
+    keys = frame["product"].map(lambda v: [k.strip() for k in v.split(vocab.MULTI_SEP) if k.strip()]
+                                if isinstance(v, str) else [])
+    pairs = {(key, trial) for trial, row_keys in zip(ids, keys) for key in row_keys}
+    counts: dict[str, int] = defaultdict(int)
+    for key, _ in pairs:
+        counts[key] += 1
+    return dict(sorted(counts.items()))

@@ -1,6 +1,7 @@
 """Build /_dash-update-component request bodies the way the Dash renderer sends them, from an app's callback map.
 
-Used by the benchmarks (bench/) and the fuzz tests (tests/) to drive every callback through the real HTTP endpoint.
+Used by the fuzz and hardening tests and by the benchmarks (bench/, which put tests/ on their path) to drive every
+callback through the real HTTP endpoint.
 No Dash import: the callback map is plain data (`app.callback_map`, filled once the app served its first request).
 """
 from __future__ import annotations
