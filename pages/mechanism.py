@@ -120,9 +120,9 @@ def evidence_tally(claims: list[dict]) -> str:
 
 
 @callback(
-    Output(GRAPH, "elements"), Output(GRAPH, "layout"), Output(WRAP, "aria-label"), Output(STATUS, "children"),
-    Output(ALT, "children"), Output(CHOOSER, "options"),
-    Input(CONTEXT, "value"), Input(ids.FILTER_STORE, "data"),
+    output=dict(elements=Output(GRAPH, "elements"), layout=Output(GRAPH, "layout"), label=Output(WRAP, "aria-label"),
+                status=Output(STATUS, "children"), text=Output(ALT, "children"), options=Output(CHOOSER, "options")),
+    inputs=dict(choice=Input(CONTEXT, "value"), filter_data=Input(ids.FILTER_STORE, "data")),
 )
 def draw(choice, filter_data):
     context, following = resolve_context(choice, filter_data)
@@ -139,7 +139,8 @@ def draw(choice, filter_data):
     alt = html.Ul([html.Li(s) for s in sentences], className="small mb-0")
     options = ([{"label": n["label"], "value": n["node_id"]} for n in nodes]
                + [{"label": s, "value": e["edge_id"]} for s, e in zip(sentences, edges)])
-    return elements, mech.layout_option(elements), aria, status, alt, options
+    return {"elements": elements, "layout": mech.layout_option(elements), "label": aria, "status": status,
+            "text": alt, "options": options}
 
 
 @callback(
@@ -169,8 +170,9 @@ def _triggered_id() -> Any:
 
 
 @callback(
-    Output(PANEL, "children"), Output(GRAPH, "stylesheet"),
-    Input(CHOOSER, "value"), Input(CONTEXT, "value"), Input(ids.FILTER_STORE, "data"),
+    output=dict(panel=Output(PANEL, "children"), stylesheet=Output(GRAPH, "stylesheet")),
+    inputs=dict(item_id=Input(CHOOSER, "value"), choice=Input(CONTEXT, "value"),
+                filter_data=Input(ids.FILTER_STORE, "data")),
 )
 def show_evidence(item_id, choice, filter_data):
     context, _ = resolve_context(choice, filter_data)
@@ -178,13 +180,14 @@ def show_evidence(item_id, choice, filter_data):
     info = mech.describe(item_id)
     if info is None:
         message = EMPTY_PANEL if item_id in (None, "") else "That item is not in the diagram. " + EMPTY_PANEL
-        return html.P(message, className="text-muted mb-0"), mech.stylesheet()
+        return {"panel": html.P(message, className="text-muted mb-0"), "stylesheet": mech.stylesheet()}
     claims = mech.evidence_for(item_id, context)
     if not claims:
-        return [html.H2(info["title"], className="h6"),
-                html.P(f"Not part of the {mech.CONTEXTS[context]} view. Choose “All contexts” to see it.",
-                       className="text-muted mb-0")], mech.stylesheet()
-    return evidence_panel(info, claims, filter_data), mech.stylesheet(item_id, nodes, edges)
+        return {"panel": [html.H2(info["title"], className="h6"),
+                          html.P(f"Not part of the {mech.CONTEXTS[context]} view. Choose “All contexts” to see it.",
+                                 className="text-muted mb-0")],
+                "stylesheet": mech.stylesheet()}
+    return {"panel": evidence_panel(info, claims, filter_data), "stylesheet": mech.stylesheet(item_id, nodes, edges)}
 
 
 def evidence_panel(info: dict, claims: list[dict], filter_data: Any) -> list:

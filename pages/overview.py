@@ -8,10 +8,12 @@ from dash import Input, Output, callback, html
 from msc_atlas import ids, views
 from msc_atlas.filters import FilterState
 from msc_atlas.ui import components as ui
+from msc_atlas.ui.chart_card import ChartCard
 
 dash.register_page(__name__, path="/", name="Overview", order=0, title="Overview — MSC Trials Atlas")
 
-MAP, TIMELINE = "overview-map", "overview-timeline"
+MAP, TIMELINE = "overview-map", "overview-timeline"  # chart cards
+NUMBERS, EMPTY, CHARTS = "overview-numbers", "overview-empty", "overview-charts"
 MAP_COLOUR, TIMELINE_STACK = "overview-map-colour", "overview-timeline-stack"
 COLOUR_OPTIONS = [{"label": "All trials", "value": "all"}, {"label": "MSC cells", "value": "msc"},
                   {"label": "Exosomes / EVs", "value": "msc_ev"}]
@@ -28,27 +30,23 @@ def layout(**_query):
         html.P("Where MSC and MSC-EV trials run, what they give, and how far they got. Every number comes from "
                "registry records (ClinicalTrials.gov, WHO ICTRP) bundled with the app.",
                className="text-muted small mb-3"),
-        html.Div(id="overview-numbers", className="row g-2 mb-3"),
-        html.Div(id="overview-empty"),
+        html.Div(id=NUMBERS, className="row g-2 mb-3"),
+        html.Div(id=EMPTY),
         html.Div([
-            ui.chart_card(MAP, "overview-map-table", controls=dbc.RadioItems(
+            ChartCard(MAP, controls=dbc.RadioItems(
                 id=MAP_COLOUR, options=COLOUR_OPTIONS, value="all", inline=True, className="small mb-1"),
                 note="Click a country to filter every page to it. A trial run in several countries counts in each."),
-            ui.chart_card(TIMELINE, "overview-timeline-table", controls=dbc.RadioItems(
+            ChartCard(TIMELINE, controls=dbc.RadioItems(
                 id=TIMELINE_STACK, options=stack_options(), value="product", inline=True, className="small mb-1")),
-        ], id="overview-charts"),
+        ], id=CHARTS),
     ])
 
 
 @callback(
-    Output("overview-numbers", "children"),
-    Output("overview-empty", "children"),
-    Output("overview-charts", "hidden"),
-    Output(MAP, "figure"), Output(f"{MAP}-wrap", "aria-label"), Output("overview-map-table", "children"),
-    Output(TIMELINE, "figure"), Output(f"{TIMELINE}-wrap", "aria-label"), Output("overview-timeline-table", "children"),
-    Input(ids.FILTER_STORE, "data"),
-    Input(MAP_COLOUR, "value"),
-    Input(TIMELINE_STACK, "value"),
+    output=dict(numbers=Output(NUMBERS, "children"), empty=Output(EMPTY, "children"), hidden=Output(CHARTS, "hidden"),
+                map=ChartCard.outputs(MAP), timeline=ChartCard.outputs(TIMELINE)),
+    inputs=dict(filter_data=Input(ids.FILTER_STORE, "data"), colour_by=Input(MAP_COLOUR, "value"),
+                stack_by=Input(TIMELINE_STACK, "value")),
 )
 def update_overview(filter_data, colour_by, stack_by):
     state = FilterState.from_dict(filter_data)
@@ -67,14 +65,16 @@ def update_overview(filter_data, colour_by, stack_by):
     ]
     tiles = [html.Div(tile, className="col-6 col-md-4 col-xl") for tile in tiles]
     if view["empty"]:
-        return (tiles, ui.empty_state(view["scope"]), True, {}, "", None, {}, "", None)
+        return {"numbers": tiles, "empty": ui.empty_state(view["scope"]), "hidden": True,
+                "map": ChartCard.BLANK, "timeline": ChartCard.BLANK}
     map_table = ui.table(["Country", "Trials"], view["map_rows"],
                          caption=f"{view['no_country']:,} matching trials report no country.")
-    return (
-        tiles, None, False,
-        view["map"], view["map_title"], map_table,
-        view["timeline"], view["timeline_title"], ui.table(view["timeline_header"], view["timeline_rows"]),
-    )
+    return {
+        "numbers": tiles, "empty": None, "hidden": False,
+        "map": ChartCard.content(view["map"], view["map_title"], map_table),
+        "timeline": ChartCard.content(view["timeline"], view["timeline_title"],
+                                      ui.table(view["timeline_header"], view["timeline_rows"])),
+    }
 
 
 @callback(

@@ -9,11 +9,13 @@ from msc_atlas import fields, ids, views, vocab
 from msc_atlas.fields import Field, Show
 from msc_atlas.filters import FilterState
 from msc_atlas.ui import components as ui
+from msc_atlas.ui.chart_card import ChartCard
 
 dash.register_page(__name__, path="/sources-routes", name="Sources & routes", order=1,
                    title="Sources & routes — MSC Trials Atlas")
 
-MATRIX, DOSE = "sr-matrix", "sr-dose"
+MATRIX, DOSE, DOSE_NOTE = "sr-matrix", "sr-dose", "sr-dose-note"
+EMPTY, CHARTS = "sr-empty", "sr-charts"
 # One card switches between the smaller breakdowns: fewer graphs to draw on a first load, same information.
 SWITCHED, SWITCH = "sr-switched", "sr-switch"
 ALWAYS_SHOWN = ("tissue", "route")  # drawn side by side above the tissue x route matrix
@@ -35,82 +37,73 @@ ROUTE_BY_LABEL = {label: key for key, label in vocab.ROUTES.items()}
 
 
 def graph_id(name: str) -> str:
+    """The chart card of a breakdown (a field name, or "switched" for the switchable card)."""
     return f"sr-{name}"
 
 
-def layout(**_query):
-    def card(name: str, width: str) -> html.Div:
-        return html.Div(ui.chart_card(graph_id(name), f"sr-{name}-table",
-                                      note="Click a bar to filter by it."), className=width)
+BAR_NOTE = "Click a bar to filter by it."
+NO_DOSE_FIGURE = {"layout": {"title": {"text": "No per-kg cell dose is reported for these trials"},
+                             "xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 160}}
 
+
+def layout(**_query):
     return html.Div([
         html.H1("Tissue sources, routes and doses", className="h4 mb-1"),
         html.P("What is given and how. Values the registry text does not state are shown as “not reported”, "
                "never guessed. A trial that names two tissues or routes counts in each.",
                className="text-muted small mb-3"),
-        html.Div(id="sr-empty"),
+        html.Div(id=EMPTY),
         html.Div([
-            html.Div([card("tissue", "col-12 col-xl-6"), card("route", "col-12 col-xl-6")], className="row g-3"),
-            ui.chart_card(MATRIX, "sr-matrix-table", note="Click a cell to filter by that tissue source and route."),
-            ui.chart_card(DOSE, "sr-dose-table", note=html.Span(id="sr-dose-note")),
-            ui.chart_card(SWITCHED, "sr-switched-table", note="Click a bar to filter by it.", controls=dbc.RadioItems(
+            html.Div([html.Div(ChartCard(graph_id(name), note=BAR_NOTE), className="col-12 col-xl-6")
+                      for name in ALWAYS_SHOWN], className="row g-3"),
+            ChartCard(MATRIX, note="Click a cell to filter by that tissue source and route."),
+            ChartCard(DOSE, note=html.Span(id=DOSE_NOTE)),
+            ChartCard(SWITCHED, note=BAR_NOTE, controls=dbc.RadioItems(
                 id=SWITCH, value=FIRST_SWITCHED, inline=True, className="small mb-1",
                 options=[{"label": charts()[name].label, "value": name} for name in switched_choices()])),
-        ], id="sr-charts"),
+        ], id=CHARTS),
     ])
 
 
-BREAKDOWN_OUTPUTS = [output for name in (*ALWAYS_SHOWN, "switched") for output in (
-    Output(graph_id(name), "figure"), Output(f"{graph_id(name)}-wrap", "aria-label"),
-    Output(f"sr-{name}-table", "children"))]
+BREAKDOWN_CARDS = (*ALWAYS_SHOWN, "switched")  # the bar chart cards: graph_id(name) is SWITCHED for "switched"
 
 
 @callback(
-    Output("sr-empty", "children"), Output("sr-charts", "hidden"),
-    *BREAKDOWN_OUTPUTS,
-    Output(MATRIX, "figure"), Output(f"{MATRIX}-wrap", "aria-label"), Output("sr-matrix-table", "children"),
-    Output(DOSE, "figure"), Output(f"{DOSE}-wrap", "aria-label"), Output("sr-dose-table", "children"),
-    Output("sr-dose-note", "children"),
-    Input(ids.FILTER_STORE, "data"),
-    Input(SWITCH, "value"),
+    output=dict(empty=Output(EMPTY, "children"), hidden=Output(CHARTS, "hidden"),
+                **{name: ChartCard.outputs(graph_id(name)) for name in BREAKDOWN_CARDS},
+                matrix=ChartCard.outputs(MATRIX), dose=ChartCard.outputs(DOSE), dose_note=Output(DOSE_NOTE, "children")),
+    inputs=dict(filter_data=Input(ids.FILTER_STORE, "data"), switched=Input(SWITCH, "value")),
 )
 def update_sources_routes(filter_data, switched):
     view = views.sources_routes(FilterState.from_dict(filter_data))
-    switched = switched if isinstance(switched, str) and switched in switched_choices() else FIRST_SWITCHED
     if view["empty"]:
-        return (ui.empty_state(view["scope"]), True, *([{}, "", None] * (len(ALWAYS_SHOWN) + 1)),
-                {}, "", None, {}, "", None, None)
-    breakdowns = []
-    for name in (*ALWAYS_SHOWN, switched):
+        return {"empty": ui.empty_state(view["scope"]), "hidden": True, "dose_note": None,
+                **{name: ChartCard.BLANK for name in (*BREAKDOWN_CARDS, "matrix", "dose")}}
+    switched = switched if isinstance(switched, str) and switched in switched_choices() else FIRST_SWITCHED
+    out = {"empty": None, "hidden": False}
+    for card, name in zip(BREAKDOWN_CARDS, (*ALWAYS_SHOWN, switched)):
         part = view[name]
-        breakdowns += [part["figure"], part["title"],
-                       ui.table([charts()[name].label, "Trials"], part["rows"])]
+        out[card] = ChartCard.content(part["figure"], part["title"],
+                                      ui.table([charts()[name].label, "Trials"], part["rows"]))
     matrix, dose = view["matrix"], view["dose"]
-    dose_note = (f"{dose['n_trials']:,} of {view['n']:,} matching trials state a cell dose per kg; "
-                 f"{ui.percent(dose['silent_share'])} state no dose at all. Exosome doses (µg, particles) are "
-                 "listed on the Trials page, not drawn.")
-    dose_figure = dose["figure"] or {"layout": {"title": {"text": "No per-kg cell dose is reported for these trials"},
-                                                "xaxis": {"visible": False}, "yaxis": {"visible": False},
-                                                "height": 160}}
-    return (
-        None, False, *breakdowns,
-        matrix["figure"], matrix["title"], ui.table(["Tissue source", "Route", "Trials"], matrix["rows"]),
-        dose_figure, dose["title"],
-        ui.table(["Route", "Trials with a per-kg dose", "Median cells/kg"],
-                 [(route, n, f"{median:.2g}") for route, n, median in dose["rows"]]),
-        dose_note,
-    )
+    out["matrix"] = ChartCard.content(matrix["figure"], matrix["title"],
+                                      ui.table(["Tissue source", "Route", "Trials"], matrix["rows"]))
+    out["dose"] = ChartCard.content(dose["figure"] or NO_DOSE_FIGURE, dose["title"],
+                                    ui.table(["Route", "Trials with a per-kg dose", "Median cells/kg"],
+                                             [(route, n, f"{median:.2g}") for route, n, median in dose["rows"]]))
+    out["dose_note"] = (f"{dose['n_trials']:,} of {view['n']:,} matching trials state a cell dose per kg; "
+                        f"{ui.percent(dose['silent_share'])} state no dose at all. Exosome doses (µg, particles) "
+                        "are listed on the Trials page, not drawn.")
+    return out
 
 
 @callback(
     Output(ids.CLICK_STORE, "data", allow_duplicate=True),
-    *[Input(graph_id(name), "clickData") for name in (*ALWAYS_SHOWN, "switched")],
-    Input(MATRIX, "clickData"),
-    State(SWITCH, "value"),
+    inputs=dict(clicks=[Input(graph_id(name), "clickData") for name in BREAKDOWN_CARDS] + [Input(MATRIX, "clickData")],
+                switched=State(SWITCH, "value")),
     prevent_initial_call=True,
 )
-def filter_by_clicked_bar(*clicks_and_switch):
-    switched = clicks_and_switch[-1]
+def filter_by_clicked_bar(clicks, switched):
     trigger = ctx.triggered_id
     click = ctx.triggered[0]["value"] if ctx.triggered else None
     try:

@@ -15,7 +15,7 @@ from msc_atlas.ui import trial_detail
 dash.register_page(__name__, path="/trials", name="Trials", order=3, title="Trials — MSC Trials Atlas")
 
 GRID, DETAIL, DOWNLOAD, EXPORT = "trials-grid", "trials-detail", "trials-download", "trials-export"
-QUICK = "trials-quick-search"
+QUICK, COUNT, EMPTY = "trials-quick-search", "trials-count", "trials-empty"
 WIDTHS = {"trial_id": 150, "title": 340, "enrollment": 120, "first_posted": 120, "start_date": 110}
 
 
@@ -39,7 +39,7 @@ def layout(**_query):
     return html.Div([
         html.Div([
             html.H1("Trials", className="h4 mb-0"),
-            html.Span(id="trials-count", className="text-muted small ms-2"),
+            html.Span(id=COUNT, className="text-muted small ms-2"),
             html.Div([
                 dbc.Button("Download CSV", id=EXPORT, color="primary", size="sm", n_clicks=0),
                 dcc.Download(id=DOWNLOAD),
@@ -53,7 +53,7 @@ def layout(**_query):
             dcc.Input(id=QUICK, type="search", debounce=0.3, placeholder="any word in any column",
                       className="form-control form-control-sm", style={"maxWidth": "320px"}),
         ], className="d-flex align-items-center flex-wrap mb-2"),
-        html.Div(id="trials-empty"),
+        html.Div(id=EMPTY),
         dag.AgGrid(
             id=GRID, columnDefs=column_defs(), rowData=[],
             defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False},
@@ -71,14 +71,14 @@ def layout(**_query):
 
 
 @callback(
-    Output(GRID, "rowData"), Output("trials-count", "children"), Output("trials-empty", "children"),
-    Input(ids.FILTER_STORE, "data"),
+    output=dict(rows=Output(GRID, "rowData"), count=Output(COUNT, "children"), empty=Output(EMPTY, "children")),
+    inputs=dict(filter_data=Input(ids.FILTER_STORE, "data")),
 )
 def update_trials(filter_data):
     state = FilterState.from_dict(filter_data)
     rows = views.trial_rows(state)
-    empty = ui.empty_state(state.describe()) if not rows else None
-    return rows, f"{len(rows):,} trials — {state.describe()}", empty
+    return {"rows": rows, "count": f"{len(rows):,} trials — {state.describe()}",
+            "empty": ui.empty_state(state.describe()) if not rows else None}
 
 
 @callback(

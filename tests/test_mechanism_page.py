@@ -35,36 +35,36 @@ GARBAGE = [None, "", 5, "zzz", ["msc"], {"id": "msc"}, "msc__inhibits__nothing",
 @pytest.mark.parametrize("choice", [None, "follow", "liver", "all", 7, ["x"], "<b>"])
 @pytest.mark.parametrize("filter_data", [None, {}, {"focus": ["covid19_ards"]}, {"focus": 9}, "garbage", [1]])
 def test_draw_never_raises(page, choice, filter_data):
-    elements, layout, aria, status, alt, options = page.draw(choice, filter_data)
+    out = page.draw(choice, filter_data)
+    elements, layout, aria, options = out["elements"], out["layout"], out["label"], out["options"]
     assert elements and layout["name"] == "preset" and aria and options
     assert {o["value"] for o in options} >= {"msc"}
 
 
 def test_draw_follows_the_focus_filter(page):
-    _, _, aria, status, _, _ = page.draw("follow", {"focus": ["liver"]})
-    assert "Liver" in aria and "following the focus-area filter" in text_of(status)
-    _, _, aria, _, _, _ = page.draw("covid19_ards", {"focus": ["liver"]})
-    assert "COVID-19" in aria
+    out = page.draw("follow", {"focus": ["liver"]})
+    assert "Liver" in out["label"] and "following the focus-area filter" in text_of(out["status"])
+    assert "COVID-19" in page.draw("covid19_ards", {"focus": ["liver"]})["label"]
 
 
 @pytest.mark.parametrize("item", GARBAGE)
 def test_show_evidence_on_garbage_is_a_message(page, item):
-    panel, sheet = page.show_evidence(item, "all", None)
-    assert "Click a box" in text_of(panel)
-    assert sheet == page.mech.stylesheet()
+    out = page.show_evidence(item, "all", None)
+    assert "Click a box" in text_of(out["panel"])
+    assert out["stylesheet"] == page.mech.stylesheet()
 
 
 def test_show_evidence_for_a_node_and_out_of_view(page):
-    panel, sheet = page.show_evidence("hepatic_stellate", "liver", {})
-    text = text_of(panel)
+    out = page.show_evidence("hepatic_stellate", "liver", {})
+    text = text_of(out["panel"])
     assert "Contrasting (1)" in text and "Supporting" in text
-    assert len(sheet) > len(page.mech.stylesheet())
-    panel, _ = page.show_evidence("hepatic_stellate", "covid19_ards", {})
-    assert "Not part of the COVID-19" in text_of(panel)
+    assert len(out["stylesheet"]) > len(page.mech.stylesheet())
+    out = page.show_evidence("hepatic_stellate", "covid19_ards", {})
+    assert "Not part of the COVID-19" in text_of(out["panel"])
 
 
 def test_product_panel_links_to_filtered_trials(page):
-    panel, _ = page.show_evidence("msc_ev", "all", {"focus": ["covid19_ards"]})
+    panel = page.show_evidence("msc_ev", "all", {"focus": ["covid19_ards"]})["panel"]
     links = [c for c in _walk(panel) if isinstance(c, dash.dcc.Link)]
     assert any(link.href.startswith("/trials?") and "product=msc_ev" in link.href and "focus=covid19_ards"
                in link.href for link in links)

@@ -1,43 +1,14 @@
-"""Small layout pieces the pages share: chart cards with text alternatives, headline numbers, empty states."""
+"""Small layout pieces the pages share: tables (text alternatives), headline numbers, empty states, click payloads.
+Chart cards are msc_atlas.ui.chart_card.ChartCard."""
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
 from typing import Any
 
-import dash
-from dash import dcc, html
+from dash import html
 
 from msc_atlas import cache
-
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
-
-
-def graph_config() -> dict[str, Any]:
-    # plotly.js fetches the world topojson from its CDN unless told where a local copy lives.
-    return GRAPH_CONFIG | {"topojsonURL": dash.get_asset_url("topojson/")}
-
-
-def chart_card(graph_id: str, alt_id: str, controls: Any = None, note: Any = None,
-               extra_class: str = "") -> html.Section:
-    """A figure with an aria-label (set by the page callback) and a collapsible table of the same numbers."""
-    return html.Section([
-        controls,
-        dcc.Loading(
-            html.Div(dcc.Graph(id=graph_id, config=graph_config(), className="atlas-graph"),
-                     id=f"{graph_id}-wrap", role="img"),
-            type="dot", delay_show=300,
-        ),
-        html.P(note, className="chart-note mb-1") if note is not None else None,
-        html.Details([html.Summary("Show the numbers as a table"), html.Div(id=alt_id)],
-                     className="text-alternative"),
-    ], className=f"card-panel {extra_class}")
-
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str | None = None) -> html.Table:
     # Cached by content: the same view asked for again reuses the components (a few hundred cells on some pages

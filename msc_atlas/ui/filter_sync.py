@@ -88,41 +88,43 @@ def register(count_matches, countries: list[str] | None = None) -> None:
     control_keys = ids.control_fields()  # fixed when the callback is wired
 
     @callback(
-        [Output(ids.control(field), "value") for field in control_keys],
-        Output(ids.URL, "search"),
-        Output(ids.FILTER_STORE, "data"),
-        Output(ids.NOTICE, "children"),
-        Output(ids.MATCH_COUNT, "children"),
-        Output(ids.POSTED_BY_NOTE, "children"),
-        Output(ids.FILTER_TOGGLE, "children"),
-        Input(ids.URL, "search"),
-        [Input(ids.control(field), "value") for field in control_keys],
-        Input(ids.CLICK_STORE, "data"),
-        Input(ids.CLEAR, "n_clicks"),
-        Input({"type": ids.LENS, "index": ALL}, "n_clicks"),
-        State(ids.FILTER_STORE, "data"),
+        output=dict(
+            controls={key: Output(ids.control(key), "value") for key in control_keys},
+            search=Output(ids.URL, "search"),
+            store=Output(ids.FILTER_STORE, "data"),
+            notice=Output(ids.NOTICE, "children"),
+            count=Output(ids.MATCH_COUNT, "children"),
+            posted_note=Output(ids.POSTED_BY_NOTE, "children"),
+            toggle=Output(ids.FILTER_TOGGLE, "children"),
+        ),
+        inputs=dict(
+            search=Input(ids.URL, "search"),
+            controls={key: Input(ids.control(key), "value") for key in control_keys},
+            click=Input(ids.CLICK_STORE, "data"),
+            _clear=Input(ids.CLEAR, "n_clicks"),
+            lenses=Input({"type": ids.LENS, "index": ALL}, "n_clicks"),
+        ),
+        state=dict(previous=State(ids.FILTER_STORE, "data")),
     )
-    def sync_filter(search, *args):
-        control_inputs = args[: len(control_keys)]
-        click, _clear, _lenses, previous = args[len(control_keys):]
-        controls = dict(zip(control_keys, control_inputs))
+    def sync_filter(search, controls, click, _clear, lenses, previous):
         trigger = ctx.triggered_id
-        if isinstance(trigger, dict) and trigger.get("type") == ids.LENS and not any(_lenses or []):
+        if isinstance(trigger, dict) and trigger.get("type") == ids.LENS and not any(lenses or []):
             trigger = None  # lens buttons appearing in the layout are not clicks
         state, notices, push_url, set_controls = resolve(trigger, search, controls, previous, click)
         state, country_notices = keep_known_countries(state, known_countries) if known_countries else (state, [])
         notices += country_notices
         query = state.to_query()
         values = control_values(state)
-        control_out = [values[field] for field in control_keys] if set_controls \
-            else [dash.no_update] * len(control_keys)
-        url_out = query if push_url and query != (search or "") else dash.no_update
         matching, total = count_matches(state)
-        count_text = f"{matching:,} of {total:,} trials match"
-        posted_note = f"Also limited to trials first posted by {state.posted_by}." if state.posted_by else None
-        toggle_text = f"Filters · {matching:,}"
-        return (*control_out, url_out, state.to_dict(), notice_banner(notices), count_text, posted_note,
-                toggle_text)
+        return {
+            "controls": {key: values[key] if set_controls else dash.no_update for key in control_keys},
+            "search": query if push_url and query != (search or "") else dash.no_update,
+            "store": state.to_dict(),
+            "notice": notice_banner(notices),
+            "count": f"{matching:,} of {total:,} trials match",
+            "posted_note": f"Also limited to trials first posted by {state.posted_by}." if state.posted_by else None,
+            "toggle": f"Filters · {matching:,}",
+        }
 
     @callback(
         Output({"type": ids.NAV_LINK, "index": ALL}, "href"),
