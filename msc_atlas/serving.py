@@ -59,7 +59,8 @@ def load_dataset_or_exit():
 
     A broken dataset must stop the start: an app that starts on it could show silently wrong numbers.
     """
-    from msc_atlas import data, mechanism
+    from msc_atlas import data
+    from msc_atlas.mechanism import model as mechanism
 
     try:
         trials = data.load_trials()

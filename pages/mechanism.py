@@ -9,7 +9,9 @@ import dash_cytoscape as cyto
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from msc_atlas import ids
-from msc_atlas import mechanism as mech
+from msc_atlas.mechanism import layout as mech_layout
+from msc_atlas.mechanism import model as mech_model
+from msc_atlas.mechanism import style as mech_style
 from msc_atlas.filters import FilterState
 
 # PNG export only: SVG would need cytoscape's "extra" bundle, which Dash then serves on every page
@@ -22,7 +24,7 @@ CHOOSER, PANEL = "mech-chooser", "mech-panel"
 STATUS, ALT, PNG = "mech-status", "mech-text-alt", "mech-download-png"
 FOLLOW = "follow"
 CONTEXT_OPTIONS = [{"label": "Follow the filter", "value": FOLLOW}] + [
-    {"label": label, "value": key} for key, label in mech.CONTEXTS.items()]
+    {"label": label, "value": key} for key, label in mech_model.CONTEXTS.items()]
 EMPTY_PANEL = "Click a box or an arrow in the diagram, or choose one from the list, to see the claims behind it."
 GAMMA_NOTE = ("Trials of IFN-γ pre-conditioned sEVs are not told apart in the registry data: the count is of all "
               "MSC exosome / EV trials.")
@@ -55,7 +57,7 @@ def layout(**_query: Any) -> html.Div:
                 html.Div(
                     cyto.Cytoscape(
                         id=GRAPH, elements=[], layout={"name": "preset", "fit": True, "padding": 24},
-                        stylesheet=mech.stylesheet(), className="mech-graph", responsive=True,
+                        stylesheet=mech_style.stylesheet(), className="mech-graph", responsive=True,
                         userZoomingEnabled=True, userPanningEnabled=True, boxSelectionEnabled=False,
                         autoungrabify=True, minZoom=0.15, maxZoom=3,
                         style={"width": "100%", "height": "100%"},
@@ -82,11 +84,11 @@ def layout(**_query: Any) -> html.Div:
 def legend() -> html.Div:
     node_items = [
         html.Li([html.Span(className=f"mech-swatch mech-swatch-{kind}"), style["label"]])
-        for kind, style in mech.NODE_STYLES.items()
+        for kind, style in mech_style.NODE_STYLES.items()
     ]
     edge_items = [
-        html.Li([html.Img(src=mech.legend_svg(kind), alt="", width=58, height=16, className="me-1"), style["label"]])
-        for kind, style in [*mech.EDGE_STYLES.items(), ("contrasting_only", mech.CONTRASTING_STYLE)]
+        html.Li([html.Img(src=mech_style.legend_svg(kind), alt="", width=58, height=16, className="me-1"), style["label"]])
+        for kind, style in [*mech_style.EDGE_STYLES.items(), ("contrasting_only", mech_style.CONTRASTING_STYLE)]
     ]
     return html.Div([
         html.Div([html.H2("Boxes", className="mech-legend-title"), html.Ul(node_items, className="mech-legend")]),
@@ -96,9 +98,9 @@ def legend() -> html.Div:
 
 def resolve_context(choice: Any, filter_data: Any) -> tuple[str, bool]:
     """(context shown, whether it follows the filter)."""
-    if isinstance(choice, str) and choice in mech.CONTEXTS:
+    if isinstance(choice, str) and choice in mech_model.CONTEXTS:
         return choice, False
-    return mech.context_for_focus(FilterState.from_dict(filter_data).focus), True
+    return mech_model.context_for_focus(FilterState.from_dict(filter_data).focus), True
 
 
 def trial_counts(filter_data: Any) -> dict[str, int] | None:
@@ -115,7 +117,7 @@ def evidence_tally(claims: list[dict]) -> str:
     if not claims:
         return "no claims"
     levels = [c["evidence_level"] for c in claims]
-    parts = [f"{levels.count(k)} {label.lower()}" for k, label in mech.EVIDENCE_LEVELS.items() if k in levels]
+    parts = [f"{levels.count(k)} {label.lower()}" for k, label in mech_model.EVIDENCE_LEVELS.items() if k in levels]
     return f"{len(claims)} claims ({', '.join(parts)})"
 
 
@@ -126,20 +128,20 @@ def evidence_tally(claims: list[dict]) -> str:
 )
 def draw(choice, filter_data):
     context, following = resolve_context(choice, filter_data)
-    nodes, edges = mech.subgraph(context)
-    elements = mech.cytoscape_elements(nodes, edges, trial_counts(filter_data))
+    nodes, edges = mech_model.subgraph(context)
+    elements = mech_layout.cytoscape_elements(nodes, edges, trial_counts(filter_data))
     claims = sorted({c for e in edges for c in e["claim_ids"]})
-    all_claims = [mech.default_model().claims[c] for c in claims]
-    label = mech.CONTEXTS[context]
+    all_claims = [mech_model.default_model().claims[c] for c in claims]
+    label = mech_model.CONTEXTS[context]
     status = [html.Strong(label), " — following the focus-area filter" if following else "",
               f": {len(nodes)} boxes, {len(edges)} arrows, {evidence_tally(all_claims)}."]
     aria = (f"Mechanism diagram, {label}: {len(nodes)} boxes and {len(edges)} arrows from products through "
             "mediators to target cells and outcomes. A text version follows the legend.")
-    sentences = mech.edge_sentences(nodes, edges)
+    sentences = mech_model.edge_sentences(nodes, edges)
     alt = html.Ul([html.Li(s) for s in sentences], className="small mb-0")
     options = ([{"label": n["label"], "value": n["node_id"]} for n in nodes]
                + [{"label": s, "value": e["edge_id"]} for s, e in zip(sentences, edges)])
-    return {"elements": elements, "layout": mech.layout_option(elements), "label": aria, "status": status,
+    return {"elements": elements, "layout": mech_layout.layout_option(elements), "label": aria, "status": status,
             "text": alt, "options": options}
 
 
@@ -151,7 +153,7 @@ def draw(choice, filter_data):
 def pick(node_data, edge_data):
     data = edge_data if _triggered_prop() == "tapEdgeData" else node_data
     item = data.get("id") if isinstance(data, dict) else None
-    return item if isinstance(item, str) and mech.describe(item) else dash.no_update
+    return item if isinstance(item, str) and mech_model.describe(item) else dash.no_update
 
 
 def _triggered_prop() -> str:
@@ -176,18 +178,18 @@ def _triggered_id() -> Any:
 )
 def show_evidence(item_id, choice, filter_data):
     context, _ = resolve_context(choice, filter_data)
-    nodes, edges = mech.subgraph(context)
-    info = mech.describe(item_id)
+    nodes, edges = mech_model.subgraph(context)
+    info = mech_model.describe(item_id)
     if info is None:
         message = EMPTY_PANEL if item_id in (None, "") else "That item is not in the diagram. " + EMPTY_PANEL
-        return {"panel": html.P(message, className="text-muted mb-0"), "stylesheet": mech.stylesheet()}
-    claims = mech.evidence_for(item_id, context)
+        return {"panel": html.P(message, className="text-muted mb-0"), "stylesheet": mech_style.stylesheet()}
+    claims = mech_model.evidence_for(item_id, context)
     if not claims:
         return {"panel": [html.H2(info["title"], className="h6"),
-                          html.P(f"Not part of the {mech.CONTEXTS[context]} view. Choose “All contexts” to see it.",
+                          html.P(f"Not part of the {mech_model.CONTEXTS[context]} view. Choose “All contexts” to see it.",
                                  className="text-muted mb-0")],
-                "stylesheet": mech.stylesheet()}
-    return {"panel": evidence_panel(info, claims, filter_data), "stylesheet": mech.stylesheet(item_id, nodes, edges)}
+                "stylesheet": mech_style.stylesheet()}
+    return {"panel": evidence_panel(info, claims, filter_data), "stylesheet": mech_style.stylesheet(item_id, nodes, edges)}
 
 
 def evidence_panel(info: dict, claims: list[dict], filter_data: Any) -> list:

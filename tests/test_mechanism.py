@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from msc_atlas import mechanism as mech
+from msc_atlas import vocab
+from msc_atlas.mechanism import layout, model as mechanism, style
 from msc_atlas.pipeline import mechanism_tables as build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +25,7 @@ def read(path: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def model():
-    return mech.load_model(DATA)
+    return mechanism.load_model(DATA)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +88,7 @@ def test_evidence_levels_are_normalised(raw, level):
 
 def test_tables_validate(model):
     nodes, edges, claims = (read(DATA / f"mechanism_{t}.csv") for t in ("nodes", "edges", "claims"))
-    assert mech.validate(nodes, edges, claims) == []
+    assert mechanism.validate(nodes, edges, claims) == []
 
 
 def test_every_edge_has_a_citation(model):
@@ -105,7 +106,7 @@ def test_validation_reports_orphans_and_uncited_edges():
     nodes = [{"node_id": "a", "kind": "mediator"}, {"node_id": "b", "kind": "mediator"},
              {"node_id": "c", "kind": "outcome"}]
     edges = [{"edge_id": "a__inhibits__b", "source": "a", "target": "b", "kind": "inhibits"}]
-    problems = " ".join(mech.validate(nodes, edges, []))
+    problems = " ".join(mechanism.validate(nodes, edges, []))
     assert "orphan nodes" in problems and "'c'" in problems
     assert "edges without a citation" in problems
 
@@ -122,17 +123,17 @@ def test_negative_finding_contrasts_and_is_not_an_active_edge(model):
     assert claim["source_node"] == "gamma_sev" and claim["target_node"] == "hepatic_stellate"
     edge = model.edges[claim["edge_id"]]
     assert edge["status"] == "contrasting_only"
-    for context in mech.CONTEXTS:
-        _, edges = mech.subgraph(context, model)
+    for context in mechanism.CONTEXTS:
+        _, edges = mechanism.subgraph(context, model)
         for e in edges:
             if e["edge_id"] == claim["edge_id"]:
                 assert e["status"] == "contrasting_only"
-                element = next(el for el in mech.cytoscape_elements(*mech.subgraph(context, model))
+                element = next(el for el in layout.cytoscape_elements(*mechanism.subgraph(context, model))
                                if el["data"]["id"] == e["edge_id"])
                 assert "contrasting_only" in element["classes"].split()
-    rule = next(r for r in mech.stylesheet() if r["selector"] == "edge.contrasting_only")
+    rule = next(r for r in style.stylesheet() if r["selector"] == "edge.contrasting_only")
     assert rule["style"]["target-arrow-shape"] == "none"
-    assert rule["style"]["line-color"] == mech.vocab.GREY
+    assert rule["style"]["line-color"] == vocab.GREY
 
 
 def test_the_issue_story_is_in_the_graph(model):
@@ -148,11 +149,11 @@ def test_the_issue_story_is_in_the_graph(model):
 
 # -- context views ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("context", list(mech.CONTEXTS))
+@pytest.mark.parametrize("context", list(mechanism.CONTEXTS))
 def test_each_context_is_one_connected_story(model, context):
-    nodes, edges = mech.subgraph(context, model)
+    nodes, edges = mechanism.subgraph(context, model)
     assert nodes and edges
-    parts = mech.components(nodes, edges, active_only=True)
+    parts = mechanism.components(nodes, edges, active_only=True)
     assert len(parts) == 1, f"{context}: {len(parts)} separate pieces: {parts}"
 
 
@@ -160,33 +161,33 @@ def test_each_context_is_one_connected_story(model, context):
 def test_context_views_only_connect_their_own_nodes(model, context):
     own = {cid for cid, c in model.claims.items() if c["context"] == context}
     own_nodes = {model.edges[model.claims[c]["edge_id"]][end] for c in own for end in ("source", "target")}
-    nodes, _ = mech.subgraph(context, model)
+    nodes, _ = mechanism.subgraph(context, model)
     assert {n["node_id"] for n in nodes} == own_nodes
 
 
 def test_covid_view_links_tsg6_lung_evidence_to_msc(model):
-    _, edges = mech.subgraph("covid19_ards", model)
+    _, edges = mechanism.subgraph("covid19_ards", model)
     ids_ = {e["edge_id"] for e in edges}
     assert {"tsg6__inhibits__lung_injury", "msc__secretes_carries__tsg6", "msc__lacks__ace2_tmprss2"} <= ids_
     assert not any(e["source"] == "gamma_sev" for e in edges)
 
 
 def test_all_view_has_everything(model):
-    nodes, edges = mech.subgraph("all", model)
+    nodes, edges = mechanism.subgraph("all", model)
     assert len(nodes) == len(model.nodes) and len(edges) == len(model.edges)
     assert sum(e["n_citations"] for e in edges) == len(model.claims)
 
 
 def test_garbage_context_means_all(model):
-    assert mech.subgraph(None, model) == mech.subgraph("all", model)
-    assert mech.subgraph("<script>", model) == mech.subgraph("all", model)
+    assert mechanism.subgraph(None, model) == mechanism.subgraph("all", model)
+    assert mechanism.subgraph("<script>", model) == mechanism.subgraph("all", model)
 
 
 @pytest.mark.parametrize("focus, context", [((), "all"), (("covid19_ards",), "covid19_ards"), (("liver",), "liver"),
                                             (("other",), "general"), (("covid19_ards", "liver"), "all"),
                                             (None, "all"), (5, "all"), ("liver", "liver")])
 def test_context_follows_focus(focus, context):
-    assert mech.context_for_focus(focus) == context
+    assert mechanism.context_for_focus(focus) == context
 
 
 # -- layout and style ---------------------------------------------------------------------------------------
@@ -195,10 +196,10 @@ def _overlap(a, b, pad=4):
     return (abs(a["x"] - b["x"]) * 2 < a["w"] + b["w"] + pad) and (abs(a["y"] - b["y"]) * 2 < a["h"] + b["h"] + pad)
 
 
-@pytest.mark.parametrize("context", list(mech.CONTEXTS))
+@pytest.mark.parametrize("context", list(mechanism.CONTEXTS))
 def test_layout_has_no_overlapping_boxes_and_flows_left_to_right(model, context):
-    nodes, edges = mech.subgraph(context, model)
-    pos = mech.layout_positions(nodes, edges, {"msc": 1234, "msc_ev": 56, "msc_secretome": 7})
+    nodes, edges = mechanism.subgraph(context, model)
+    pos = layout.layout_positions(nodes, edges, {"msc": 1234, "msc_ev": 56, "msc_secretome": 7})
     ids_ = sorted(pos)
     for i, a in enumerate(ids_):
         for b in ids_[i + 1:]:
@@ -211,107 +212,107 @@ def test_layout_has_no_overlapping_boxes_and_flows_left_to_right(model, context)
 
 
 def test_labels_fit_their_boxes(model):
-    nodes, edges = mech.subgraph("all", model)
-    for el in mech.cytoscape_elements(nodes, edges, {"msc": 1234}):
+    nodes, edges = mechanism.subgraph("all", model)
+    for el in layout.cytoscape_elements(nodes, edges, {"msc": 1234}):
         if "source" in el["data"] or "colhead" in el.get("classes", ""):
             continue
         lines = el["data"]["label"].split("\n")
         bold = el["data"]["kind"] == "product"
-        assert max(mech.text_px(line, bold) for line in lines) <= el["data"]["tmw"] <= el["data"]["w"]
-        assert len(lines) * mech.LINE_PX <= el["data"]["h"]
+        assert max(layout.text_px(line, bold) for line in lines) <= el["data"]["tmw"] <= el["data"]["w"]
+        assert len(lines) * style.LINE_PX <= el["data"]["h"]
 
 
 def test_wrap_breaks_long_hyphenated_words():
-    lines = mech.wrap_label("Anti-inflammatory (M2) macrophages", limit=112)
-    assert lines[:2] == ["Anti-", "inflammatory"] and all(mech.text_px(line) <= 112 for line in lines)
-    assert mech.wrap_label("IL-10") == ["IL-10"]
+    lines = layout.wrap_label("Anti-inflammatory (M2) macrophages", limit=112)
+    assert lines[:2] == ["Anti-", "inflammatory"] and all(layout.text_px(line) <= 112 for line in lines)
+    assert layout.wrap_label("IL-10") == ["IL-10"]
 
 
 def test_glyph_estimate_is_not_narrower_than_dejavu():
     # measured in chromium with DejaVu Sans 14px: "Heme" 41.4 px, "CX3CR1+" 68.4 px, "macrophages" 99.1 px
-    assert mech.text_px("Heme") >= 41.4 and mech.text_px("CX3CR1+") >= 68.4 and mech.text_px("macrophages") >= 99
+    assert layout.text_px("Heme") >= 41.4 and layout.text_px("CX3CR1+") >= 68.4 and layout.text_px("macrophages") >= 99
 
 
 def test_product_nodes_show_trial_counts(model):
-    nodes, edges = mech.subgraph("all", model)
-    els = {el["data"]["id"]: el for el in mech.cytoscape_elements(nodes, edges, {"msc": 1, "msc_ev": 12})}
+    nodes, edges = mechanism.subgraph("all", model)
+    els = {el["data"]["id"]: el for el in layout.cytoscape_elements(nodes, edges, {"msc": 1, "msc_ev": 12})}
     assert els["msc"]["data"]["label"].endswith("1 trial")
     assert els["msc_ev"]["data"]["label"].endswith("12 trials")
     assert els["gamma_sev"]["data"]["label"].endswith("12 EV trials")
     assert els["msc_secretome"]["data"]["label"].endswith("0 trials")
-    without = {el["data"]["id"]: el for el in mech.cytoscape_elements(nodes, edges, None)}
+    without = {el["data"]["id"]: el for el in layout.cytoscape_elements(nodes, edges, None)}
     assert "trial" not in without["msc"]["data"]["label"]
 
 
 def test_edge_kinds_have_distinct_styles():
-    sheet = {r["selector"]: r["style"] for r in mech.stylesheet()}
+    sheet = {r["selector"]: r["style"] for r in style.stylesheet()}
     looks = set()
-    for kind in mech.EDGE_KINDS:
-        style = sheet[f"edge.{kind}"]
-        looks.add((style["line-color"], style["line-style"], style["target-arrow-shape"]))
-        assert style["line-color"] in mech.vocab.OKABE_ITO
-    assert len(looks) == len(mech.EDGE_KINDS)
+    for kind in mechanism.EDGE_KINDS:
+        look = sheet[f"edge.{kind}"]
+        looks.add((look["line-color"], look["line-style"], look["target-arrow-shape"]))
+        assert look["line-color"] in vocab.OKABE_ITO
+    assert len(looks) == len(mechanism.EDGE_KINDS)
     # no two kinds share an arrowhead, so none depends on colour alone
-    assert len({sheet[f"edge.{k}"]["target-arrow-shape"] for k in mech.EDGE_KINDS}) == len(mech.EDGE_KINDS)
+    assert len({sheet[f"edge.{k}"]["target-arrow-shape"] for k in mechanism.EDGE_KINDS}) == len(mechanism.EDGE_KINDS)
     assert sheet["edge.inhibits"]["target-arrow-shape"] == "tee"
 
 
 def test_selection_fades_everything_but_the_neighbourhood(model):
-    nodes, edges = mech.subgraph("all", model)
-    sheet = mech.stylesheet("hepatic_stellate", nodes, edges)
+    nodes, edges = mechanism.subgraph("all", model)
+    sheet = style.stylesheet("hepatic_stellate", nodes, edges)
     keep = next(r for r in sheet if r["style"].get("opacity") == 1 and r["selector"].startswith("#"))
     chosen = set(keep["selector"].replace("#", "").split(", "))
     assert {"hepatic_stellate", "hgf", "msc_ev", "gamma_sev", "hgf__inhibits__hepatic_stellate"} <= chosen
     assert "treg" not in chosen
-    assert mech.stylesheet("no-such-thing", nodes, edges) == mech.stylesheet()
+    assert style.stylesheet("no-such-thing", nodes, edges) == style.stylesheet()
 
 
 def test_layout_option_changes_only_with_positions(model):
-    a = mech.cytoscape_elements(*mech.subgraph("liver", model), {"msc": 1})
-    b = mech.cytoscape_elements(*mech.subgraph("liver", model), {"msc": 1})
-    c = mech.cytoscape_elements(*mech.subgraph("covid19_ards", model), {"msc": 1})
-    assert mech.layout_option(a) == mech.layout_option(b) != mech.layout_option(c)
-    assert mech.layout_option(a)["name"] == "preset"
+    a = layout.cytoscape_elements(*mechanism.subgraph("liver", model), {"msc": 1})
+    b = layout.cytoscape_elements(*mechanism.subgraph("liver", model), {"msc": 1})
+    c = layout.cytoscape_elements(*mechanism.subgraph("covid19_ards", model), {"msc": 1})
+    assert layout.layout_option(a) == layout.layout_option(b) != layout.layout_option(c)
+    assert layout.layout_option(a)["name"] == "preset"
 
 
 def test_legend_svgs_exist_for_every_edge_look():
-    for kind in [*mech.EDGE_KINDS, "contrasting_only"]:
-        assert mech.legend_svg(kind).startswith("data:image/svg+xml")
+    for kind in [*mechanism.EDGE_KINDS, "contrasting_only"]:
+        assert style.legend_svg(kind).startswith("data:image/svg+xml")
 
 
 # -- evidence -----------------------------------------------------------------------------------------------
 
 def test_evidence_for_an_edge_lists_its_claims_with_sources(model):
-    claims = mech.evidence_for("msc__induces__treg", "all", model)
+    claims = mechanism.evidence_for("msc__induces__treg", "all", model)
     assert len(claims) == int(model.edges["msc__induces__treg"]["n_citations"])
     for c in claims:
-        assert c["url"].startswith("http") and c["evidence_level"] in mech.EVIDENCE_LEVELS
+        assert c["url"].startswith("http") and c["evidence_level"] in mechanism.EVIDENCE_LEVELS
         assert c["stance"] == "supports"
-    ranks = [list(mech.EVIDENCE_LEVELS).index(c["evidence_level"]) for c in claims]
+    ranks = [list(mechanism.EVIDENCE_LEVELS).index(c["evidence_level"]) for c in claims]
     assert ranks == sorted(ranks)
 
 
 def test_evidence_for_a_node_includes_mediator_claims(model):
-    claim_ids = {c["claim_id"] for c in mech.evidence_for("tsg6", "all", model)}
+    claim_ids = {c["claim_id"] for c in mechanism.evidence_for("tsg6", "all", model)}
     # "TSG-6 knockdown removed most effects": the lung-injury claim names TSG-6 as its mediator
     assert {"M063", "M064", "M061", "M062"} <= claim_ids
 
 
 def test_evidence_respects_the_context(model):
-    liver = mech.evidence_for("msc__induces__treg", "liver", model)
+    liver = mechanism.evidence_for("msc__induces__treg", "liver", model)
     assert {c["context"] for c in liver} <= {"liver", "general"}
-    assert mech.evidence_for("lung_injury", "liver", model) == []
+    assert mechanism.evidence_for("lung_injury", "liver", model) == []
 
 
 @pytest.mark.parametrize("garbage", [None, "", "nope", 3, ["msc"], {"id": "msc"}, "msc; DROP", "#msc"])
 def test_evidence_for_garbage_is_empty(model, garbage):
-    assert mech.evidence_for(garbage, "all", model) == []
-    assert mech.describe(garbage, model) is None
+    assert mechanism.evidence_for(garbage, "all", model) == []
+    assert mechanism.describe(garbage, model) is None
 
 
 def test_text_alternative_has_one_sentence_per_edge(model):
-    nodes, edges = mech.subgraph("liver", model)
-    sentences = mech.edge_sentences(nodes, edges)
+    nodes, edges = mechanism.subgraph("liver", model)
+    sentences = mechanism.edge_sentences(nodes, edges)
     assert len(sentences) == len(edges)
     assert any("not found (contrasting evidence" in s for s in sentences)
 

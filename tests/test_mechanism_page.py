@@ -51,14 +51,14 @@ def test_draw_follows_the_focus_filter(page):
 def test_show_evidence_on_garbage_is_a_message(page, item):
     out = page.show_evidence(item, "all", None)
     assert "Click a box" in text_of(out["panel"])
-    assert out["stylesheet"] == page.mech.stylesheet()
+    assert out["stylesheet"] == page.mech_style.stylesheet()
 
 
 def test_show_evidence_for_a_node_and_out_of_view(page):
     out = page.show_evidence("hepatic_stellate", "liver", {})
     text = text_of(out["panel"])
     assert "Contrasting (1)" in text and "Supporting" in text
-    assert len(out["stylesheet"]) > len(page.mech.stylesheet())
+    assert len(out["stylesheet"]) > len(page.mech_style.stylesheet())
     out = page.show_evidence("hepatic_stellate", "covid19_ards", {})
     assert "Not part of the COVID-19" in text_of(out["panel"])
 
