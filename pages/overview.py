@@ -21,7 +21,7 @@ COLOUR_OPTIONS = [{"label": "All trials", "value": "all"}, {"label": "MSC cells"
 
 def stack_options() -> list[dict[str, str]]:
     """Ways to stack registrations per year: every field shown as a timeline stack (msc_atlas.fields)."""
-    return [{"label": field.label, "value": column} for column, field in views.timeline_fields().items()]
+    return [{"label": field.label, "value": column} for column, field in views.overview.timeline_fields().items()]
 
 
 def layout(**_query):
@@ -52,8 +52,8 @@ def update_overview(filter_data, colour_by, stack_by):
     state = FilterState.from_dict(filter_data)
     # isinstance first: a hostile payload may send a list or dict, which a set membership test cannot hash
     colour_by = colour_by if isinstance(colour_by, str) and colour_by in {o["value"] for o in COLOUR_OPTIONS} else "all"
-    stack_by = stack_by if isinstance(stack_by, str) and stack_by in views.timeline_fields() else "product"
-    view = views.overview(state, colour_by, stack_by)
+    stack_by = stack_by if isinstance(stack_by, str) and stack_by in views.overview.timeline_fields() else "product"
+    view = views.overview.view(state, colour_by, stack_by)
     numbers = view["numbers"]
     tiles = [
         ui.kpi(f"{numbers['trials']:,}", "trials", "kpi-trials"),

@@ -75,7 +75,7 @@ BREAKDOWN_CARDS = (*ALWAYS_SHOWN, "switched")  # the bar chart cards: graph_id(n
     inputs=dict(filter_data=Input(ids.FILTER_STORE, "data"), switched=Input(SWITCH, "value")),
 )
 def update_sources_routes(filter_data, switched):
-    view = views.sources_routes(FilterState.from_dict(filter_data))
+    view = views.sources_routes.view(FilterState.from_dict(filter_data))
     if view["empty"]:
         return {"empty": ui.empty_state(view["scope"]), "hidden": True, "dose_note": None,
                 **{name: ChartCard.BLANK for name in (*BREAKDOWN_CARDS, "matrix", "dose")}}

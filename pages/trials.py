@@ -20,7 +20,7 @@ WIDTHS = {"trial_id": 150, "title": 340, "enrollment": 120, "first_posted": 120,
 
 
 def column_defs() -> list[dict]:
-    """One grid column per field shown in the grid (msc_atlas.fields), keyed as views.trial_rows keys the rows."""
+    """One grid column per field shown in the grid (msc_atlas.fields), keyed as views.trials.rows keys the rows."""
     defs = []
     for field in fields.shown(Show.GRID):
         key = field.name
@@ -76,7 +76,7 @@ def layout(**_query):
 )
 def update_trials(filter_data):
     state = FilterState.from_dict(filter_data)
-    rows = views.trial_rows(state)
+    rows = views.trials.rows(state)
     return {"rows": rows, "count": f"{len(rows):,} trials — {state.describe()}",
             "empty": ui.empty_state(state.describe()) if not rows else None}
 
@@ -115,5 +115,5 @@ def export_csv(n_clicks, filter_data, visible_rows):
     if not n_clicks:
         return dash.no_update
     state = FilterState.from_dict(filter_data)
-    text, filename = views.export_csv(state, visible_rows)
+    text, filename = views.trials.export_csv(state, visible_rows)
     return {"content": text, "filename": filename, "type": "text/csv"}

@@ -164,7 +164,7 @@ def test_the_new_field_is_filtered_and_counted(with_masking):
     assert count_matches(double) == (4, 8)
     assert list(filtered(double)["masking"]) == ["double"] * 4
     assert counts_by(FilterState(), "masking") == {"double": 4, "open_label": 2, "single": 1, "unknown": 1}
-    chart = views.sources_routes(FilterState())["masking"]
+    chart = views.sources_routes.view(FilterState())["masking"]
     assert chart["rows"] == [("Double blind", 4), ("Open label", 2), ("Single blind", 1), (vocab.NOT_REPORTED, 1)]
     assert chart["title"].startswith("Masking — ")
     bars = chart["figure"]["data"][0]
@@ -173,11 +173,11 @@ def test_the_new_field_is_filtered_and_counted(with_masking):
 
 def test_the_new_field_is_in_the_grid_the_detail_panel_and_the_csv(with_masking):
     trial_ids = with_masking
-    rows = views.trial_rows(FilterState(masking=("single",)))
+    rows = views.trials.rows(FilterState(masking=("single",)))
     assert [row["trial_id"] for row in rows] == [trial_ids[3]] and rows[0]["masking"] == "Single blind"
-    detail = views.trial_detail(trial_ids[0])
+    detail = views.detail.trial_detail(trial_ids[0])
     assert ("Masking", "Double blind", PHRASES["double"]) in detail["fields"]
-    text, _ = views.export_csv(FilterState(masking=("open_label",)))
+    text, _ = views.trials.export_csv(FilterState(masking=("open_label",)))
     exported = list(csv.DictReader(io.StringIO("\n".join(text.splitlines()[2:]))))
     assert [row["masking"] for row in exported] == ["open_label", "open_label"]
     assert exported[0]["masking_evidence"] == PHRASES["open_label"]

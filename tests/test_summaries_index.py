@@ -86,16 +86,16 @@ def test_index_figures_equal_the_frame_figures(state):
 def test_views_show_what_the_frame_summaries_give():
     state = FilterState(country=("CHN",), tissue=("umbilical_cord",))
     frame = reference.apply(state, TRIALS)
-    overview = views.overview(state, "msc", "focus_area")
+    overview = views.overview.view(state, "msc", "focus_area")
     assert overview["numbers"] == reference.headline_numbers(frame)
     subset = frame[frame["product"] == "msc"]
-    assert overview["map_rows"] == views._rows(reference.country_counts(subset), fields.by_column("countries"))
+    assert overview["map_rows"] == views.common.value_rows(reference.country_counts(subset), fields.by_column("countries"))
     assert overview["no_country"] == int((subset["countries"] == "").sum())
     per_year = reference.registrations_by_year(frame, "focus_area")
     assert overview["timeline_rows"] == [(str(year), *[int(v) for v in row]) for year, row in per_year.iterrows()]
-    sources = views.sources_routes(state)
+    sources = views.sources_routes.view(state)
     tissue = fields.by_column("source_tissue")
-    assert sources["tissue"]["rows"] == views._rows(reference.count_by(frame, tissue), tissue)
+    assert sources["tissue"]["rows"] == views.common.value_rows(reference.count_by(frame, tissue), tissue)
     matrix = reference.tissue_route_matrix(frame)
     assert sources["matrix"]["rows"] == [(vocab.label(vocab.SOURCE_TISSUES, t), vocab.label(vocab.ROUTES, r), int(n))
                                          for t, row in matrix.iterrows() for r, n in row.items() if n]

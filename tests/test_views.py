@@ -70,7 +70,7 @@ def test_category_bar_greys_out_not_reported():
 
 
 def test_overview_view_for_the_reference_lens():
-    view = views.overview(LENSES["reference"][1])
+    view = views.overview.view(LENSES["reference"][1])
     assert not view["empty"]
     # the build's recount of Tsuchiya et al. 2020 (33 MSC + 1 exosome trial): the lens shows the same trials
     assert 33 <= view["numbers"]["trials"] <= 37
@@ -79,14 +79,14 @@ def test_overview_view_for_the_reference_lens():
 
 def test_empty_filter_gives_an_empty_view_not_empty_axes():
     state = FilterState(focus=("liver",), product=("msc_ev",))  # no liver EV trial exists in any source
-    assert views.overview(state)["empty"] is True
-    assert views.sources_routes(state)["empty"] is True
-    assert views.trial_rows(state) == []
+    assert views.overview.view(state)["empty"] is True
+    assert views.sources_routes.view(state)["empty"] is True
+    assert views.trials.rows(state) == []
 
 
 def test_export_csv_holds_exactly_the_filtered_rows_with_version_and_citation():
     state = liver()
-    text, filename = views.export_csv(state)
+    text, filename = views.trials.export_csv(state)
     lines = text.splitlines()
     assert lines[0].startswith("# MSC Trials Atlas, dataset ") and "ClinicalTrials.gov" in lines[0]
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[2:]))))
@@ -97,18 +97,18 @@ def test_export_csv_holds_exactly_the_filtered_rows_with_version_and_citation():
 def test_export_csv_respects_the_rows_the_grid_shows():
     state = liver()
     shown = [{"trial_id": t} for t in list(reference.apply(state, TRIALS)["trial_id"])[:3]] + [{"trial_id": "NCT99999999"}, 5]
-    text, _ = views.export_csv(state, shown)
+    text, _ = views.trials.export_csv(state, shown)
     rows = list(csv.DictReader(io.StringIO("\n".join(text.splitlines()[2:]))))
     assert [r["trial_id"] for r in rows] == [row["trial_id"] for row in shown[:3]]
 
 
 def test_trial_detail_has_evidence_and_unknown_ids_give_none():
-    detail = views.trial_detail("NCT04348461")
+    detail = views.detail.trial_detail("NCT04348461")
     fields = {name: (value, evidence) for name, value, evidence in detail["fields"]}
     assert fields["Route"][0] == "Intravenous" and "Intravenous" in fields["Route"][1]
     assert detail["conflicts"], "the Spain / Ukraine disagreement is recorded"
-    assert views.trial_detail("NCT00000000") is None
-    assert views.trial_detail("<script>") is None
+    assert views.detail.trial_detail("NCT00000000") is None
+    assert views.detail.trial_detail("<script>") is None
 
 
 @pytest.mark.parametrize("trigger, expected_push, expected_set", [
@@ -151,7 +151,7 @@ def test_unknown_countries_are_dropped_with_a_notice():
 
 
 def test_grid_rows_use_labels_and_not_reported():
-    rows = views.trial_rows(liver())
+    rows = views.trials.rows(liver())
     assert len(rows) == len(reference.apply(liver(), TRIALS))
     assert all(row["url"].startswith("https://") for row in rows)
     assert {row["focus"] for row in rows} == {"Liver disease"}

@@ -18,7 +18,7 @@ def _link(url: str, text: str | None = None) -> Any:
 
 
 def panel(trial_id: Any) -> Any:
-    detail = views.trial_detail(trial_id) if isinstance(trial_id, str) else None
+    detail = views.detail.trial_detail(trial_id) if isinstance(trial_id, str) else None
     if detail is None:
         return html.P("Select a trial in the table to see its full record.", className="text-muted mb-0")
     fields = html.Table(html.Tbody([

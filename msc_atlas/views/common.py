@@ -1,0 +1,22 @@
+"""What the page views share: the cache size, figures as plain dicts, (label, count) rows of a text alternative."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from msc_atlas.fields import Field
+
+CACHE_SIZE = 256
+
+
+def figure_dict(fig: Any) -> dict[str, Any]:
+    """A figure as the plain dict dcc.Graph receives (figures.py already builds dicts)."""
+    # Converting once here keeps cached values immutable-ish.
+    return fig if isinstance(fig, dict) else fig.to_plotly_json()
+
+
+def value_rows(counts: pd.Series, field: Field) -> list[tuple[str, int]]:
+    """(label, trials) per value of a field, in the order of `counts`."""
+    return [(field.value_label(key), int(n)) for key, n in counts.items()]
