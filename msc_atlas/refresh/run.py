@@ -17,8 +17,11 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -148,121 +151,69 @@ def _validate(stage: Path) -> pd.DataFrame:
     return trials
 
 
-def refresh(*, ctgov_json: list[Path] = (), online: bool = False, query: str = ctgov_v2.DEFAULT_QUERY,
-            max_pages: int | None = None, page_size: int = ctgov_v2.PAGE_SIZE, api_url: str = ctgov_v2.API_URL,
-            get=None, timeout: float = 60.0, ictrp_files: list[Path] = (), out_dir: Path | None = None,
-            report_dir: Path | None = None, ctgov_as_of: str | None = None, ictrp_as_of: str | None = None,
-            dry_run: bool = False, sources_dir: Path = SOURCES_DIR, corrections_file: Path = CORRECTIONS_FILE,
-            verbose: bool = True) -> dict:
-    """Refresh `out_dir` (default: the app's data directory). Returns a summary dict; raises RefreshError (and
-    leaves out_dir untouched) when an input is unreachable, malformed, older than the bundled snapshot, or the
-    result fails validation."""
+@dataclass(frozen=True)
+class RefreshOptions:
+    """What a refresh reads and where it writes (the command-line options of `python -m msc_atlas.refresh`)."""
+
+    ctgov_json: Sequence[Path] = ()  # saved API v2 pages: files or directories
+    online: bool = False  # fetch ClinicalTrials.gov API v2 now
+    query: str = ctgov_v2.DEFAULT_QUERY
+    max_pages: int | None = None
+    page_size: int = ctgov_v2.PAGE_SIZE
+    api_url: str = ctgov_v2.API_URL
+    get: Callable[..., Any] | None = None  # HTTP GET for the online fetch (tests pass a fake)
+    timeout: float = 60.0
+    ictrp_files: Sequence[Path] = ()  # WHO ICTRP exports, CSV or XML
+    out_dir: Path | None = None  # default: the app's data directory (msc_atlas.config)
+    report_dir: Path | None = None  # default: refresh_runs/<version>/
+    ctgov_as_of: str | None = None
+    ictrp_as_of: str | None = None
+    dry_run: bool = False
+    sources_dir: Path = SOURCES_DIR
+    corrections_file: Path = CORRECTIONS_FILE
+    verbose: bool = True
+
+
+@dataclass
+class _Inputs:
+    """Every input of a refresh, read and dated; nothing written yet."""
+
+    ct: ctgov_v2.Studies | None
+    pages: list[tuple[int, str, bytes]]
+    meta: dict | None
+    ct_as_of: str
+    ct_basis: str
+    ic: ictrp.Export | None
+    ic_as_of: str
+
+    @property
+    def warnings(self) -> list[str]:
+        return (self.ct.warnings if self.ct else []) + (self.ic.warnings if self.ic else [])
+
+    @property
+    def records(self) -> list[dict]:
+        return (self.ct.records if self.ct else []) + (self.ic.records if self.ic else [])
+
+
+def refresh(options: RefreshOptions | None = None, **changes: Any) -> dict:
+    """Refresh `options.out_dir` (default: the app's data directory). Returns a summary dict; raises RefreshError
+    (and leaves out_dir untouched) when an input is unreachable, malformed, older than the bundled snapshot, or the
+    result fails validation. Keyword arguments change single options (`refresh(ctgov_json=[...], dry_run=True)`)."""
+    options = replace(options or RefreshOptions(), **changes)
     t0 = time.perf_counter()
-    say = print if verbose else (lambda *a, **k: None)
-    out_dir = Path(out_dir or config.data_dir())
-    if not (ctgov_json or online or ictrp_files):
-        raise RefreshError("nothing to refresh from: give --online, --ctgov-json PATH or --ictrp FILE")
-    _check_day(ctgov_as_of, "--ctgov-as-of")
-    _check_day(ictrp_as_of, "--ictrp-as-of")
+    say = print if options.verbose else (lambda *a, **k: None)
+    out_dir = Path(options.out_dir or config.data_dir())
+    inputs = _read_inputs(options)
+    upd = _version_update(inputs.ct, inputs.ct_as_of, inputs.ct_basis, inputs.ic, inputs.ic_as_of)
+    run_dir = Path(options.report_dir or RUNS_DIR / upd["dataset_version"])
+    _announce(inputs, run_dir, upd, say)
 
-    # 1. read every input (nothing is written anywhere yet)
-    ct, pages, meta = None, [], None
-    if online:
-        ct, pages, meta = fetch_online(query, max_pages, page_size, api_url, get, timeout)
-    if ctgov_json:
-        saved = ctgov_v2.read_saved([Path(p) for p in ctgov_json], REPO_ROOT)
-        if ct is None:
-            ct = saved
-        else:  # both: one pool, the most recently updated copy of each study wins
-            for nct, rec in saved.by_id.items():
-                if saved.last_update[nct] >= ct.last_update.get(nct, ""):
-                    ct.by_id[nct], ct.last_update[nct] = rec, saved.last_update[nct]
-            ct.files += saved.files
-            ct.warnings += saved.warnings
-    ct_basis = ""
-    if ct is not None:
-        if ctgov_as_of:
-            ct_basis = "given with --ctgov-as-of"
-        elif ct.fetched_at:
-            ctgov_as_of, ct_basis = ct.fetched_at, "fetch date"
-        else:
-            ctgov_as_of = max((d for d in ct.last_update.values() if len(d) == 10), default="")
-            ct_basis = "newest lastUpdatePostDate in the pages"
-        if not ctgov_as_of:
-            raise RefreshError("cannot tell how current the API pages are: give --ctgov-as-of YYYY-MM-DD")
-        if ctgov_as_of < B.AS_OF["ctgov_as_of"]:
-            raise RefreshError(f"the ClinicalTrials.gov pages are as of {ctgov_as_of}, older than the bundled "
-                               f"snapshot ({B.AS_OF['ctgov_as_of']}); a refresh must be newer"
-                               + ("" if ct_basis.startswith("given") else
-                                  f" (date taken from the {ct_basis}; if the pages were fetched later, give "
-                                  "--ctgov-as-of YYYY-MM-DD)"))
-    ic = ictrp.read_exports([Path(p) for p in ictrp_files], REPO_ROOT) if ictrp_files else None
-    if ic is not None:
-        ictrp_as_of = ictrp_as_of or ic.as_of
-        if not ictrp_as_of:
-            raise RefreshError("cannot tell the date of the ICTRP export: give --ictrp-as-of YYYY-MM-DD")
-        if ictrp_as_of < B.AS_OF["ictrp_as_of"]:
-            raise RefreshError(f"the ICTRP export is as of {ictrp_as_of}, older than the bundled ICTRP-based lists "
-                               f"({B.AS_OF['ictrp_as_of']}); a refresh must be newer")
-    upd = _version_update(ct, ctgov_as_of, ct_basis, ic, ictrp_as_of)
-    run_dir = Path(report_dir or RUNS_DIR / upd["dataset_version"])
-    if ct is not None:
-        say(f"ClinicalTrials.gov API v2: {len(ct.by_id)} studies from {len(ct.files) or len(pages)} page file(s); "
-            f"as of {ctgov_as_of} ({ct_basis})")
-    if ic is not None:
-        say(f"WHO ICTRP: {len(ic.by_id)} trials from {len(ic.files)} export file(s); as of {ictrp_as_of}")
-    if pages:
-        saved_to = save_pages(run_dir, pages, meta, ct)
-        upd["refresh"][CTGOV_API]["files"] = ct.files
-        say(f"raw pages saved to {saved_to} (repeat offline with --ctgov-json {saved_to})")
-    warnings = (ct.warnings if ct else []) + (ic.warnings if ic else [])
-    for w in warnings[:20]:
-        say(f"warning: {w}")
-    if len(warnings) > 20:
-        say(f"warning: ... {len(warnings) - 20} more in the report")
-
-    # 2. build + validate in a staging directory beside out_dir (same file system, so os.replace is atomic)
+    # build + validate in a staging directory beside out_dir (same file system, so os.replace is atomic)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.refresh-", dir=out_dir.parent))
     try:
-        records = (ct.records if ct else []) + (ic.records if ic else [])
-        try:
-            summary = B.build(stage, sources_dir, corrections_file, verbose=False, extra_records=records,
-                              version_update=upd)
-        except KeyError as e:  # an unmapped country spelling (msc_atlas.pipeline.countries)
-            raise RefreshError(f"build failed: {e.args[0] if e.args else e}; add the spelling to "
-                               "msc_atlas/pipeline/countries.py ALIASES") from None
-        new = _validate(stage)
-        old, old_desc = _read_old(out_dir)
-        excluded = pd.read_csv(stage / "excluded_trials.csv", dtype=str, keep_default_na=False)
-        new_str = pd.read_csv(stage / "trials.csv", dtype=str, keep_default_na=False)
-        changes = diff.diff_trials(old, new_str, excluded)
-        dsum = diff.summary(changes)
-        version = json.loads((stage / "version.json").read_text(encoding="utf-8"))
-        report_md = run_dir / "report.md"
-        readme = stage / "README.md"
-        readme.write_text(readme.read_text(encoding="utf-8")
-                          + _readme_section(version, diff.summary_line(dsum), old_desc, _label(report_md)),
-                          encoding="utf-8")
-
-        # 3. the report (written before data/ changes, so a dry run leaves one too)
-        run_dir.mkdir(parents=True, exist_ok=True)
-        header = [f"- dataset: {old_desc} -> **{version['dataset_version']}, {len(new)} trials**"
-                  + (" (dry run: data/ not changed)" if dry_run else ""),
-                  f"- ClinicalTrials.gov as of {version['ctgov_as_of']}; WHO ICTRP as of {version['ictrp_as_of']}"]
-        for key, c in version["refresh"].items():
-            if isinstance(c, dict):
-                files = ", ".join(f"`{f['file']}` (sha256 {f['sha256'][:12]}…)" for f in c["files"][:20])
-                header.append(f"- input `{key}`: {c.get('studies', c.get('trials'))} records as of {c['as_of']}; "
-                              f"{files}")
-        header += [f"- warning: {w}" for w in warnings]
-        header.append("- build: " + report.summary_text({**summary, "seconds": 0}).replace("\n", "; ")
-                      .replace("; built in 0.0 s", ""))
-        (run_dir / "report.md").write_text(diff.markdown(changes, header), encoding="utf-8")
-        changes.to_csv(run_dir / "diff.csv", index=False, lineterminator="\n", encoding="utf-8")
-
-        # 4. swap in the new files; trials.csv last
-        if not dry_run:
+        summary, new, version, old_desc, dsum = _build_and_report(options, inputs, upd, stage, out_dir, run_dir)
+        if not options.dry_run:  # swap in the new files; trials.csv last
             out_dir.mkdir(parents=True, exist_ok=True)
             names = sorted(p.name for p in stage.iterdir() if p.is_file())
             for name in [n for n in names if n != "trials.csv"] + ["trials.csv"]:
@@ -271,14 +222,127 @@ def refresh(*, ctgov_json: list[Path] = (), online: bool = False, query: str = c
         shutil.rmtree(stage, ignore_errors=True)
 
     result = {"dataset_version": version["dataset_version"], "trials": len(new), "old": old_desc,
-              "diff": dsum, "report_dir": str(run_dir), "dry_run": dry_run, "warnings": warnings,
+              "diff": dsum, "report_dir": str(run_dir), "dry_run": options.dry_run, "warnings": inputs.warnings,
               "counts": summary["counts"], "seconds": time.perf_counter() - t0}
     say(report.summary_text({**summary, "seconds": result["seconds"]}))
     say(f"changes against {old_desc}: {diff.summary_line(dsum)}")
-    say(("dry run: data/ not changed; would be " if dry_run else f"{out_dir} updated: ")
+    say(("dry run: data/ not changed; would be " if options.dry_run else f"{out_dir} updated: ")
         + f"dataset {version['dataset_version']} ({len(new)} trials)")
     say(f"report: {run_dir / 'report.md'} (+ diff.csv)")
     return result
+
+
+def _read_inputs(options: RefreshOptions) -> _Inputs:
+    """Read every input (nothing is written anywhere yet) and decide how current each one is."""
+    if not (options.ctgov_json or options.online or options.ictrp_files):
+        raise RefreshError("nothing to refresh from: give --online, --ctgov-json PATH or --ictrp FILE")
+    _check_day(options.ctgov_as_of, "--ctgov-as-of")
+    _check_day(options.ictrp_as_of, "--ictrp-as-of")
+    ct, pages, meta = None, [], None
+    if options.online:
+        ct, pages, meta = fetch_online(options.query, options.max_pages, options.page_size, options.api_url,
+                                       options.get, options.timeout)
+    if options.ctgov_json:
+        saved = ctgov_v2.read_saved([Path(p) for p in options.ctgov_json], REPO_ROOT)
+        if ct is None:
+            ct = saved
+        else:  # both: one pool, the most recently updated copy of each study wins
+            for nct, rec in saved.by_id.items():
+                if saved.last_update[nct] >= ct.last_update.get(nct, ""):
+                    ct.by_id[nct], ct.last_update[nct] = rec, saved.last_update[nct]
+            ct.files += saved.files
+            ct.warnings += saved.warnings
+    ct_as_of, ct_basis = _ctgov_as_of(ct, options.ctgov_as_of)
+    ic = ictrp.read_exports([Path(p) for p in options.ictrp_files], REPO_ROOT) if options.ictrp_files else None
+    ic_as_of = options.ictrp_as_of or ""
+    if ic is not None:
+        ic_as_of = ic_as_of or ic.as_of
+        if not ic_as_of:
+            raise RefreshError("cannot tell the date of the ICTRP export: give --ictrp-as-of YYYY-MM-DD")
+        if ic_as_of < B.AS_OF["ictrp_as_of"]:
+            raise RefreshError(f"the ICTRP export is as of {ic_as_of}, older than the bundled ICTRP-based lists "
+                               f"({B.AS_OF['ictrp_as_of']}); a refresh must be newer")
+    return _Inputs(ct, pages, meta, ct_as_of, ct_basis, ic, ic_as_of)
+
+
+def _ctgov_as_of(ct: ctgov_v2.Studies | None, given: str | None) -> tuple[str, str]:
+    """(as-of date, how it was decided) of the ClinicalTrials.gov pages; refused when older than the bundle."""
+    if ct is None:
+        return given or "", ""
+    if given:
+        as_of, basis = given, "given with --ctgov-as-of"
+    elif ct.fetched_at:
+        as_of, basis = ct.fetched_at, "fetch date"
+    else:
+        as_of = max((d for d in ct.last_update.values() if len(d) == 10), default="")
+        basis = "newest lastUpdatePostDate in the pages"
+    if not as_of:
+        raise RefreshError("cannot tell how current the API pages are: give --ctgov-as-of YYYY-MM-DD")
+    if as_of < B.AS_OF["ctgov_as_of"]:
+        raise RefreshError(f"the ClinicalTrials.gov pages are as of {as_of}, older than the bundled "
+                           f"snapshot ({B.AS_OF['ctgov_as_of']}); a refresh must be newer"
+                           + ("" if basis.startswith("given") else
+                              f" (date taken from the {basis}; if the pages were fetched later, give "
+                              "--ctgov-as-of YYYY-MM-DD)"))
+    return as_of, basis
+
+
+def _announce(inputs: _Inputs, run_dir: Path, upd: dict, say: Callable[..., Any]) -> None:
+    """Say what was read; save fetched pages so the refresh can be repeated offline."""
+    ct, ic = inputs.ct, inputs.ic
+    if ct is not None:
+        say(f"ClinicalTrials.gov API v2: {len(ct.by_id)} studies from {len(ct.files) or len(inputs.pages)} page "
+            f"file(s); as of {inputs.ct_as_of} ({inputs.ct_basis})")
+    if ic is not None:
+        say(f"WHO ICTRP: {len(ic.by_id)} trials from {len(ic.files)} export file(s); as of {inputs.ic_as_of}")
+    if inputs.pages and ct is not None and inputs.meta is not None:
+        saved_to = save_pages(run_dir, inputs.pages, inputs.meta, ct)
+        upd["refresh"][CTGOV_API]["files"] = ct.files
+        say(f"raw pages saved to {saved_to} (repeat offline with --ctgov-json {saved_to})")
+    warnings = inputs.warnings
+    for w in warnings[:20]:
+        say(f"warning: {w}")
+    if len(warnings) > 20:
+        say(f"warning: ... {len(warnings) - 20} more in the report")
+
+
+def _build_and_report(options: RefreshOptions, inputs: _Inputs, upd: dict, stage: Path, out_dir: Path,
+                      run_dir: Path) -> tuple[dict, pd.DataFrame, dict, str, dict]:
+    """Build into `stage`, validate it with the app's loaders, and write the report (a dry run leaves one too).
+    Returns (build summary, new trials, version.json, old dataset description, diff summary)."""
+    try:
+        summary = B.build(stage, options.sources_dir, options.corrections_file, verbose=False,
+                          extra_records=inputs.records, version_update=upd)
+    except KeyError as e:  # an unmapped country spelling (msc_atlas.pipeline.countries)
+        raise RefreshError(f"build failed: {e.args[0] if e.args else e}; add the spelling to "
+                           "msc_atlas/pipeline/countries.py ALIASES") from None
+    new = _validate(stage)
+    old, old_desc = _read_old(out_dir)
+    excluded = pd.read_csv(stage / "excluded_trials.csv", dtype=str, keep_default_na=False)
+    new_str = pd.read_csv(stage / "trials.csv", dtype=str, keep_default_na=False)
+    changes = diff.diff_trials(old, new_str, excluded)
+    dsum = diff.summary(changes)
+    version = json.loads((stage / "version.json").read_text(encoding="utf-8"))
+    report_md = run_dir / "report.md"
+    readme = stage / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8")
+                      + _readme_section(version, diff.summary_line(dsum), old_desc, _label(report_md)),
+                      encoding="utf-8")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    header = [f"- dataset: {old_desc} -> **{version['dataset_version']}, {len(new)} trials**"
+              + (" (dry run: data/ not changed)" if options.dry_run else ""),
+              f"- ClinicalTrials.gov as of {version['ctgov_as_of']}; WHO ICTRP as of {version['ictrp_as_of']}"]
+    for key, c in version["refresh"].items():
+        if isinstance(c, dict):
+            files = ", ".join(f"`{f['file']}` (sha256 {f['sha256'][:12]}…)" for f in c["files"][:20])
+            header.append(f"- input `{key}`: {c.get('studies', c.get('trials'))} records as of {c['as_of']}; "
+                          f"{files}")
+    header += [f"- warning: {w}" for w in inputs.warnings]
+    header.append("- build: " + report.summary_text({**summary, "seconds": 0}).replace("\n", "; ")
+                  .replace("; built in 0.0 s", ""))
+    report_md.write_text(diff.markdown(changes, header), encoding="utf-8")
+    changes.to_csv(run_dir / "diff.csv", index=False, lineterminator="\n", encoding="utf-8")
+    return summary, new, version, old_desc, dsum
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -310,10 +374,11 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.page_size <= 1000:
         p.error("--page-size must be 1..1000")
     try:
-        refresh(ctgov_json=args.ctgov_json, online=args.online, query=args.query, max_pages=args.max_pages,
-                page_size=args.page_size, api_url=args.api_url, timeout=args.timeout, ictrp_files=args.ictrp,
-                out_dir=args.out, report_dir=args.report, ctgov_as_of=args.ctgov_as_of,
-                ictrp_as_of=args.ictrp_as_of, dry_run=args.dry_run)
+        refresh(RefreshOptions(ctgov_json=args.ctgov_json, online=args.online, query=args.query,
+                               max_pages=args.max_pages, page_size=args.page_size, api_url=args.api_url,
+                               timeout=args.timeout, ictrp_files=args.ictrp, out_dir=args.out,
+                               report_dir=args.report, ctgov_as_of=args.ctgov_as_of,
+                               ictrp_as_of=args.ictrp_as_of, dry_run=args.dry_run))
     except RefreshError as e:
         print(f"refresh failed: {e}\nThe dataset was not changed.", file=sys.stderr)
         return 2
