@@ -15,7 +15,7 @@ app = Dash(
     __name__,
     use_pages=True,
     title="MSC Trials Atlas",
-    update_title=None,
+    update_title=None,  # type: ignore[arg-type] # None turns the "Updating..." title off; Dash's hint says str
     suppress_callback_exceptions=True,
     serve_locally=True,
     on_error=serving.on_callback_error,  # logged, shown as a notice; never a traceback in a response

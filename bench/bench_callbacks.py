@@ -17,6 +17,7 @@ from typing import Any
 
 from common import cp, find_callback, median_ms, pattern_instances, ratio, realistic_filters, verdict
 
+
 # page -> [(an output id that identifies the callback, extra input values)]: the callbacks a filter change triggers.
 # Ids come from the page modules (imported by the app), so a renamed component does not break the benchmark.
 def page_calls() -> dict[str, list[tuple[str, dict[tuple[str, str], Any]]]]:
@@ -56,7 +57,7 @@ def use_frame(frame) -> None:
     from msc_atlas import cache, data, selection
 
     cache.clear()
-    data.load_trials = lambda path=None: frame  # noqa: E731 - replaces the bundled loader for this process
+    data.load_trials = lambda path=None: frame
     selection.load_trials = data.load_trials
 
 
@@ -81,7 +82,7 @@ def requests_for(atlas, state, previous) -> dict[str, list[dict]]:
         for output_id, extra in calls:
             key = find_callback(callback_map, output_id)
             values = {(ids.FILTER_STORE, "data"): store, **extra}
-            bodies[page].append(cp.request_body(key, callback_map[key], lambda cid, prop: values.get((cp.id_string(cid), prop)),
+            bodies[page].append(cp.request_body(key, callback_map[key], lambda cid, prop, values=values: values.get((cp.id_string(cid), prop)),
                                                  changed=[f"{ids.FILTER_STORE}.data"], instances=instances))
     # The shared callback, as when a visitor changes the focus-area control, and the nav links that follow.
     controls = filter_sync.control_values(state)
@@ -133,7 +134,8 @@ def measure(atlas, client, states, rounds: int) -> dict[str, dict[str, list[floa
     from msc_atlas.filters import FilterState
 
     frame = load_trials()
-    results = {page: {"uncached": [], "cached": [], "floor": []} for page in [*page_calls(), SHARED]}
+    results: dict[str, dict[str, list[float]]] = {page: {"uncached": [], "cached": [], "floor": []}
+                                                  for page in [*page_calls(), SHARED]}
     for _ in range(rounds):
         previous = FilterState()
         for state in states:

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-
 from common import free_port, percentile, ratio, realistic_filters, start_process, stop_process, verdict
 
 TARGET_P95_MS = 100.0
@@ -29,6 +28,7 @@ TARGET_P95_MS = 100.0
 def build_scenario(states: int) -> list[list[dict]]:
     """Request bodies, grouped per filter change (one group = what one page sends), from the real app."""
     import bench_callbacks as bc
+
     from msc_atlas.filters import FilterState
 
     atlas, _ = bc.setup()
@@ -75,7 +75,7 @@ def client_loop(base: str, groups: list[list[dict]], until: float, seed: int, ou
 def run_clients(base: str, groups: list[list[dict]], clients: int, seconds: float,
                 path: str | None = None) -> dict[str, Any]:
     until = time.monotonic() + seconds
-    outs = [{} for _ in range(clients)]
+    outs: list[dict[str, Any]] = [{} for _ in range(clients)]
     threads = [threading.Thread(target=client_loop, args=(base, groups, until, seed, outs[seed], path))
                for seed in range(clients)]
     started = time.monotonic()

@@ -26,6 +26,7 @@ for path in (ROOT, ROOT / "tests"):  # the app, and the test helpers the benchma
         sys.path.insert(0, str(path))
 
 import callback_payloads as cp  # noqa: E402
+
 from msc_atlas.filters import LENSES, FilterState  # noqa: E402
 
 PACKAGES = ("dash", "plotly", "pandas", "numpy", "flask", "gunicorn", "dash-ag-grid", "dash-cytoscape",
@@ -115,7 +116,8 @@ def realistic_filters(count: int = 40, seed: int = 7) -> list[FilterState]:
               ("route", ["intravenous", "intra_articular", "intrathecal"])]
     while len(states) < count:
         picked = rng.sample(facets, 2)
-        state = FilterState(**{field: (rng.choice(values),) for field, values in picked})
+        choices: dict[str, Any] = {field: (rng.choice(values),) for field, values in picked}
+        state = FilterState(**choices)
         if state not in states:
             states.append(state)
     return states[:count]
@@ -188,4 +190,4 @@ def stop_process(process: subprocess.Popen) -> None:
             process.wait()
 
 
-__all__ = ["cp", "FilterState", "ROOT"]
+__all__ = ["ROOT", "FilterState", "cp"]

@@ -13,32 +13,32 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 S = TypeVar("S")
-Memo = Callable[[Callable[..., T]], "functools._lru_cache_wrapper[T]"]
+F = TypeVar("F", bound=Callable[..., Any])
 
 _datasets: list[Callable[[], None]] = []
 _results: list[Callable[[], None]] = []
 _per_dataset: dict[str, tuple[Any, Any]] = {}
 
 
-def _memo(registry: list[Callable[[], None]], maxsize: int | None) -> Memo[T]:
-    def decorate(function: Callable[..., T]) -> functools._lru_cache_wrapper[T]:
+def _memo(registry: list[Callable[[], None]], maxsize: int | None) -> Callable[[F], F]:
+    def decorate(function: F) -> F:
         cached = functools.lru_cache(maxsize=maxsize)(function)
         registry.append(cached.cache_clear)
-        return cached
+        return cast(F, cached)  # same signature; the lru_cache wrapper is cleared through this module
 
     return decorate
 
 
-def dataset(maxsize: int | None = 8) -> Memo[T]:
+def dataset(maxsize: int | None = 8) -> Callable[[F], F]:
     """lru_cache for what is read or derived once per dataset; cleared by `clear()`."""
     return _memo(_datasets, maxsize)
 
 
-def results(maxsize: int | None = 256) -> Memo[T]:
+def results(maxsize: int | None = 256) -> Callable[[F], F]:
     """lru_cache for answers per request argument; cleared by `clear()` and `clear_results()`."""
     return _memo(_results, maxsize)
 

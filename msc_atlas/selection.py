@@ -8,6 +8,7 @@ from msc_atlas.counting import TrialCounts
 from msc_atlas.data import load_trials
 from msc_atlas.filters import FilterIndex, FilterState
 
+
 def trial_index() -> FilterIndex:
     """The filter index of the loaded trials."""
     return cache.per_dataset("index", load_trials(), FilterIndex)

@@ -6,6 +6,8 @@ shown, is in the field registry (msc_atlas.fields).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pycountry
 
 UNKNOWN = "unknown"
@@ -168,7 +170,7 @@ PRODUCT_COLOURS = {"msc": "#0072B2", "msc_ev": "#E69F00", "msc_secretome": "#009
 FOCUS_COLOURS = {"covid19_ards": "#D55E00", "liver": "#009E73", "other": "#56B4E9"}
 
 
-def label(vocabulary: dict[str, str], value: str) -> str:
+def label(vocabulary: Mapping[str, str], value: str) -> str:
     """Display label of a category value; unknown / empty values read "not reported"."""
     if value is None or value == "" or value == UNKNOWN:
         return vocabulary.get(UNKNOWN, NOT_REPORTED)

@@ -9,10 +9,11 @@ import dash_cytoscape as cyto
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from msc_atlas import ids
+from msc_atlas.filters import FilterState
 from msc_atlas.mechanism import layout as mech_layout
 from msc_atlas.mechanism import model as mech_model
 from msc_atlas.mechanism import style as mech_style
-from msc_atlas.filters import FilterState
+from msc_atlas.ui import components as ui
 
 # PNG export only: SVG would need cytoscape's "extra" bundle, which Dash then serves on every page
 # (+270 KB gzipped, measured in bench/RESULTS.md), for a format few users of a diagram on screen need.
@@ -45,7 +46,7 @@ def layout(**_query: Any) -> html.Div:
                 html.Span("Context", id=f"{CONTEXT}-label", className="form-label small fw-semibold me-2"),
                 html.Div(dbc.RadioItems(id=CONTEXT, options=CONTEXT_OPTIONS, value=FOLLOW, inline=True,
                                         className="small"),
-                         role="radiogroup", className="d-inline-block", **{"aria-labelledby": f"{CONTEXT}-label"}),
+                         role="radiogroup", className="d-inline-block", **ui.attrs(aria_labelledby=f"{CONTEXT}-label")),
             ], className="me-auto"),
             html.Div([
                 dbc.Button("Download PNG", id=PNG, color="primary", outline=True, size="sm", n_clicks=0),
@@ -63,7 +64,7 @@ def layout(**_query: Any) -> html.Div:
                         style={"width": "100%", "height": "100%"},
                     ),
                     id=WRAP, role="img", className="mech-graph-wrap",
-                    **{"aria-label": "Mechanism diagram; a text version follows the legend."},
+                    **ui.attrs(aria_label="Mechanism diagram; a text version follows the legend."),
                 ),
                 html.P("Scroll or pinch to zoom, drag to pan. Thicker arrows rest on more citations.",
                        className="chart-note mb-1"),
@@ -75,7 +76,7 @@ def layout(**_query: Any) -> html.Div:
                 html.Label("Show the evidence for", htmlFor=CHOOSER, className="form-label small fw-semibold mb-1"),
                 dcc.Dropdown(id=CHOOSER, options=[], placeholder="Choose a box or an arrow…", clearable=True,
                              className="mb-2"),
-                html.Div(html.P(EMPTY_PANEL, className="text-muted mb-0"), id=PANEL, **{"aria-live": "polite"}),
+                html.Div(html.P(EMPTY_PANEL, className="text-muted mb-0"), id=PANEL, **ui.attrs(aria_live="polite")),
             ], className="card-panel mech-evidence"), xl=3),
         ]),
     ])
@@ -93,7 +94,7 @@ def legend() -> html.Div:
     return html.Div([
         html.Div([html.H2("Boxes", className="mech-legend-title"), html.Ul(node_items, className="mech-legend")]),
         html.Div([html.H2("Arrows", className="mech-legend-title"), html.Ul(edge_items, className="mech-legend")]),
-    ], className="mech-legend-wrap", **{"aria-label": "Legend"})
+    ], className="mech-legend-wrap", **ui.attrs(aria_label="Legend"))
 
 
 def resolve_context(choice: Any, filter_data: Any) -> tuple[str, bool]:
@@ -218,6 +219,7 @@ def trials_link(info: dict, filter_data: Any) -> html.Div:
     counts = trial_counts(filter_data)
     state = FilterState.from_dict(filter_data)
     href = "/trials" + state.replace(product=[key]).to_query()
+    body: list[Any]
     if counts is None:
         body = [dcc.Link("Open the trials of this product", href=href)]
     else:

@@ -78,7 +78,7 @@ def update_sources_routes(filter_data, switched):
     view = views.sources_routes.view(FilterState.from_dict(filter_data))
     if view["empty"]:
         return {"empty": ui.empty_state(view["scope"]), "hidden": True, "dose_note": None,
-                **{name: ChartCard.BLANK for name in (*BREAKDOWN_CARDS, "matrix", "dose")}}
+                **dict.fromkeys((*BREAKDOWN_CARDS, "matrix", "dose"), ChartCard.BLANK)}
     switched = switched if isinstance(switched, str) and switched in switched_choices() else FIRST_SWITCHED
     out = {"empty": None, "hidden": False}
     for card, name in zip(BREAKDOWN_CARDS, (*ALWAYS_SHOWN, switched)):

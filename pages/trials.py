@@ -64,7 +64,7 @@ def layout(**_query):
                              "animateRows": False, "enableCellTextSelection": True},
             style={"height": "560px"}, className="ag-theme-quartz",
         ),
-        html.Section(id=DETAIL, className="card-panel mt-3", **{"aria-live": "polite"},
+        html.Section(id=DETAIL, className="card-panel mt-3", **ui.attrs(aria_live="polite"),
                      children=html.P("Select a trial in the table to see its full record.",
                                      className="text-muted mb-0")),
     ])

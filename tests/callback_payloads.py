@@ -26,7 +26,7 @@ def is_pattern(component_id: Any) -> bool:
 
 def concrete_ids(pattern: dict, instances: Mapping[str, list[Any]]) -> list[dict]:
     """The concrete ids an ALL pattern matches, from `instances`: type -> list of index values."""
-    kind = pattern.get("type")
+    kind = str(pattern.get("type"))
     return [{**pattern, "index": index} for index in instances.get(kind, [])]
 
 
@@ -58,7 +58,7 @@ def _outputs(output_key: str, instances: Mapping[str, list[Any]]) -> Any:
     key = output_key  # an allow_duplicate output keeps its "@<hash>" in the property, as the renderer sends it
     multi = key.startswith("..") and key.endswith("..")
     parts = key[2:-2].split("...") if multi else [key]
-    outputs = []
+    outputs: list[Any] = []
     for part in parts:
         raw_id, prop = part.rsplit(".", 1)
         component_id = parse_id(raw_id)

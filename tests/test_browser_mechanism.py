@@ -4,9 +4,8 @@ Cytoscape draws to a canvas, so a tap is sent to the graph's own Cytoscape insta
 it in `_cyreg.cy`) instead of clicking pixel coordinates that depend on the layout and the window size."""
 from __future__ import annotations
 
-from selenium.webdriver.support.ui import WebDriverWait
-
 from conftest import severe_logs
+from selenium.webdriver.support.ui import WebDriverWait
 
 GRAPH = "mechanism-graph"
 CY = f"document.getElementById('{GRAPH}')._cyreg.cy"

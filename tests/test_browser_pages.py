@@ -6,11 +6,11 @@ import io
 import pathlib
 
 import pytest
+import reference
+from conftest import severe_logs
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.support.ui import WebDriverWait
 
-import reference
-from conftest import severe_logs
 from msc_atlas.data import load_trials
 from msc_atlas.filters import FilterState
 
@@ -144,7 +144,7 @@ def test_csv_export_holds_exactly_the_filtered_rows(dash_duo, atlas_app):
     dash_duo.wait_for_element("#trials-grid .ag-row")
     dash_duo.find_element("#trials-export").click()
     folder = pathlib.Path(dash_duo.download_path)
-    WebDriverWait(dash_duo.driver, 10).until(lambda _: [p for p in folder.glob("*.csv")],
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: list(folder.glob("*.csv")),
                                              message="no CSV was downloaded")
     text = next(folder.glob("*.csv")).read_text(encoding="utf-8")
     lines = text.splitlines()

@@ -9,8 +9,16 @@ import pytest
 
 from msc_atlas import vocab
 from msc_atlas.pipeline.classify import (
-    Decision, Dose, TrialText, classify_disease_group, classify_donor, classify_focus_area, classify_product,
-    classify_route, classify_source_tissue, parse_dose,
+    Decision,
+    Dose,
+    TrialText,
+    classify_disease_group,
+    classify_donor,
+    classify_focus_area,
+    classify_product,
+    classify_route,
+    classify_source_tissue,
+    parse_dose,
 )
 
 FLAT = Path(__file__).resolve().parents[1] / "sources" / "raw" / "ctgov_msc_full_studies_flat_2022-10.csv"

@@ -200,7 +200,7 @@ def test_the_new_field_is_in_the_data_dictionary(with_masking):
     columns = datadoc._columns()
     assert "| `masking` | Masking | filter (`masking=`), grid, detail, chart | Who is kept unaware" in columns
     assert "| `masking_evidence` | | detail, with Masking | The registry phrase the `masking` value" in columns
-    assert "**masking (the masking vocabulary)**" in datadoc._allowed_values({k: "{}" for k in vocab.REGISTRIES})
+    assert "**masking (the masking vocabulary)**" in datadoc._allowed_values(dict.fromkeys(vocab.REGISTRIES, "{}"))
 
 
 def test_nothing_of_the_new_field_stays_behind():

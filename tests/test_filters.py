@@ -1,9 +1,10 @@
 """FilterState: URL round trips, hostile input, and application to a frame."""
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
-
 import reference
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from msc_atlas.filters import LENSES, FilterState
 
 

@@ -10,11 +10,11 @@ import logging
 import os
 from urllib.parse import quote
 
+import callback_payloads as cp
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import callback_payloads as cp
 from msc_atlas import ids
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import callback_payloads as cp
 import pytest
 
-import callback_payloads as cp
 from msc_atlas import ids
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from msc_atlas import vocab
-from msc_atlas.mechanism import layout, model as mechanism, style
+from msc_atlas.mechanism import layout, style
+from msc_atlas.mechanism import model as mechanism
 from msc_atlas.pipeline import mechanism_tables as build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +38,7 @@ def raw_rows():
 
 def test_bundled_tables_equal_a_fresh_build(tmp_path):
     paths = build.write_mechanism_tables(SOURCES, tmp_path)
-    for name, path in paths.items():
+    for path in paths.values():
         assert filecmp.cmp(path, DATA / path.name, shallow=False), f"data/{path.name} is stale: rebuild it"
 
 

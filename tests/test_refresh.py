@@ -191,7 +191,7 @@ class _FakeAPI(BaseHTTPRequestHandler):
     requests: list[dict] = []
     status = 200
 
-    def do_GET(self):  # noqa: N802 - http.server API
+    def do_GET(self):
         q = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
         type(self).requests.append(q)
         if type(self).status != 200:

@@ -5,9 +5,9 @@ The Overview and Sources & routes views count from the codes; tests/reference.py
 import numpy as np
 import pandas as pd
 import pytest
+import reference
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-import reference
 from msc_atlas import fields, figures, views, vocab
 from msc_atlas.counting import TrialCounts
 from msc_atlas.data import load_trials

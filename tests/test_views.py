@@ -3,8 +3,8 @@ import csv
 import io
 
 import pytest
-
 import reference
+
 from msc_atlas import fields, figures, views, vocab
 from msc_atlas.data import load_trials
 from msc_atlas.filters import LENSES, FilterState

@@ -6,6 +6,7 @@ preset positions. Pure Python (no Dash).
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from msc_atlas.mechanism.style import LINE_PX, product_colours
 
@@ -69,7 +70,7 @@ def _box(label_lines: list[str], kind: str) -> tuple[float, float, float]:
     bold = kind == "product"
     text_w = max(text_px(line, bold) for line in label_lines) + 2
     width = text_w + 2 * PAD_X
-    height = len(label_lines) * LINE_PX + 2 * PAD_Y
+    height: float = len(label_lines) * LINE_PX + 2 * PAD_Y
     if kind == "target_cell":  # an ellipse needs room at its corners
         width, height = width * 1.18, height * 1.15
     return round(width, 1), round(height, 1), round(text_w, 1)
@@ -89,7 +90,7 @@ def _spread(desired: list[tuple[str, float, float]]) -> dict[str, float]:
 def layout_positions(nodes: list[dict], edges: list[dict], trial_counts: dict | None = None) -> dict[str, dict]:
     """Preset positions and box sizes: one column per layer, curated order within mediators, cells and outcomes;
     cell-free products sit level with what they act on; MSC sits level with the middle of the diagram."""
-    boxes = {}
+    boxes: dict[str, dict[str, Any]] = {}
     for n in nodes:
         lines = wrap_label(n["label"], n["kind"] == "product") or [n["node_id"]]
         extra = _product_count_line(n, nodes, trial_counts)

@@ -17,6 +17,7 @@ import csv
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from msc_atlas import cache, config, vocab
@@ -49,7 +50,7 @@ class MechanismModel:
     claims_by_edge: dict[str, list[str]] = field(repr=False)
 
 
-def _read(path: Path) -> list[dict[str, str]]:
+def _read(path: Path) -> list[dict[str, Any]]:
     with open(path, newline="", encoding="utf-8") as f:
         return [{k: (v or "") for k, v in row.items()} for row in csv.DictReader(f)]
 
@@ -80,7 +81,7 @@ def validate(nodes: list[dict], edges: list[dict], claims: list[dict]) -> list[s
     orphans = sorted(known - used)
     if orphans:
         problems.append(f"orphan nodes (no edge): {orphans}")
-    cited = defaultdict(int)
+    cited: defaultdict[str, int] = defaultdict(int)
     for c in claims:
         cited[c["edge_id"]] += 1
         if c["edge_id"] not in set(edge_ids):

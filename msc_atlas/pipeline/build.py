@@ -15,11 +15,18 @@ import pandas as pd
 from msc_atlas import config
 from msc_atlas.fields import TRIAL_COLUMNS
 from msc_atlas.pipeline import classify as C
-from msc_atlas.pipeline.curation import (CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts)
+from msc_atlas.pipeline.curation import CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts
 from msc_atlas.pipeline.merge import group_records, inclusion, merge_group
 from msc_atlas.pipeline.registry_ids import url_for
-from msc_atlas.pipeline.sources import (PUBLISHED_FACTS, PUBLISHED_FILE, SOURCE_FILES, SOURCE_ORDER, SOURCES_DIR,
-                                     read_all_registry_records, read_published_facts)
+from msc_atlas.pipeline.sources import (
+    PUBLISHED_FACTS,
+    PUBLISHED_FILE,
+    SOURCE_FILES,
+    SOURCE_ORDER,
+    SOURCES_DIR,
+    read_all_registry_records,
+    read_published_facts,
+)
 from msc_atlas.vocab import MULTI_SEP, UNKNOWN
 
 # The dataset version is a constant bumped by hand when the inputs or rules change: never the clock.
@@ -199,10 +206,10 @@ def build(out_dir: Path = config.BUNDLED_DATA_DIR, sources_dir: Path = SOURCES_D
     write_mechanism_tables(sources_dir, out_dir)
     version = {
         "dataset_version": DATASET_VERSION, **AS_OF,
-        "trial_count": int(len(trials)),
+        "trial_count": len(trials),
         "inputs": {name: {"file": f"sources/{rel}", "sha256": _sha256(sources_dir / rel)}
                    for name, rel in {**SOURCE_FILES, PUBLISHED_FACTS: PUBLISHED_FILE}.items()},
-        "corrections": {"file": "curation/corrections.csv", "rows": int(len(corrections)),
+        "corrections": {"file": "curation/corrections.csv", "rows": len(corrections),
                         "sha256": _sha256(Path(corrections_file))},
     }
     version.update(version_update or {})

@@ -52,7 +52,8 @@ Decisions (the judgement calls; change them here, nowhere else)
 from __future__ import annotations
 
 import re
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from msc_atlas.vocab import MULTI_SEP, ROUTES, SOURCE_TISSUES, UNKNOWN
 
@@ -106,7 +107,7 @@ class _Rule:
     lower-cased text, a gate with capitals (e.g. "IV") in the text as written. No gates: always run.
     `unless`: a lower-case phrase that switches the rule off for the whole text. `a | b`: either rule.
     """
-    __slots__ = ("low_gates", "raw_gates", "pattern", "alternatives", "unless")
+    __slots__ = ("alternatives", "low_gates", "pattern", "raw_gates", "unless")
 
     def __init__(self, gates: str, pattern: str, unless: str = ""):
         gates_ = [g.replace("_", " ") for g in gates.split()]
@@ -341,7 +342,8 @@ _BEFORE = re.compile(rf"(?:{_PRODUCT_WORD}|particles|factors?)\S*\s.*\b(?:from|o
 def _is_source(text: str, m: re.Match) -> bool:
     """Is this MSC mention only the source of an EV / secretome product (not cells given to patients)?"""
     after = text[m.end():m.end() + 40]
-    after = after[:_CLAUSE_END.search(after).start()] if _CLAUSE_END.search(after) else after
+    clause_end = _CLAUSE_END.search(after)
+    after = after[:clause_end.start()] if clause_end else after
     before = text[max(0, m.start() - 80):m.start()]
     ends = list(_CLAUSE_END.finditer(before))
     before = before[ends[-1].end():] if ends else before
@@ -538,7 +540,8 @@ def classify_donor(t: TrialText) -> Decision:
 _IV = (r"(?-i:(?<![\w/-])IV(?![\w/-]))" + "".join(f"(?<!{w} iv)" for w in (
     "phase", "grade", "stage", "type", "class", "level", "nyha", "step", "part", "group", "arm", "cohort", "category",
     "and", "or", "to", "gold", "ckd", "fontaine", "kl", "outerbridge", "icrs")) + r"(?<!phaseiv)(?<!\(iv)")
-_ROUTE_RULES: dict[str, _Rule] = {k: v if isinstance(v, _Rule) else _Rule(*v) for k, v in {  # vocab order
+_ROUTE_RULES: dict[str, _Rule] = {k: v if isinstance(v, _Rule) else _Rule(*v)  # type: ignore[misc]  # tuples or rules
+                                  for k, v in {  # vocab order
     "intravenous": ("intraven i.v IV vein venous infus systemic vena intravenal",
                     r"intra-?venous\w*|\bi\.v\.|" + _IV + r"|peripheral(?:ly)? (?:vein|venous|infusion)|venous (?:infusion|injection|route"
                     r"|administration|catheter)|(?<!portal )(?<!hepatic )(?<!splenic )(?<!umbilical )(?<!renal )\bvein\b(?! graft)|(?:systemic|systemically|peripheral) (?:infusion|administration)"
@@ -615,7 +618,7 @@ def _routes(texts: Texts) -> tuple[dict[str, str], dict[str, str]]:
     anywhere: dict[str, str] = {}
     for key, rule in _ROUTE_RULES.items():
         patterns = rule.open(texts.text, texts.low)
-        for text, low in texts if patterns else ():
+        for text, _low in texts if patterns else ():
             for m in (m for p in patterns for m in p.finditer(text)):
                 if key not in anywhere:
                     anywhere[key] = _snippet(text, m.start(), m.end(), 80)
@@ -681,7 +684,7 @@ def _value(g: dict[str, str | None]) -> float | None:
     if g["e3"] is not None:
         return 10.0 ** int(g["e3"])
     if g["w"] is not None:
-        mult = {"million": 1e6, "mio": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "thousand": 1e3}[g["mult"].lower()]
+        mult = {"million": 1e6, "mio": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "thousand": 1e3}[str(g["mult"]).lower()]
         return num(g["w"]) * mult
     if g["big"] is not None:
         return float(g["big"].replace(",", ""))

@@ -79,7 +79,7 @@ def _key(name: str) -> str:
     return re.sub(r"\s+", " ", name).lower()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def to_iso3(name: str) -> str | None:
     """ISO alpha-3 code of a country name, None for placeholders; raises KeyError for an unmapped spelling."""
     key = _key(name)

@@ -194,7 +194,7 @@ def validate_corrections(df: pd.DataFrame, path: Path | str = CORRECTIONS_FILE) 
             raise ValueError(f"{path} line {i}: field {r['field']!r} is not correctable")
         if not re.match(r"^https?://\S+$", r["citation_url"]):
             raise ValueError(f"{path} line {i}: citation_url missing or not a URL: {r['citation_url']!r}")
-        values = [v for v in r["value"].split(MULTI_SEP)] if r["field"] in MULTI_FIELDS else [r["value"]]
+        values = r["value"].split(MULTI_SEP) if r["field"] in MULTI_FIELDS else [r["value"]]
         vocabulary = CORRECTABLE[r["field"]]
         for v in values:
             ok = (re.fullmatch(r"[A-Z]{3}", v) is not None) if vocabulary is None else (v in vocabulary and v != UNKNOWN)

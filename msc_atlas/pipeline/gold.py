@@ -18,8 +18,7 @@ import pandas as pd
 
 from msc_atlas.config import CURATION_DIR, REPO_ROOT
 from msc_atlas.pipeline.merge import group_records, inclusion, merge_group
-from msc_atlas.pipeline.sources import (SOURCE_FILES, SOURCES_DIR, read_all_registry_records,
-                                        read_published_facts)
+from msc_atlas.pipeline.sources import SOURCE_FILES, SOURCES_DIR, read_all_registry_records, read_published_facts
 
 GOLD_DIR = CURATION_DIR / "gold"
 SAMPLE_FILE = GOLD_DIR / "gold_sample.csv"

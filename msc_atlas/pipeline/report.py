@@ -100,7 +100,7 @@ def agreement(facts: pd.DataFrame, trials: pd.DataFrame) -> tuple[dict, pd.DataF
             else:
                 rows.append({"trial_id": f["trial_id"], "field": field, "registry_value": reg_value,
                              "registry_evidence": reg.at[f["trial_id"], f"{field}_evidence"],
-                             "published_value": f[col], "published_text": f[field if field != "countries" else field],
+                             "published_value": f[col], "published_text": f[field],
                              "reported_in": f["reported_in"]})
         out[field] = {"compared": n, "agree": ok, "share": round(ok / n, 3) if n else None}
     return out, pd.DataFrame(rows, columns=["trial_id", "field", "registry_value", "registry_evidence",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -129,7 +130,7 @@ def norm_enrollment(text: str) -> int | None:
         return int(float(t))
     parts = [p for p in re.split(r"[;；]", t) if p.strip()]
     if parts and all(re.fullmatch(r"\s*[^:：]*[:：]\s*\d+\s*", p) for p in parts):
-        return sum(int(re.search(r"(\d+)\s*$", p).group(1)) for p in parts)
+        return sum(int(m.group(1)) for p in parts if (m := re.search(r"(\d+)\s*$", p)))
     return None
 
 
@@ -145,7 +146,7 @@ def _not_nct(ids: list[str]) -> list[str]:
 
 
 def _record(**kw) -> dict:
-    rec = {k: "" for k in RECORD_KEYS}
+    rec: dict[str, Any] = dict.fromkeys(RECORD_KEYS, "")
     rec.update(linked_ids=[], countries_raw=[], enrollment=None, phase=UNKNOWN, status=UNKNOWN,
                enrollment_type=UNKNOWN, sponsor_class=UNKNOWN)
     rec.update(kw)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -35,6 +34,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from msc_atlas import vocab
 from msc_atlas.pipeline.registry_ids import ids_in_text
@@ -81,7 +81,7 @@ class Studies:
 
 def _at(obj: dict, path: str, kind: type, where: str):
     """obj[path...] when present; None when absent; RefreshError when present with the wrong JSON type."""
-    cur = obj
+    cur: Any = obj
     for key in path.split("."):
         if not isinstance(cur, dict):
             return None
@@ -288,7 +288,7 @@ def http_get(url: str, timeout: float = 60.0, retries: int = 3, sleep: Callable[
                 continue
             raise RefreshError(f"ClinicalTrials.gov API answered HTTP {e.code} {e.reason} for {url}"
                                + (f": {body}" if body else "")) from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             if attempt < retries:
                 sleep(2.0 ** attempt)
                 continue
@@ -314,7 +314,7 @@ def fetch_pages(query: str = DEFAULT_QUERY, *, max_pages: int | None = None, pag
                 ) -> Iterator[tuple[int, str, bytes, dict]]:
     """(page number, URL, raw body, decoded page) for each page, following nextPageToken until the last page or
     `max_pages`. The raw body is what gets saved, so an offline refresh reads exactly what was fetched."""
-    get = get or (lambda url, t: http_get(url, t))
+    get = get or http_get
     token, n, seen = None, 0, set()
     while True:
         url = page_url(base_url, query, page_size, token)

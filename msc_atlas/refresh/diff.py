@@ -2,6 +2,8 @@
 markdown. Pure functions over two trials.csv frames (all columns str)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from msc_atlas import fields, vocab
@@ -67,13 +69,18 @@ def _label(field: str, value: str) -> str:
     return vocab.label(vocabulary, value)
 
 
+def _labelled(field: str, key: str) -> Callable[[dict], str]:
+    """A report cell: the labelled old or new value of a changed field."""
+    return lambda r: _label(field, r[key])
+
+
 def markdown(d: pd.DataFrame, header: list[str]) -> str:
     """The refresh report: `header` lines (versions, inputs, counts), then one table per kind of change."""
     s = summary(d)
     lines = ["# Refresh report", "", *header, "", f"**Changes:** {summary_line(s)}.", "",
              "Every row is also in `diff.csv` (columns: " + ", ".join(COLUMNS) + ")."]
 
-    def table(title: str, sub: pd.DataFrame, cols: list[tuple[str, callable]]) -> None:
+    def table(title: str, sub: pd.DataFrame, cols: list[tuple[str, Callable[[dict], str]]]) -> None:
         lines.extend(["", f"## {title} ({len(sub)})", ""])
         if not len(sub):
             lines.append("None.")
@@ -94,5 +101,5 @@ def markdown(d: pd.DataFrame, header: list[str]) -> str:
     for f, title in (("status", "Status changes"), ("phase", "Phase changes"), ("countries", "Country changes")):
         sub = d[(d["change"] == "changed") & (d["field"] == f)]
         table(title, sub, [("trial", lambda r: r["trial_id"]), ("title", lambda r: r["title"]),
-                           ("old", lambda r, f=f: _label(f, r["old"])), ("new", lambda r, f=f: _label(f, r["new"]))])
+                           ("old", _labelled(f, "old")), ("new", _labelled(f, "new"))])
     return "\n".join(lines) + "\n"

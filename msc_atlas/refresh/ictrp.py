@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from msc_atlas.data import csv_rows as read_csv_rows
 from msc_atlas.pipeline.registry_ids import ids_in_text, registry_of
 from msc_atlas.pipeline.sources import ICTRP_REFRESH, _not_nct, _record, norm_enrollment, norm_phase, norm_status
-from msc_atlas.data import csv_rows as read_csv_rows
 from msc_atlas.refresh import RefreshError
 from msc_atlas.refresh.ctgov_v2 import file_label
 from msc_atlas.vocab import UNKNOWN
@@ -208,7 +208,8 @@ def read_exports(paths: list[Path], root: Path | None = None) -> Export:
         for where, row in rows:
             tid = row["TrialID"].strip()
             if registry_of(tid) is None:
-                prefix = re.match(r"[A-Za-z-]*", tid).group(0).rstrip("-") or tid[:8]
+                letters = re.match(r"[A-Za-z-]*", tid)
+                prefix = (letters.group(0) if letters else "").rstrip("-") or tid[:8]
                 acc.skipped[prefix or "?"] += 1
                 continue
             refreshed = ictrp_date(row.get("Last Refreshed on", ""))

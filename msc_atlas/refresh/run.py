@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,7 @@ from msc_atlas.pipeline import build as B
 from msc_atlas.pipeline import report
 from msc_atlas.pipeline.curation import CORRECTIONS_FILE
 from msc_atlas.pipeline.sources import CTGOV_API, ICTRP_REFRESH, SOURCES_DIR
-from msc_atlas.refresh import RefreshError
-from msc_atlas.refresh import ctgov_v2, diff, ictrp
+from msc_atlas.refresh import RefreshError, ctgov_v2, diff, ictrp
 
 REPO_ROOT = config.REPO_ROOT
 RUNS_DIR = config.REFRESH_RUNS_DIR
@@ -51,7 +50,7 @@ def _check_day(value: str | None, option: str) -> None:
 def fetch_online(query: str, max_pages: int | None, page_size: int, base_url: str, get, timeout: float,
                  ) -> tuple[ctgov_v2.Studies, list[tuple[int, str, bytes]], dict]:
     """All pages of the query, in memory (saved once the run directory is known), plus the fetch record."""
-    fetched_at = datetime.now(timezone.utc).replace(microsecond=0)
+    fetched_at = datetime.now(UTC).replace(microsecond=0)
     acc, pages = ctgov_v2.Studies(), []
     total, complete = None, True
     for n, url, raw, page in ctgov_v2.fetch_pages(query, max_pages=max_pages, page_size=page_size,
@@ -238,7 +237,8 @@ def _read_inputs(options: RefreshOptions) -> _Inputs:
         raise RefreshError("nothing to refresh from: give --online, --ctgov-json PATH or --ictrp FILE")
     _check_day(options.ctgov_as_of, "--ctgov-as-of")
     _check_day(options.ictrp_as_of, "--ictrp-as-of")
-    ct, pages, meta = None, [], None
+    ct, meta = None, None
+    pages: list[tuple[int, str, bytes]] = []
     if options.online:
         ct, pages, meta = fetch_online(options.query, options.max_pages, options.page_size, options.api_url,
                                        options.get, options.timeout)

@@ -37,6 +37,6 @@ def health() -> Response:
     """200 with the number of trials and the dataset version once the app is up (for a load balancer)."""
     from msc_atlas import data
 
-    body = {"status": "ok", "trials": int(len(data.load_trials())),
+    body = {"status": "ok", "trials": len(data.load_trials()),
             "dataset_version": data.load_version()["dataset_version"]}
     return Response(json.dumps(body), mimetype="application/json", headers={"Cache-Control": "no-store"})

@@ -27,7 +27,7 @@ GRAPH_CONFIG = {
 }
 
 
-def graph_config() -> dict[str, Any]:
+def graph_config() -> Any:  # dcc.Graph's Config type; a plain dict is what it receives
     # plotly.js fetches the world topojson from its CDN unless told where a local copy lives.
     return GRAPH_CONFIG | {"topojsonURL": dash.get_asset_url("topojson/")}
 

@@ -10,6 +10,12 @@ from dash import html
 
 from msc_atlas import cache
 
+
+def attrs(**names: str) -> dict[str, Any]:
+    """HTML attributes whose names are not Python identifiers, for `**`: attrs(aria_live="polite")."""
+    return {name.replace("_", "-"): value for name, value in names.items()}
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str | None = None) -> html.Table:
     # Cached by content: the same view asked for again reuses the components (a few hundred cells on some pages
     # cost milliseconds to build). Components are only read when serialised, so sharing one is safe.

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import ALL, Input, Output, State, callback, ctx, html
 import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, html
 
 from msc_atlas import fields, ids, vocab
 from msc_atlas.filters import LENSES, YEAR_MAX, FilterState

@@ -8,6 +8,7 @@ from dash import dcc, html
 from msc_atlas import fields, ids, vocab
 from msc_atlas.fields import Field
 from msc_atlas.filters import LENSES, YEAR_MAX
+from msc_atlas.ui.components import attrs
 
 YEAR_FLOOR = 2004  # the first MSC trial in the bundled data was posted in 2004
 
@@ -30,7 +31,7 @@ def navbar() -> dbc.Navbar:
         dbc.Container([
             dbc.NavbarBrand([html.Span("MSC", className="brand-mark"), " Trials Atlas"], href="/"),
             html.Button("Filters", id=ids.FILTER_TOGGLE, className="btn btn-light btn-sm d-lg-none filter-toggle",
-                        n_clicks=0, **{"aria-controls": ids.FILTER_PANEL}),
+                        n_clicks=0, **attrs(aria_controls=ids.FILTER_PANEL)),
             dbc.Nav(links, navbar=True, className="main-nav"),
         ], fluid=True),
         color="dark", dark=True, className="mb-0", expand=True,
@@ -48,7 +49,7 @@ def filter_panel(countries: list[str]) -> html.Aside:
         ], className="mb-2"))
     return html.Aside([
         html.Div([
-            html.Span(id=ids.MATCH_COUNT, className="match-count", role="status", **{"aria-live": "polite"}),
+            html.Span(id=ids.MATCH_COUNT, className="match-count", role="status", **attrs(aria_live="polite")),
             dbc.Button("Clear filters", id=ids.CLEAR, color="link", size="sm", n_clicks=0, className="p-0"),
         ], className="d-flex justify-content-between align-items-baseline mb-2"),
         html.Div([
@@ -74,7 +75,7 @@ def filter_panel(countries: list[str]) -> html.Aside:
                             tooltip={"placement": "bottom", "always_visible": False}),
         ], className="mb-2"),
         html.Div(id=ids.POSTED_BY_NOTE, className="small text-muted"),
-    ], id=ids.FILTER_PANEL, className="filter-panel", **{"aria-label": "Filters"})
+    ], id=ids.FILTER_PANEL, className="filter-panel", **attrs(aria_label="Filters"))
 
 
 def footer(version: dict[str, str]) -> html.Footer:

@@ -8,7 +8,7 @@ from dash import html
 
 from msc_atlas import views
 
-SAFE_LINK = {"target": "_blank", "rel": "noopener noreferrer"}
+SAFE_LINK: dict[str, Any] = {"target": "_blank", "rel": "noopener noreferrer"}
 
 
 def _link(url: str, text: str | None = None) -> Any:
