@@ -1,7 +1,8 @@
 """Load and validate the bundled dataset (data/) once per process.
 
 `load_trials()` returns data/trials.csv as a DataFrame: every column is str ("" = not stated) except
-`enrollment` (Int64) and `dose_cells_per_kg` / `dose_cells_total` (Float64). Any problem with the file raises
+`enrollment` and `dose_levels` (Int64) and the dose ranges `dose_cells_per_kg_min/max`, `dose_cells_total_min/max`,
+`dose_ev_min/max` (Float64). Any problem with the file raises
 `DatasetError` with a message naming the file, the line, the column and the bad value.
 The frame is cached (functools.lru_cache on the path): treat it as read-only.
 """
@@ -97,6 +98,21 @@ def _countries(x: str) -> bool:
     return all(p in _ISO3 for p in parts) and parts == sorted(set(parts))
 
 
+def _number_list(x: str) -> bool:
+    if x == "":
+        return True
+    parts = x.split(MULTI_SEP)
+    if not all(_non_negative_number(p, False) and p for p in parts):
+        return False
+    values = [float(p) for p in parts]
+    return values == sorted(set(values))
+
+
+# Numeric columns read as Float64: every dose range end (cells per kg, cells in total, EV amount).
+FLOAT_COLUMNS = ("dose_cells_per_kg_min", "dose_cells_per_kg_max", "dose_cells_total_min", "dose_cells_total_max",
+                 "dose_ev_min", "dose_ev_max")
+
+
 def _el(fn, name: str) -> pa.Check:
     return pa.Check(lambda s: s.map(fn), element_wise=False, name=name)
 
@@ -109,13 +125,21 @@ def _text() -> pa.Column:
     return pa.Column(str, nullable=False)
 
 
+def _ranges_ordered(df: pd.DataFrame) -> pd.Series:
+    ok = pd.Series(True, index=df.index)
+    for stem in ("dose_cells_per_kg", "dose_cells_total", "dose_ev"):
+        lo = pd.to_numeric(df[f"{stem}_min"], errors="coerce")
+        hi = pd.to_numeric(df[f"{stem}_max"], errors="coerce")
+        ok &= (lo.isna() == hi.isna()) & ~(lo > hi)
+    return ok
+
+
 def _row_id_matches_registry(df: pd.DataFrame) -> pd.Series:
     return pd.Series([bool(_ID_RX.get(r, re.compile("$^")).match(i)) for i, r in zip(df["trial_id"], df["registry"])],
                      index=df.index)
 
 
-TRIALS_SCHEMA = pa.DataFrameSchema(
-    {
+_TRIAL_CHECKS = {
         "trial_id": _col(_el(_valid_id, "registry ID pattern (vocab.REGISTRIES)"), unique=True),
         "other_ids": _col(_el(_ids_list, "';'-separated registry IDs")),
         "registry": _col(_el(_in(vocab.REGISTRIES), "vocab.REGISTRIES key")),
@@ -135,8 +159,12 @@ TRIALS_SCHEMA = pa.DataFrameSchema(
         "route": _col(_el(_in(vocab.ROUTES, multi=True), "vocab.ROUTES keys (';'-list)")),
         "route_evidence": _text(),
         "dose_text": _text(),
-        "dose_cells_per_kg": _col(_el(lambda x: _non_negative_number(x, False), "non-negative number or empty")),
-        "dose_cells_total": _col(_el(lambda x: _non_negative_number(x, False), "non-negative number or empty")),
+        **{c: _col(_el(lambda x: _non_negative_number(x, False), "non-negative number or empty")) for c in FLOAT_COLUMNS},
+        "dose_levels": _col(_el(lambda x: _non_negative_number(x, True), "non-negative integer or empty")),
+        "dose_cells_per_kg_levels": _col(_el(_number_list, "';'-list of non-negative numbers, ascending")),
+        "dose_cells_total_levels": _col(_el(_number_list, "';'-list of non-negative numbers, ascending")),
+        "dose_ev_unit": _col(_el(_in([k for k in vocab.EV_DOSE_UNITS if k != vocab.UNKNOWN], allow_empty=True),
+                                 "vocab.EV_DOSE_UNITS key or empty")),
         "phase": _col(_el(_in(vocab.PHASES), "vocab.PHASES key")),
         "status": _col(_el(_in(vocab.STATUSES), "vocab.STATUSES key")),
         "enrollment": _col(_el(lambda x: _non_negative_number(x, True), "non-negative integer or empty")),
@@ -149,8 +177,11 @@ TRIALS_SCHEMA = pa.DataFrameSchema(
         "countries_evidence": _text(),
         "sources": _col(_el(_in({**vocab.SOURCES, **vocab.REFRESH_SOURCES}, multi=True),
                             "vocab.SOURCES / vocab.REFRESH_SOURCES keys (';'-list)")),
-    },
-    checks=[pa.Check(_row_id_matches_registry, name="trial_id matches the pattern of its registry")],
+}
+TRIALS_SCHEMA = pa.DataFrameSchema(
+    {column: _TRIAL_CHECKS[column] for column in TRIAL_COLUMNS},  # file order
+    checks=[pa.Check(_row_id_matches_registry, name="trial_id matches the pattern of its registry"),
+            pa.Check(lambda df: _ranges_ordered(df), name="dose range minimum <= maximum")],
     strict=True,
     ordered=True,
 )
@@ -241,7 +272,12 @@ def _schema_message(path: Path, df: pd.DataFrame, err: SchemaErrors | SchemaErro
         return (f"{path}: line {i + 2} (trial {df.at[i, 'trial_id']}), column '{col}': bad value {value!r} "
                 f"— expected {check}{more}")
     first = row_fc.sort_values("_idx", kind="mergesort", na_position="last").iloc[0]
+    if first["_idx"] != first["_idx"]:  # no row: a check on the whole table
+        return f"{path}: {first['check']} failed ({first['failure_case']!r}){more}"
     i = int(first["_idx"])
+    if "dose range" in str(first["check"]):
+        return (f"{path}: line {i + 2} (trial {df.at[i, 'trial_id']}), dose columns: a range minimum is above its "
+                f"maximum or one end is missing — expected {first['check']}{more}")
     return (f"{path}: line {i + 2}, column 'trial_id/registry': bad value "
             f"{df.at[i, 'trial_id']!r} / {df.at[i, 'registry']!r} — expected {first['check']}{more}")
 
@@ -255,8 +291,9 @@ def _load_trials(path_str: str) -> pd.DataFrame:
     except (SchemaErrors, SchemaError) as e:
         raise DatasetError(_schema_message(path, df, e)) from None
     out = df.copy()
-    out["enrollment"] = pd.array([int(x) if x else None for x in df["enrollment"]], dtype="Int64")
-    for c in ("dose_cells_per_kg", "dose_cells_total"):
+    for c in ("enrollment", "dose_levels"):
+        out[c] = pd.array([int(x) if x else None for x in df[c]], dtype="Int64")
+    for c in FLOAT_COLUMNS:
         out[c] = pd.array([float(x) if x else None for x in df[c]], dtype="Float64")
     version_file = path.parent / "version.json"
     out.attrs["version"] = load_version(version_file) if version_file.exists() else {}

@@ -5,6 +5,7 @@ values, so a trial run in two countries adds one to each.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from msc_atlas import vocab
@@ -75,11 +76,28 @@ def registrations_by_year(frame: pd.DataFrame, stack_column: str) -> pd.DataFram
     return table.sort_index()
 
 
+DOSE_POINT_COLUMNS = ["trial_id", "dose_cells_per_kg_min", "dose_cells_per_kg_max", "dose_levels"]
+
+
 def dose_per_kg_by_route(frame: pd.DataFrame) -> pd.DataFrame:
-    """(route, cells per kg) for trials that state a per-kg cell dose; a multi-route trial appears per route."""
-    dosed = frame[frame["dose_cells_per_kg"].notna() & (frame["dose_cells_per_kg"] > 0)]
+    """(route, trial_id, lowest and highest cells per kg, levels) for trials that state a per-kg cell dose; a
+    multi-route trial appears per route."""
+    dosed = frame[frame["dose_cells_per_kg_min"].notna() & (frame["dose_cells_per_kg_min"] > 0)]
     routes = split_values(dosed["route"]).rename("route")
-    return pd.DataFrame(routes).join(dosed[["trial_id", "dose_cells_per_kg"]]).reset_index(drop=True)
+    return pd.DataFrame(routes).join(dosed[DOSE_POINT_COLUMNS]).reset_index(drop=True)
+
+
+def dose_groups(points: pd.DataFrame) -> list[dict]:
+    """Per route with dose points (routes by name): trial ids, lowest and highest doses, levels, and the medians of
+    the lowest and of the highest doses: what the dose chart draws and its table lists."""
+    groups = []
+    for route, part in points.groupby("route", sort=True):
+        low = part["dose_cells_per_kg_min"].to_numpy(dtype=float)
+        high = part["dose_cells_per_kg_max"].to_numpy(dtype=float)
+        groups.append({"route": route, "trial_ids": part["trial_id"].tolist(), "low": low, "high": high,
+                       "levels": part["dose_levels"].fillna(0).to_numpy(dtype=int),
+                       "median_low": float(np.median(low)), "median_high": float(np.median(high))})
+    return groups
 
 
 def headline_numbers(frame: pd.DataFrame) -> dict[str, float | int | None]:
@@ -104,5 +122,6 @@ def dose_reporting_share(frame: pd.DataFrame) -> float | None:
     """Share of trials that state no cell dose at all (neither per kg nor total nor a dose phrase)."""
     if frame.empty:
         return None
-    silent = frame["dose_cells_per_kg"].isna() & frame["dose_cells_total"].isna() & (frame["dose_text"] == "")
+    silent = (frame["dose_cells_per_kg_min"].isna() & frame["dose_cells_total_min"].isna()
+              & frame["dose_ev_min"].isna() & (frame["dose_text"] == ""))
     return float(silent.mean())

@@ -102,13 +102,14 @@ def sources_routes(state: FilterState) -> dict[str, Any]:
                  for route, n_pair in zip(routes, row) if n_pair],
     }
     groups = counts.dose_groups(keep)
-    n_points = sum(len(doses) for _, doses, _ in groups)
-    dose_title = f"Cell dose per kg by route (log scale) — {scope}"
+    n_points = sum(len(g["trial_ids"]) for g in groups)
+    dose_title = f"Cell dose per kg by route: each trial's stated range (log scale) — {scope}"
     result["dose"] = {
-        "figure": _fig(figures.dose_boxes(groups, dose_title)) if n_points else None,
+        "figure": _fig(figures.dose_ranges(groups, dose_title)) if n_points else None,
         "title": dose_title, "n_points": n_points, "n_trials": counts.dose_trials(keep),
         "silent_share": counts.dose_reporting_share(keep), "per_kg_trials": counts.per_kg_trials(keep),
-        "rows": [(vocab.label(vocab.ROUTES, route), len(doses), median) for route, doses, median in groups],
+        "rows": [(vocab.label(vocab.ROUTES, g["route"]), len(g["trial_ids"]), g["median_low"], g["median_high"])
+                 for g in groups],
     }
     return result
 
@@ -212,8 +213,9 @@ DETAIL_FIELDS = [  # (label, column, vocabulary, evidence column)
     ("Donor", "donor", vocab.DONORS, "donor_evidence"),
     ("Route", "route", vocab.ROUTES, "route_evidence"),
     ("Dose (as registered)", "dose_text", None, None),
-    ("Dose, cells per kg", "dose_cells_per_kg", None, None),
-    ("Dose, cells in total", "dose_cells_total", None, None),
+    ("Dose, cells per kg", "dose_cells_per_kg_levels", None, None),
+    ("Dose, cells in total", "dose_cells_total_levels", None, None),
+    ("Dose, EVs / secretome", "dose_ev_min", None, None),
     ("Phase", "phase", vocab.PHASES, None),
     ("Status", "status", vocab.STATUSES, None),
     ("Enrollment", "enrollment", None, None),
@@ -233,11 +235,24 @@ def _display(value: Any, column: str, vocabulary: dict[str, str] | None) -> str:
         return _labels(value, vocabulary)
     if column == "countries":
         return ", ".join(country_name(code) for code in value.split(vocab.MULTI_SEP) if code)
+    if column.endswith("_levels"):
+        levels = [float(x) for x in str(value).split(vocab.MULTI_SEP)]
+        shown = ", ".join(f"{x:.3g}" for x in levels)
+        return shown if len(levels) == 1 else f"{len(levels)} levels: {shown} (range {levels[0]:.3g}–{levels[-1]:.3g})"
     if column.startswith("dose_cells"):
         return f"{float(value):.3g}"
     if column == "enrollment":
         return f"{int(value):,}"
     return str(value)
+
+
+def _ev_dose(row: pd.Series) -> str:
+    """"1e+09–5e+09 particles" for an EV / secretome dose; never shown as cells."""
+    low, high = row["dose_ev_min"], row["dose_ev_max"]
+    if low is None or low is pd.NA or pd.isna(low):
+        return vocab.NOT_REPORTED
+    unit = vocab.label(vocab.EV_DOSE_UNITS, row["dose_ev_unit"])
+    return f"{float(low):.3g} {unit}" if low == high else f"{float(low):.3g}–{float(high):.3g} {unit}"
 
 
 @lru_cache(maxsize=1024)
@@ -254,7 +269,8 @@ def trial_detail(trial_id: str) -> dict[str, Any] | None:
     return {
         "trial_id": row["trial_id"], "title": row["title"], "url": row["url"], "registry": row["registry"],
         "other_ids": row["other_ids"].replace(";", ", "), "sources": row["sources"].replace(";", ", "),
-        "fields": [(name, _display(row[column], column, vocabulary), row[evidence] if evidence else "")
+        "fields": [(name, _ev_dose(row) if column == "dose_ev_min" else _display(row[column], column, vocabulary),
+                    row[evidence] if evidence else "")
                    for name, column, vocabulary, evidence in DETAIL_FIELDS],
         **related,
     }

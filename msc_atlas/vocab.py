@@ -15,7 +15,8 @@ TRIAL_COLUMNS = [
     "focus_area", "focus_area_evidence", "disease_group", "disease_group_evidence",
     "product", "product_evidence", "source_tissue", "source_tissue_evidence",
     "donor", "donor_evidence", "route", "route_evidence",
-    "dose_text", "dose_cells_per_kg", "dose_cells_total",
+    "dose_text", "dose_cells_per_kg_min", "dose_cells_per_kg_max", "dose_cells_total_min", "dose_cells_total_max",
+    "dose_levels", "dose_cells_per_kg_levels", "dose_cells_total_levels", "dose_ev_min", "dose_ev_max", "dose_ev_unit",
     "phase", "status", "enrollment", "enrollment_type", "start_date", "first_posted",
     "sponsor", "sponsor_class", "countries", "countries_evidence", "sources",
 ]
@@ -48,7 +49,7 @@ PRODUCTS = {
     "msc": "MSC cells",
     "msc_ev": "MSC exosomes / EVs",
     "msc_secretome": "MSC secretome / conditioned medium",
-    "non_msc": "Not MSC-derived",
+    "non_msc": "Not an MSC product",
 }
 
 SOURCE_TISSUES = {
@@ -156,6 +157,9 @@ REFRESH_SOURCES = {
     "ctgov_api_v2": "ClinicalTrials.gov API v2, refresh (date: ctgov_as_of in version.json)",
     "ictrp_refresh": "WHO ICTRP export, refresh (date: ictrp_as_of in version.json)",
 }
+
+# Units of EV / secretome doses (data/trials.csv dose_ev_unit); never cells.
+EV_DOSE_UNITS = {"particles": "particles", "ug_protein": "µg protein", "mL": "mL of product", UNKNOWN: NOT_REPORTED}
 
 ENROLLMENT_TYPES = {"actual": "Actual", "anticipated": "Anticipated", UNKNOWN: NOT_REPORTED}
 

@@ -77,9 +77,10 @@ def update_sources_routes(filter_data, switched):
         breakdowns += [part["figure"], part["title"],
                        ui.table([views.BREAKDOWN_TITLES[name], "Trials"], part["rows"])]
     matrix, dose = view["matrix"], view["dose"]
-    dose_note = (f"{dose['n_trials']:,} of {view['n']:,} matching trials state a cell dose per kg; "
-                 f"{ui.percent(dose['silent_share'])} state no dose at all. Exosome doses (µg, particles) are "
-                 "listed on the Trials page, not drawn.")
+    dose_note = (f"{dose['n_trials']:,} of {view['n']:,} matching trials state a cell dose per kg; a line spans "
+                 f"the levels a trial states, a dot is one level. {ui.percent(dose['silent_share'])} state no dose at "
+                 "all. Exosome / secretome doses (particles, µg protein, mL) are in each trial's record, never drawn "
+                 "as cells.")
     dose_figure = dose["figure"] or {"layout": {"title": {"text": "No per-kg cell dose is reported for these trials"},
                                                 "xaxis": {"visible": False}, "yaxis": {"visible": False},
                                                 "height": 160}}
@@ -87,8 +88,8 @@ def update_sources_routes(filter_data, switched):
         None, False, *breakdowns,
         matrix["figure"], matrix["title"], ui.table(["Tissue source", "Route", "Trials"], matrix["rows"]),
         dose_figure, dose["title"],
-        ui.table(["Route", "Trials with a per-kg dose", "Median cells/kg"],
-                 [(route, n, f"{median:.2g}") for route, n, median in dose["rows"]]),
+        ui.table(["Route", "Trials with a per-kg dose", "Median lowest dose (cells/kg)", "Median highest dose (cells/kg)"],
+                 [(route, n, f"{low:.2g}", f"{high:.2g}") for route, n, low, high in dose["rows"]]),
         dose_note,
     )
 

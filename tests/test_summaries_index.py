@@ -51,7 +51,7 @@ def test_index_counts_equal_the_frame_summaries(state):
     assert_frame_equal(COUNTS.dose_per_kg_by_route(keep), summaries.dose_per_kg_by_route(frame))
     assert COUNTS.headline_numbers(keep) == summaries.headline_numbers(frame)
     assert COUNTS.dose_reporting_share(keep) == summaries.dose_reporting_share(frame)
-    assert COUNTS.per_kg_trials(keep) == int(frame["dose_cells_per_kg"].notna().sum())
+    assert COUNTS.per_kg_trials(keep) == int(frame["dose_cells_per_kg_min"].notna().sum())
     assert COUNTS.without_country(keep) == int((frame["countries"] == "").sum())
     if not frame.empty:  # the crosstabs of an empty frame are never drawn
         assert_frame_equal(COUNTS.tissue_route_matrix(keep), summaries.tissue_route_matrix(frame))
@@ -78,11 +78,13 @@ def test_index_figures_equal_the_frame_figures(state):
             == to_json_plotly(figures.registrations_over_time(frame, "t", stack_by))
     points = summaries.dose_per_kg_by_route(frame)
     if len(points):
-        assert to_json_plotly(figures.dose_boxes(COUNTS.dose_groups(keep), "t")) \
+        assert to_json_plotly(figures.dose_ranges(COUNTS.dose_groups(keep), "t")) \
             == to_json_plotly(figures.dose_by_route(points, "t"))
         assert COUNTS.dose_trials(keep) == points["trial_id"].nunique()
-        assert [(route, len(doses), median) for route, doses, median in COUNTS.dose_groups(keep)] == [
-            (route, len(group), float(group.median())) for route, group in points.groupby("route")["dose_cells_per_kg"]]
+        expected = summaries.dose_groups(points)
+        got = COUNTS.dose_groups(keep)
+        assert [(g["route"], g["trial_ids"], g["median_low"], g["median_high"]) for g in got] == \
+            [(g["route"], g["trial_ids"], g["median_low"], g["median_high"]) for g in expected]
 
 
 def test_views_show_what_the_frame_summaries_give():
