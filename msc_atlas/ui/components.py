@@ -9,11 +9,16 @@ from typing import Any
 import dash
 from dash import dcc, html
 
+# Every graph's config, the one place for it. Nothing in a chart's toolbar sends data to another origin: plotly.js 4.1
+# shows "Share chart..." (sendChartToCloud: uploads the chart to plotlyServerURL, Plotly Cloud by default) unless
+# showSendToCloud is off, and its logo links to plotly.com. The empty server URL makes an upload fail even if a
+# later plotly.js brought the button back under another switch. tests/test_browser_a11y.py checks the toolbars.
+NO_CLOUD = {"showSendToCloud": False, "plotlyServerURL": "", "displaylogo": False}
 GRAPH_CONFIG = {
-    "displaylogo": False,
+    **NO_CLOUD,
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "sendChartToCloud"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},  # drawn and saved in the browser
 }
 
 
