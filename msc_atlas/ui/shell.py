@@ -22,6 +22,7 @@ CONTROL_LABELS = {
     "registry": ("Registry", "Any registry"),
 }
 YEAR_FLOOR = 2004  # the first MSC trial in the bundled data was posted in 2004
+YEARS_LABEL = ids.control("years") + "-label"
 
 
 def choice_options(field: str, countries: list[str]) -> list[dict[str, str]]:
@@ -79,12 +80,12 @@ def filter_panel(countries: list[str]) -> html.Aside:
         ], className="mb-2"),
         *controls,
         html.Div([
-            html.Div("First posted (year)", className="form-label small fw-semibold mb-1"),
+            html.Div("First posted (year)", id=YEARS_LABEL, className="form-label small fw-semibold mb-1"),
             dcc.RangeSlider(id=ids.control("years"), min=YEAR_FLOOR, max=YEAR_MAX - 4,
                             step=1, value=[YEAR_FLOOR, YEAR_MAX - 4], allowCross=False,
                             marks={year: str(year) for year in range(YEAR_FLOOR, YEAR_MAX - 3, 6)},
                             tooltip={"placement": "bottom", "always_visible": False}),
-        ], className="mb-2"),
+        ], className="mb-2", role="group", **{"aria-labelledby": YEARS_LABEL}),  # names the slider's inputs
         html.Div(id="posted-by-note", className="small text-muted"),
     ], id=ids.FILTER_PANEL, className="filter-panel", **{"aria-label": "Filters"})
 
