@@ -34,7 +34,7 @@ def chart_card(graph_id: str, alt_id: str, controls: Any = None, note: Any = Non
         controls,
         dcc.Loading(
             html.Div(dcc.Graph(id=graph_id, config=graph_config(), className="atlas-graph"),
-                     id=f"{graph_id}-wrap", role="img"),
+                     id=f"{graph_id}-wrap", role="figure"),  # not "img": it holds the toolbar's buttons
             type="dot", delay_show=300,
         ),
         html.P(note, className="chart-note mb-1") if note is not None else None,
