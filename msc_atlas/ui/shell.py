@@ -43,7 +43,7 @@ def navbar() -> dbc.Navbar:
         dbc.Container([
             dbc.NavbarBrand([html.Span("MSC", className="brand-mark"), " Trials Atlas"], href="/"),
             html.Button("Filters", id=ids.FILTER_TOGGLE, className="btn btn-light btn-sm d-lg-none filter-toggle",
-                        n_clicks=0, **{"aria-controls": ids.FILTER_PANEL}),
+                        n_clicks=0, **{"aria-controls": ids.FILTER_PANEL, "aria-expanded": "false"}),
             dbc.Nav(links, navbar=True, className="main-nav"),
         ], fluid=True),
         color="dark", dark=True, className="mb-0", expand=True,
@@ -106,13 +106,16 @@ def frame(countries: list[str], version: dict[str, str]) -> html.Div:
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.FILTER_STORE),
         dcc.Store(id=ids.CLICK_STORE),
+        # past the navbar and a dozen filter controls in one key press (WCAG 2.4.1); a fragment link does not
+        # re-run the page router (it reads pathname and search only)
+        html.A("Skip to the page content", href="#main", className="visually-hidden-focusable skip-link"),
         navbar(),
         html.Div([
             filter_panel(countries),
             html.Main([
                 html.Div(id=ids.NOTICE, role="status"),
                 dash.page_container,
-            ], className="page-main", id="main"),
+            ], className="page-main", id="main", tabIndex="-1"),
         ], className="page-body"),
         footer(version),
     ])
