@@ -24,14 +24,16 @@ def layout(**_query):
         html.P("Where MSC and MSC-EV trials run, what they give, and how far they got. Every number comes from "
                "registry records (ClinicalTrials.gov, WHO ICTRP) bundled with the app.",
                className="text-muted small mb-3"),
-        html.Div(id="overview-numbers", className="row g-2 mb-3"),
+        html.Div(id="overview-numbers", className="row g-2 mb-3", role="list", **{"aria-label": "Headline numbers"}),
         html.Div(id="overview-empty"),
         html.Div([
-            ui.chart_card(MAP, "overview-map-table", controls=dbc.RadioItems(
-                id=MAP_COLOUR, options=COLOUR_OPTIONS, value="all", inline=True, className="small mb-1"),
-                note="Click a country to filter every page to it. A trial run in several countries counts in each."),
-            ui.chart_card(TIMELINE, "overview-timeline-table", controls=dbc.RadioItems(
-                id=TIMELINE_STACK, options=STACK_OPTIONS, value="product", inline=True, className="small mb-1")),
+            ui.chart_card(MAP, "overview-map-table", controls=ui.choice_group("Colour the map by", dbc.RadioItems(
+                id=MAP_COLOUR, options=COLOUR_OPTIONS, value="all", inline=True, className="small mb-1")),
+                note="Click a country (or choose it under Country in the filters) to filter every page to it. "
+                     "A trial run in several countries counts in each."),
+            ui.chart_card(TIMELINE, "overview-timeline-table", controls=ui.choice_group(
+                "Stack the bars by", dbc.RadioItems(id=TIMELINE_STACK, options=STACK_OPTIONS, value="product",
+                                                    inline=True, className="small mb-1"))),
         ], id="overview-charts"),
     ])
 
@@ -61,7 +63,7 @@ def update_overview(filter_data, colour_by, stack_by):
         ui.kpi(ui.percent(numbers["ev_share"]), "exosome / EV / secretome trials", "kpi-ev"),
         ui.kpi(ui.percent(numbers["recruiting_share"]), "recruiting or about to", "kpi-recruiting"),
     ]
-    tiles = [html.Div(tile, className="col-6 col-md-4 col-xl") for tile in tiles]
+    tiles = [html.Div(tile, className="col-6 col-md-4 col-xl", role="listitem") for tile in tiles]
     if view["empty"]:
         return (tiles, ui.empty_state(view["scope"]), True, {}, "", None, {}, "", None)
     map_table = ui.table(["Country", "Trials"], view["map_rows"],

@@ -19,6 +19,7 @@ ALWAYS_SHOWN = ("tissue", "route")
 SWITCHED_CHOICES = ("donor", "phase", "status", "product")
 # every breakdown's bars set the filter field of the same name
 BAR_FILTERS = {name: name for name in (*ALWAYS_SHOWN, *SWITCHED_CHOICES)}
+BAR_NOTE = "Click a bar (or choose it in the filters) to filter by it."
 
 
 TISSUE_BY_LABEL = {label: key for key, label in vocab.SOURCE_TISSUES.items()}
@@ -32,7 +33,7 @@ def graph_id(name: str) -> str:
 def layout(**_query):
     def card(name: str, width: str) -> html.Div:
         return html.Div(ui.chart_card(graph_id(name), f"sr-{name}-table",
-                                      note="Click a bar to filter by it."), className=width)
+                                      note=BAR_NOTE), className=width)
 
     return html.Div([
         html.H1("Tissue sources, routes and doses", className="h4 mb-1"),
@@ -42,11 +43,12 @@ def layout(**_query):
         html.Div(id="sr-empty"),
         html.Div([
             html.Div([card("tissue", "col-12 col-xl-6"), card("route", "col-12 col-xl-6")], className="row g-3"),
-            ui.chart_card(MATRIX, "sr-matrix-table", note="Click a cell to filter by that tissue source and route."),
+            ui.chart_card(MATRIX, "sr-matrix-table", note="Click a cell (or choose a tissue source and a route in the "
+                                                          "filters) to filter by that tissue source and route."),
             ui.chart_card(DOSE, "sr-dose-table", note=html.Span(id="sr-dose-note")),
-            ui.chart_card(SWITCHED, "sr-switched-table", note="Click a bar to filter by it.", controls=dbc.RadioItems(
+            ui.chart_card(SWITCHED, "sr-switched-table", note=BAR_NOTE, controls=ui.choice_group("Show", dbc.RadioItems(
                 id=SWITCH, value="donor", inline=True, className="small mb-1",
-                options=[{"label": views.BREAKDOWN_TITLES[name], "value": name} for name in SWITCHED_CHOICES])),
+                options=[{"label": views.BREAKDOWN_TITLES[name], "value": name} for name in SWITCHED_CHOICES]))),
         ], id="sr-charts"),
     ])
 

@@ -9,11 +9,16 @@ from typing import Any
 import dash
 from dash import dcc, html
 
+# Every graph's config, the one place for it. Nothing in a chart's toolbar sends data to another origin: plotly.js 4.1
+# shows "Share chart..." (sendChartToCloud: uploads the chart to plotlyServerURL, Plotly Cloud by default) unless
+# showSendToCloud is off, and its logo links to plotly.com. The empty server URL makes an upload fail even if a
+# later plotly.js brought the button back under another switch. tests/test_browser_a11y.py checks the toolbars.
+NO_CLOUD = {"showSendToCloud": False, "plotlyServerURL": "", "displaylogo": False}
 GRAPH_CONFIG = {
-    "displaylogo": False,
+    **NO_CLOUD,
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "sendChartToCloud"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},  # drawn and saved in the browser
 }
 
 
@@ -29,13 +34,19 @@ def chart_card(graph_id: str, alt_id: str, controls: Any = None, note: Any = Non
         controls,
         dcc.Loading(
             html.Div(dcc.Graph(id=graph_id, config=graph_config(), className="atlas-graph"),
-                     id=f"{graph_id}-wrap", role="img"),
+                     id=f"{graph_id}-wrap", role="figure"),  # not "img": it holds the toolbar's buttons
             type="dot", delay_show=300,
         ),
         html.P(note, className="chart-note mb-1") if note is not None else None,
         html.Details([html.Summary("Show the numbers as a table"), html.Div(id=alt_id)],
                      className="text-alternative"),
     ], className=f"card-panel {extra_class}")
+
+
+def choice_group(label: str, radio_items: Any) -> html.Div:
+    """Radio buttons named as a group ("Colour the map by: MSC cells"), one Tab stop, arrow keys between choices."""
+    radio_items.name = radio_items.id
+    return html.Div(radio_items, role="radiogroup", **{"aria-label": label})
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str | None = None) -> html.Table:

@@ -137,9 +137,10 @@ def register(count_matches, countries: list[str] | None = None) -> None:
 
     @callback(
         Output(ids.FILTER_PANEL, "className"),
+        Output(ids.FILTER_TOGGLE, "aria-expanded"),
         Input(ids.FILTER_TOGGLE, "n_clicks"),
         prevent_initial_call=True,
     )
     def toggle_filter_panel(n_clicks):
         opened = isinstance(n_clicks, int) and n_clicks % 2 == 1
-        return "filter-panel open" if opened else "filter-panel"
+        return ("filter-panel open" if opened else "filter-panel"), ("true" if opened else "false")
