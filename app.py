@@ -23,6 +23,7 @@ app = Dash(
                {"name": "description", "content": "Clinical trials of mesenchymal stromal cells and their exosomes"}],
 )
 server = app.server
+app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # WCAG 3.1.1 (axe html-has-lang)
 
 countries = sorted({code for cell in trials["countries"] for code in cell.split(";") if code})
 app.layout = shell.frame(countries, data.load_version())

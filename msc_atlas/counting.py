@@ -34,12 +34,15 @@ def split_values(column: pd.Series, empty_as: str | None = vocab.UNKNOWN) -> pd.
     return values.replace("", empty_as)
 
 
+DOSE_POINT_COLUMNS = ["trial_id", "dose_cells_per_kg_min", "dose_cells_per_kg_max", "dose_levels"]
+
+
 def dose_points(frame: pd.DataFrame) -> pd.DataFrame:
-    """(route, trial_id, cells per kg) for trials that state a per-kg cell dose; a multi-route trial appears per
-    route, rows in frame order."""
-    dosed = frame[frame["dose_cells_per_kg"].notna() & (frame["dose_cells_per_kg"] > 0)]
+    """(route, trial_id, lowest and highest cells per kg, levels) for trials that state a per-kg cell dose; a
+    multi-route trial appears per route, rows in frame order."""
+    dosed = frame[frame["dose_cells_per_kg_min"].notna() & (frame["dose_cells_per_kg_min"] > 0)]
     routes = split_values(dosed["route"]).rename("route")
-    return pd.DataFrame(routes).join(dosed[["trial_id", "dose_cells_per_kg"]]).reset_index(drop=True)
+    return pd.DataFrame(routes).join(dosed[DOSE_POINT_COLUMNS]).reset_index(drop=True)
 
 
 class _Tokens:
@@ -139,19 +142,23 @@ class TrialCounts:
         self.enrollment = enrollment.fillna(0).to_numpy(dtype=np.int64)
         self.ev = frame["product"].isin(list(EV_PRODUCTS)).to_numpy(dtype=bool)
         self.recruiting = frame["status"].isin(list(RECRUITING)).to_numpy(dtype=bool)
-        per_kg = frame["dose_cells_per_kg"]
-        self.silent = (per_kg.isna() & frame["dose_cells_total"].isna() & (frame["dose_text"] == "")).to_numpy(bool)
-        # dose points of every dosed trial, one per route (dose_points of the whole frame), and
-        # the row each point belongs to
+        per_kg = frame["dose_cells_per_kg_min"]
+        self.silent = (per_kg.isna() & frame["dose_cells_total_min"].isna() & frame["dose_ev_min"].isna()
+                       & (frame["dose_text"] == "")).to_numpy(bool)
+        # dose ranges of every dosed trial, one per route (dose_points of the whole frame), and the row each
+        # point belongs to
         positioned = frame.reset_index(drop=True)
-        dosed = positioned[positioned["dose_cells_per_kg"].notna() & (positioned["dose_cells_per_kg"] > 0)]
+        dosed = positioned[positioned["dose_cells_per_kg_min"].notna() & (positioned["dose_cells_per_kg_min"] > 0)]
         self.dose_rows = split_values(dosed["route"]).index.to_numpy(dtype=np.intp)
         self.dose_points = dose_points(positioned)
         routes, self.dose_routes = pd.factorize(self.dose_points["route"].to_numpy(dtype=object), sort=True)
         self.dose_route_code = routes.astype(np.intp)
         self.dose_routes = np.asarray(self.dose_routes, dtype=object)
         self.dose_trial_code = pd.factorize(self.dose_points["trial_id"].to_numpy(dtype=object))[0]
-        self.dose_values = self.dose_points["dose_cells_per_kg"].to_numpy(dtype=float)
+        self.dose_trial_ids = self.dose_points["trial_id"].to_numpy(dtype=object)
+        self.dose_low = self.dose_points["dose_cells_per_kg_min"].to_numpy(dtype=float)
+        self.dose_high = self.dose_points["dose_cells_per_kg_max"].to_numpy(dtype=float)
+        self.dose_levels = self.dose_points["dose_levels"].fillna(0).to_numpy(dtype=int)
         self.no_dose_points = dose_points(positioned.iloc[:0])  # its dtypes differ
 
     # -- counts of the kept rows ----------------------------------------------------------------------------------
@@ -226,15 +233,19 @@ class TrialCounts:
             return self.no_dose_points.copy()
         return self.dose_points[chosen].reset_index(drop=True)
 
-    def dose_groups(self, keep: np.ndarray) -> list[tuple[str, np.ndarray, float]]:
-        """(route, cells per kg of its points in row order, median) per route with points, routes by name: the
-        groups of dose_per_kg_by_route(frame[keep]).groupby("route")["dose_cells_per_kg"]."""
+    def dose_groups(self, keep: np.ndarray) -> list[dict]:
+        """dose_groups(dose_per_kg_by_route(frame[keep])): per route (by name) its trials' dose ranges in row order
+        and the medians of the lowest and highest doses."""
         chosen = keep[self.dose_rows]
-        codes, values = self.dose_route_code[chosen], self.dose_values[chosen]
+        codes = self.dose_route_code[chosen]
+        ids, low, high, levels = (a[chosen] for a in (self.dose_trial_ids, self.dose_low, self.dose_high,
+                                                      self.dose_levels))
         groups = []
         for code in np.flatnonzero(np.bincount(codes, minlength=len(self.dose_routes))):
-            doses = values[codes == code]
-            groups.append((self.dose_routes[code], doses, float(np.median(doses))))
+            at = codes == code
+            groups.append({"route": self.dose_routes[code], "trial_ids": ids[at].tolist(), "low": low[at],
+                           "high": high[at], "levels": levels[at], "median_low": float(np.median(low[at])),
+                           "median_high": float(np.median(high[at]))})
         return groups
 
     def dose_trials(self, keep: np.ndarray) -> int:

@@ -1,7 +1,8 @@
 """Load and validate the bundled dataset (data/) once per process.
 
 `load_trials()` returns data/trials.csv as a DataFrame: every column is str ("" = not stated) except integer fields
-(`enrollment`: Int64) and number fields (`dose_cells_per_kg`, `dose_cells_total`: Float64). Any problem with the
+(`enrollment`, `dose_levels`: Int64) and number fields (the dose ranges `dose_cells_per_kg_min/max`,
+`dose_cells_total_min/max`, `dose_ev_min/max`: Float64). Any problem with the
 file raises `DatasetError` with a message naming the file, the line, the column and the bad value. The schema and
 the column types come from the field registry (msc_atlas.fields).
 The frame is cached per path (msc_atlas.cache): treat it as read-only.
@@ -97,6 +98,29 @@ def _countries(x: str) -> bool:
     return all(p in _ISO3 for p in parts) and parts == sorted(set(parts))
 
 
+def _number_list(x: str) -> bool:
+    if x == "":
+        return True
+    parts = x.split(MULTI_SEP)
+    if not all(_non_negative_number(p, False) and p for p in parts):
+        return False
+    values = [float(p) for p in parts]
+    return values == sorted(set(values))
+
+
+# Dose ranges: each (stem_min, stem_max) pair is empty on both ends or ordered.
+RANGE_STEMS = ("dose_cells_per_kg", "dose_cells_total", "dose_ev")
+
+
+def _ranges_ordered(df: pd.DataFrame) -> pd.Series:
+    ok = pd.Series(True, index=df.index)
+    for stem in RANGE_STEMS:
+        lo = pd.to_numeric(df[f"{stem}_min"], errors="coerce")
+        hi = pd.to_numeric(df[f"{stem}_max"], errors="coerce")
+        ok &= (lo.isna() == hi.isna()) & ~(lo > hi)
+    return ok
+
+
 def _el(fn, name: str) -> pa.Check:
     return pa.Check(lambda s: s.map(fn), element_wise=False, name=name)
 
@@ -111,6 +135,9 @@ def _checks(field: Field) -> list[pa.Check]:
     if field.kind is Kind.CATEGORY:
         assert field.vocabulary is not None  # a category always has one (Field.__post_init__)
         where = field.vocabulary_name or f"{field.column} vocabulary"
+        if field.optional:  # empty when not stated, never the vocabulary's "unknown"
+            allowed = [key for key in field.vocabulary if key != vocab.UNKNOWN]
+            return [_el(_in(allowed, allow_empty=True), f"{where} key or empty")]
         name = f"{where} keys (';'-list)" if field.multi else f"{where} key"
         return [_el(_in(field.vocabulary, multi=field.multi), name)]
     check = {
@@ -122,6 +149,7 @@ def _checks(field: Field) -> list[pa.Check]:
         Kind.NUMBER: (lambda x: _non_negative_number(x, False), "non-negative number or empty"),
         Kind.INTEGER: (lambda x: _non_negative_number(x, True), "non-negative integer or empty"),
         Kind.DATE: (_valid_date, "ISO date YYYY-MM-DD or YYYY-MM, or empty"),
+        Kind.NUMBER_LIST: (_number_list, "';'-list of non-negative numbers, ascending"),
     }.get(field.kind)
     return [_el(*check)] if check else []
 
@@ -136,7 +164,8 @@ def trials_schema() -> pa.DataFrameSchema:
             columns[field.evidence] = pa.Column(str, nullable=False)
     return pa.DataFrameSchema(
         columns,
-        checks=[pa.Check(_row_id_matches_registry, name="trial_id matches the pattern of its registry")],
+        checks=[pa.Check(_row_id_matches_registry, name="trial_id matches the pattern of its registry"),
+                pa.Check(_ranges_ordered, name="dose range minimum <= maximum")],
         strict=True,
         ordered=True,
     )
@@ -227,7 +256,12 @@ def _schema_message(path: Path, df: pd.DataFrame, err: SchemaErrors | SchemaErro
         return (f"{path}: line {i + 2} (trial {df.at[i, 'trial_id']}), column '{col}': bad value {value!r} "
                 f"— expected {check}{more}")
     first = row_fc.sort_values("_idx", kind="mergesort", na_position="last").iloc[0]
+    if first["_idx"] != first["_idx"]:  # no row: a check on the whole table
+        return f"{path}: {first['check']} failed ({first['failure_case']!r}){more}"
     i = int(first["_idx"])
+    if "dose range" in str(first["check"]):
+        return (f"{path}: line {i + 2} (trial {df.at[i, 'trial_id']}), dose columns: a range minimum is above its "
+                f"maximum or one end is missing — expected {first['check']}{more}")
     return (f"{path}: line {i + 2}, column 'trial_id/registry': bad value "
             f"{df.at[i, 'trial_id']!r} / {df.at[i, 'registry']!r} — expected {first['check']}{more}")
 

@@ -16,7 +16,7 @@ Pure Python: no Dash, no pandas.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -38,6 +38,7 @@ class Kind(enum.Enum):
     NUMBER = "number"  # non-negative float or empty
     INTEGER = "integer"  # non-negative integer or empty
     DATE = "date"  # ISO YYYY-MM-DD or YYYY-MM, or empty
+    NUMBER_LIST = "numbers"  # ascending ';'-list of non-negative numbers, or empty
 
 
 class Show(enum.Flag):
@@ -70,11 +71,13 @@ class Field:
     vocabulary_name: str = ""  # where the vocabulary is defined, for messages and the data dictionary
     colours: Mapping[str, str] | None = None  # value -> colour, the same on every page
     multi: bool = False  # ';'-separated values (a trial counts once in each)
+    optional: bool = False  # a category left empty when not stated (instead of the vocabulary's "unknown")
     evidence: str | None = None  # column holding the registry phrase each value was decided from
     evidence_doc: str = EVIDENCE_DOC
     placeholder: str = ""  # the filter control's text when nothing is selected
     default: tuple[str, ...] = ()  # values the filter applies when none is selected
     shown_after: str | None = None  # column of the field this one follows in the UI; default: column order
+    display: Callable[[Mapping[str, Any]], str] | None = None  # detail panel text from the whole row (several columns)
 
     def __post_init__(self) -> None:
         if Show.FILTER in self.show and not self.key:
@@ -115,9 +118,17 @@ class Field:
             return f"{float(value):.3g}"
         if self.kind is Kind.INTEGER:
             return f"{int(value):,}"
+        if self.kind is Kind.NUMBER_LIST:
+            levels = [float(x) for x in str(value).split(vocab.MULTI_SEP)]
+            shown = ", ".join(f"{x:.3g}" for x in levels)
+            return shown if len(levels) == 1 else f"{len(levels)} levels: {shown} (range {levels[0]:.3g}–{levels[-1]:.3g})"
         if self.kind in (Kind.CATEGORY, Kind.COUNTRIES):
             return self.labels(value)
         return str(value)
+
+    def detail_text(self, row: Mapping[str, Any]) -> str:
+        """The field as the detail panel shows it, from the trial's row."""
+        return self.display(row) if self.display else self.text(row[self.column])
 
     def grid_value(self, value: Any) -> Any:
         """A cell as the trials grid shows it (numbers stay numbers, so the grid sorts them as numbers)."""
@@ -126,6 +137,15 @@ class Field:
         if self.kind in (Kind.CATEGORY, Kind.COUNTRIES):
             return self.labels(value)
         return value if value != "" else vocab.NOT_REPORTED
+
+
+def _ev_dose(row: Mapping[str, Any]) -> str:
+    """"1e+09–5e+09 particles" for an EV / secretome dose; never shown as cells."""
+    low, high = row["dose_ev_min"], row["dose_ev_max"]
+    if _is_missing(low) or low == "":
+        return vocab.NOT_REPORTED
+    unit = vocab.label(vocab.EV_DOSE_UNITS, row["dose_ev_unit"])
+    return f"{float(low):.3g} {unit}" if low == high else f"{float(low):.3g}–{float(high):.3g} {unit}"
 
 
 def _is_missing(value: Any) -> bool:
@@ -215,7 +235,8 @@ FIELDS: list[Field] = [
         # Rows that registry text filters caught but that are not MSC products stay out of the default view;
         # they can be selected explicitly.
         default=("msc", "msc_ev", "msc_secretome"),
-        doc="msc / msc_ev / msc_secretome / non_msc (classifier; curated where a review shows it wrong).",
+        doc="msc / msc_ev / msc_secretome / non_msc: what participants are given (classifier; curated where a review "
+        "shows it wrong).",
     ),
     Field(
         "source_tissue",
@@ -261,21 +282,77 @@ FIELDS: list[Field] = [
         "Dose (as registered)",
         Kind.TEXT,
         show=Show.DETAIL,
-        doc='The dose phrase as registered ("" when none found).',
+        doc='The dose phrase(s) the numbers were read from, as registered ("" when none found).',
     ),
     Field(
-        "dose_cells_per_kg",
+        "dose_cells_per_kg_min",
+        "Lowest dose, cells per kg",
+        Kind.NUMBER,
+        doc="Lowest MSC dose per kg body weight per administration over every level the registry states (equal to "
+        "the maximum when one level is stated; empty when none).",
+    ),
+    Field(
+        "dose_cells_per_kg_max",
+        "Highest dose, cells per kg",
+        Kind.NUMBER,
+        doc="Highest MSC dose per kg body weight per administration over every stated level.",
+    ),
+    Field(
+        "dose_cells_total_min",
+        "Lowest dose, cells in total",
+        Kind.NUMBER,
+        doc='The same for fixed cell counts per administration (caps such as "up to 200 million" and cumulative '
+        "totals are not levels): the lowest.",
+    ),
+    Field(
+        "dose_cells_total_max",
+        "Highest dose, cells in total",
+        Kind.NUMBER,
+        doc="The highest fixed cell count per administration.",
+    ),
+    Field(
+        "dose_levels",
+        "Dose levels",
+        Kind.INTEGER,
+        doc="Number of distinct cell-dose values stated (per kg and in total; a range counts its two ends).",
+    ),
+    Field(
+        "dose_cells_per_kg_levels",
         "Dose, cells per kg",
-        Kind.NUMBER,
+        Kind.NUMBER_LIST,
         show=Show.DETAIL,
-        doc="Cells per kg body weight, when one value is stated (number, else empty).",
+        doc="Every stated per-kg level, ascending, `;`-separated.",
     ),
     Field(
-        "dose_cells_total",
+        "dose_cells_total_levels",
         "Dose, cells in total",
+        Kind.NUMBER_LIST,
+        show=Show.DETAIL,
+        doc="Every stated fixed-count level, ascending, `;`-separated.",
+    ),
+    Field(
+        "dose_ev_min",
+        "Dose, EVs / secretome",
         Kind.NUMBER,
         show=Show.DETAIL,
-        doc="Cells per dose, when one value is stated (number, else empty).",
+        display=_ev_dose,  # with its maximum and unit: "1e+09–5e+09 particles"
+        doc="Lowest EV / secretome amount of an msc_ev or msc_secretome product per administration, in "
+        "`dose_ev_unit` (never counted as cells).",
+    ),
+    Field(
+        "dose_ev_max",
+        "Highest dose, EVs / secretome",
+        Kind.NUMBER,
+        doc="Highest EV / secretome amount per administration.",
+    ),
+    Field(
+        "dose_ev_unit",
+        "EV / secretome dose unit",
+        Kind.CATEGORY,
+        vocabulary=vocab.EV_DOSE_UNITS,
+        vocabulary_name="vocab.EV_DOSE_UNITS",
+        optional=True,
+        doc="`particles`, `ug_protein` or `mL` (empty when no EV amount is stated).",
     ),
     Field(
         "phase",
@@ -286,8 +363,8 @@ FIELDS: list[Field] = [
         vocabulary_name="vocab.PHASES",
         show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART,
         placeholder="Any phase",
-        doc='`vocab.PHASES` key. ICTRP numeric codes: 0 -> early_phase1; Excel-mangled "1-2"/"2-3" (43862/43892) '
-        "-> phase1_2/phase2_3.",
+        doc="`vocab.PHASES` key. ICTRP numeric codes: 0 -> not_applicable (as the hand-cleaned ebmdatalab lists read "
+        'every overlapping ChiCTR record); Excel-mangled "1-2"/"2-3" (43862/43892) -> phase1_2/phase2_3.',
     ),
     Field(
         "status",
@@ -404,7 +481,10 @@ TRIAL_COLUMNS = trial_columns()  # of the bundled registry; a field registered l
 
 
 def by_column(column: str) -> Field:
-    return next(f for f in FIELDS if f.column == column)
+    for f in FIELDS:
+        if f.column == column:
+            return f
+    raise KeyError(column)
 
 
 def get(name: str) -> Field:

@@ -144,17 +144,38 @@ def tissue_route_heatmap(matrix: pd.DataFrame, title: str) -> Figure:
                    yaxis=dict(autorange="reversed", automargin=True))
 
 
-def dose_boxes(groups: list[tuple[str, np.ndarray, float]], title: str) -> Figure:
-    """Cells per kg by route, log scale, one dot per trial and route, with the median marked, from (route, cells per
-    kg of its points, median) per route with routes by name (TrialCounts.dose_groups)."""
-    medians = pd.Series([median for _, _, median in groups], index=[route for route, _, _ in groups], dtype="Float64")
-    values = {route: doses for route, doses, _ in groups}
-    boxes = [dict(type="box", y=values[route], name=vocab.label(vocab.ROUTES, route), boxpoints="all", jitter=0.4,
-                  pointpos=0, marker=dict(color=ACCENT, size=6, opacity=0.6), line=dict(color="#1d2433", width=1),
-                  fillcolor="rgba(0,114,178,0.08)", showlegend=False,
-                  hovertemplate="%{y:.2s} cells/kg<extra>%{x}</extra>")
-             for route in medians.sort_values(ascending=False).index]  # ties keep the order by name
-    return _figure(boxes, title, height=380,
-                   yaxis=dict(type="log", title=dict(text="Cells per kg body weight"), gridcolor="#e8ebef",
-                              exponentformat="power"),
-                   xaxis=dict(tickangle=-30, automargin=True))
+def _sci(x: float) -> str:
+    """1500000.0 -> "1.5×10⁶" (hover text)."""
+    exponent = int(math.floor(math.log10(x))) if x > 0 else 0
+    mantissa = x / 10 ** exponent
+    sup = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return (f"{mantissa:.3g}×" if abs(mantissa - 1) > 1e-9 else "") + f"10{sup}"
+
+
+def dose_ranges(groups: list[dict], title: str) -> Figure:
+    """Cells per kg by route, log scale, from TrialCounts.dose_groups: one column per route (highest median first),
+    each trial a line from its lowest to its highest stated dose (a dot when one level), spread across the column
+    in row order."""
+    order = sorted(groups, key=lambda g: -g["median_high"])  # ties keep the order by name
+    x: list[float | None] = []
+    y: list[float | None] = []
+    text: list[str | None] = []
+    for position, group in enumerate(order):
+        n = len(group["trial_ids"])
+        offsets = np.linspace(-0.3, 0.3, n) if n > 1 else np.zeros(1)
+        for offset, trial, low, high, levels in zip(offsets, group["trial_ids"], group["low"], group["high"],
+                                                    group["levels"]):
+            dose = _sci(low) if low == high else f"{_sci(low)}–{_sci(high)}"
+            label = f"{trial}: {dose} cells/kg" + (f" ({levels} levels)" if levels > 1 else "")
+            x += [position + offset, position + offset, None]
+            y += [low, high, None]
+            text += [label, label, None]
+    trace = dict(type="scatter", mode="lines+markers", x=x, y=y, text=text, hoverinfo="text",
+                 hovertemplate="%{text}<extra></extra>", line=dict(color=ACCENT, width=2),
+                 marker=dict(color=ACCENT, size=6, opacity=0.75), showlegend=False, connectgaps=False)
+    labels = [vocab.label(vocab.ROUTES, g["route"]) for g in order]
+    return _figure([trace], title, height=400,
+                   yaxis=dict(type="log", title=dict(text="Cells per kg body weight (stated range)"),
+                              gridcolor="#e8ebef", exponentformat="power"),
+                   xaxis=dict(tickmode="array", tickvals=list(range(len(order))), ticktext=labels, tickangle=-30,
+                              automargin=True, range=[-0.6, len(order) - 0.4], showgrid=False, zeroline=False))

@@ -42,7 +42,7 @@ PRODUCTS = {
     "msc": "MSC cells",
     "msc_ev": "MSC exosomes / EVs",
     "msc_secretome": "MSC secretome / conditioned medium",
-    "non_msc": "Not MSC-derived",
+    "non_msc": "Not an MSC product",
 }
 
 SOURCE_TISSUES = {
@@ -154,6 +154,9 @@ REFRESH_SOURCES = {
 }
 
 ALL_SOURCES = {**SOURCES, **REFRESH_SOURCES}
+
+# Units of EV / secretome doses (data/trials.csv dose_ev_unit); never cells.
+EV_DOSE_UNITS = {"particles": "particles", "ug_protein": "µg protein", "mL": "mL of product", UNKNOWN: NOT_REPORTED}
 
 ENROLLMENT_TYPES = {"actual": "Actual", "anticipated": "Anticipated", UNKNOWN: NOT_REPORTED}
 

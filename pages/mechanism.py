@@ -45,7 +45,7 @@ def layout(**_query: Any) -> html.Div:
             html.Div([
                 html.Span("Context", id=f"{CONTEXT}-label", className="form-label small fw-semibold me-2"),
                 html.Div(dbc.RadioItems(id=CONTEXT, options=CONTEXT_OPTIONS, value=FOLLOW, inline=True,
-                                        className="small"),
+                                        className="small", name=CONTEXT),  # one Tab stop, arrows choose
                          role="radiogroup", className="d-inline-block", **ui.attrs(aria_labelledby=f"{CONTEXT}-label")),
             ], className="me-auto"),
             html.Div([

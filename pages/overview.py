@@ -30,14 +30,16 @@ def layout(**_query):
         html.P("Where MSC and MSC-EV trials run, what they give, and how far they got. Every number comes from "
                "registry records (ClinicalTrials.gov, WHO ICTRP) bundled with the app.",
                className="text-muted small mb-3"),
-        html.Div(id=NUMBERS, className="row g-2 mb-3"),
+        html.Div(id=NUMBERS, className="row g-2 mb-3", role="list", **ui.attrs(aria_label="Headline numbers")),
         html.Div(id=EMPTY),
         html.Div([
-            ChartCard(MAP, controls=dbc.RadioItems(
-                id=MAP_COLOUR, options=COLOUR_OPTIONS, value="all", inline=True, className="small mb-1"),
-                note="Click a country to filter every page to it. A trial run in several countries counts in each."),
-            ChartCard(TIMELINE, controls=dbc.RadioItems(
-                id=TIMELINE_STACK, options=stack_options(), value="product", inline=True, className="small mb-1")),
+            ChartCard(MAP, controls=ui.choice_group("Colour the map by", dbc.RadioItems(
+                id=MAP_COLOUR, options=COLOUR_OPTIONS, value="all", inline=True, className="small mb-1")),
+                note="Click a country (or choose it under Country in the filters) to filter every page to it. "
+                     "A trial run in several countries counts in each."),
+            ChartCard(TIMELINE, controls=ui.choice_group(
+                "Stack the bars by", dbc.RadioItems(id=TIMELINE_STACK, options=stack_options(), value="product",
+                                                    inline=True, className="small mb-1"))),
         ], id=CHARTS),
     ])
 
@@ -63,7 +65,7 @@ def update_overview(filter_data, colour_by, stack_by):
         ui.kpi(ui.percent(numbers["ev_share"]), "exosome / EV / secretome trials", "kpi-ev"),
         ui.kpi(ui.percent(numbers["recruiting_share"]), "recruiting or about to", "kpi-recruiting"),
     ]
-    tiles = [html.Div(tile, className="col-6 col-md-4 col-xl") for tile in tiles]
+    tiles = [html.Div(tile, className="col-6 col-md-4 col-xl", role="listitem") for tile in tiles]
     if view["empty"]:
         return {"numbers": tiles, "empty": ui.empty_state(view["scope"]), "hidden": True,
                 "map": ChartCard.BLANK, "timeline": ChartCard.BLANK}

@@ -20,6 +20,7 @@ EMPTY, CHARTS = "sr-empty", "sr-charts"
 SWITCHED, SWITCH = "sr-switched", "sr-switch"
 ALWAYS_SHOWN = ("tissue", "route")  # drawn side by side above the tissue x route matrix
 FIRST_SWITCHED = "donor"
+BAR_NOTE = "Click a bar (or choose it in the filters) to filter by it."
 
 
 def charts() -> dict[str, Field]:
@@ -41,7 +42,6 @@ def graph_id(name: str) -> str:
     return f"sr-{name}"
 
 
-BAR_NOTE = "Click a bar to filter by it."
 NO_DOSE_FIGURE = {"layout": {"title": {"text": "No per-kg cell dose is reported for these trials"},
                              "xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 160}}
 
@@ -56,11 +56,12 @@ def layout(**_query):
         html.Div([
             html.Div([html.Div(ChartCard(graph_id(name), note=BAR_NOTE), className="col-12 col-xl-6")
                       for name in ALWAYS_SHOWN], className="row g-3"),
-            ChartCard(MATRIX, note="Click a cell to filter by that tissue source and route."),
+            ChartCard(MATRIX, note="Click a cell (or choose a tissue source and a route in the filters) to filter by "
+                                   "that tissue source and route."),
             ChartCard(DOSE, note=html.Span(id=DOSE_NOTE)),
-            ChartCard(SWITCHED, note=BAR_NOTE, controls=dbc.RadioItems(
+            ChartCard(SWITCHED, note=BAR_NOTE, controls=ui.choice_group("Show", dbc.RadioItems(
                 id=SWITCH, value=FIRST_SWITCHED, inline=True, className="small mb-1",
-                options=[{"label": charts()[name].label, "value": name} for name in switched_choices()])),
+                options=[{"label": charts()[name].label, "value": name} for name in switched_choices()]))),
         ], id=CHARTS),
     ])
 
@@ -88,12 +89,14 @@ def update_sources_routes(filter_data, switched):
     matrix, dose = view["matrix"], view["dose"]
     out["matrix"] = ChartCard.content(matrix["figure"], matrix["title"],
                                       ui.table(["Tissue source", "Route", "Trials"], matrix["rows"]))
-    out["dose"] = ChartCard.content(dose["figure"] or NO_DOSE_FIGURE, dose["title"],
-                                    ui.table(["Route", "Trials with a per-kg dose", "Median cells/kg"],
-                                             [(route, n, f"{median:.2g}") for route, n, median in dose["rows"]]))
-    out["dose_note"] = (f"{dose['n_trials']:,} of {view['n']:,} matching trials state a cell dose per kg; "
-                        f"{ui.percent(dose['silent_share'])} state no dose at all. Exosome doses (µg, particles) "
-                        "are listed on the Trials page, not drawn.")
+    out["dose"] = ChartCard.content(
+        dose["figure"] or NO_DOSE_FIGURE, dose["title"],
+        ui.table(["Route", "Trials with a per-kg dose", "Median lowest dose (cells/kg)", "Median highest dose (cells/kg)"],
+                 [(route, n, f"{low:.2g}", f"{high:.2g}") for route, n, low, high in dose["rows"]]))
+    out["dose_note"] = (f"{dose['n_trials']:,} of {view['n']:,} matching trials state a cell dose per kg; a line "
+                        f"spans the levels a trial states, a dot is one level. {ui.percent(dose['silent_share'])} "
+                        "state no dose at all. Exosome / secretome doses (particles, µg protein, mL) are in each "
+                        "trial's record, never drawn as cells.")
     return out
 
 

@@ -61,7 +61,10 @@ def layout(**_query):
                                               "enableClickSelection": True},
                              "pagination": True, "paginationPageSize": 25,
                              "paginationPageSizeSelector": [25, 50, 100], "tooltipShowDelay": 400,
-                             "animateRows": False, "enableCellTextSelection": True},
+                             "animateRows": False, "enableCellTextSelection": True,
+                             # Tab leaves the grid (arrow keys move inside it), as in the ARIA grid pattern:
+                             # otherwise the detail panel below sits behind hundreds of Tab presses
+                             "tabToNextCell": {"function": "false"}, "tabToNextHeader": {"function": "false"}},
             style={"height": "560px"}, className="ag-theme-quartz",
         ),
         html.Section(id=DETAIL, className="card-panel mt-3", **ui.attrs(aria_live="polite"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+import numpy as np
 import pandas as pd
 
 from msc_atlas import fields, figures, vocab
@@ -122,11 +123,28 @@ def registrations_by_year(frame: pd.DataFrame, stack_column: str) -> pd.DataFram
     return table.sort_index()
 
 
+DOSE_POINT_COLUMNS = ["trial_id", "dose_cells_per_kg_min", "dose_cells_per_kg_max", "dose_levels"]
+
+
 def dose_per_kg_by_route(frame: pd.DataFrame) -> pd.DataFrame:
-    """(route, cells per kg) for trials that state a per-kg cell dose; a multi-route trial appears per route."""
-    dosed = frame[frame["dose_cells_per_kg"].notna() & (frame["dose_cells_per_kg"] > 0)]
+    """(route, trial_id, lowest and highest cells per kg, levels) for trials that state a per-kg cell dose; a
+    multi-route trial appears per route."""
+    dosed = frame[frame["dose_cells_per_kg_min"].notna() & (frame["dose_cells_per_kg_min"] > 0)]
     routes = split_values(dosed["route"]).rename("route")
-    return pd.DataFrame(routes).join(dosed[["trial_id", "dose_cells_per_kg"]]).reset_index(drop=True)
+    return pd.DataFrame(routes).join(dosed[DOSE_POINT_COLUMNS]).reset_index(drop=True)
+
+
+def dose_groups(points: pd.DataFrame) -> list[dict]:
+    """Per route with dose points (routes by name): trial ids, lowest and highest doses, levels, and the medians of
+    the lowest and of the highest doses: what the dose chart draws and its table lists."""
+    groups = []
+    for route, part in points.groupby("route", sort=True):
+        low = part["dose_cells_per_kg_min"].to_numpy(dtype=float)
+        high = part["dose_cells_per_kg_max"].to_numpy(dtype=float)
+        groups.append({"route": route, "trial_ids": part["trial_id"].tolist(), "low": low, "high": high,
+                       "levels": part["dose_levels"].fillna(0).to_numpy(dtype=int),
+                       "median_low": float(np.median(low)), "median_high": float(np.median(high))})
+    return groups
 
 
 def headline_numbers(frame: pd.DataFrame) -> dict[str, float | int | None]:
@@ -151,7 +169,8 @@ def dose_reporting_share(frame: pd.DataFrame) -> float | None:
     """Share of trials that state no cell dose at all (neither per kg nor total nor a dose phrase)."""
     if frame.empty:
         return None
-    silent = frame["dose_cells_per_kg"].isna() & frame["dose_cells_total"].isna() & (frame["dose_text"] == "")
+    silent = (frame["dose_cells_per_kg_min"].isna() & frame["dose_cells_total_min"].isna()
+              & frame["dose_ev_min"].isna() & (frame["dose_text"] == ""))
     return float(silent.mean())
 
 
@@ -169,10 +188,8 @@ def registrations_over_time(frame: pd.DataFrame, title: str, stack_by: str = "pr
 
 
 def dose_by_route(points: pd.DataFrame, title: str) -> figures.Figure:
-    """Cells per kg by route, log scale, one dot per trial and route, with the median marked."""
-    groups = [(route, group.to_numpy(dtype=float), float(group.median()))
-              for route, group in points.groupby("route")["dose_cells_per_kg"]]
-    return figures.dose_boxes(groups, title)
+    """Cells per kg by route, log scale: each trial's stated range as a vertical line (a dot when one level)."""
+    return figures.dose_ranges(dose_groups(points), title)
 
 
 # -- the mechanism page's product counts -------------------------------------------------------------------------

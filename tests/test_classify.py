@@ -102,7 +102,10 @@ def test_disease_group(text, expected):
     (T(title="Exosomes overexpressing CD24 for COVID-19", interventions="EXO-CD24"), "non_msc"),
     (T(title="ExoFlo for COVID-19 ARDS", interventions="ExoFlo"), "msc_ev"),
     (T(title="Inhalation of Mesenchymal Stem Cell Exosomes", interventions="MSCs-derived exosomes"), "msc_ev"),
-    (T(title="The Use of Exosomes for the Treatment of ARDS", interventions="Exosomes"), "msc_ev"),
+    # EVs whose origin no registry text states are not an MSC product (Zofin is amniotic-fluid EVs)
+    (T(title="The Use of Exosomes for the Treatment of ARDS", interventions="Exosomes"), "non_msc"),
+    (T(title="The Use of Exosomes for the Treatment of ARDS", interventions="Exosomes",
+       summary="Exosomes derived from bone marrow mesenchymal stem cells"), "msc_ev"),
     (T(title="Mesenchymal Stem Cell Secretome In Severe COVID-19", interventions="Injection of secretome - mesenchymal stem cell"),
      "msc_secretome"),
     (T(title="Conditioned medium of UC-MSC for burns", interventions="UC-MSC conditioned medium"), "msc_secretome"),
@@ -151,8 +154,9 @@ def test_source_tissue(text, expected):
     assert (d.evidence == "") == (expected == vocab.UNKNOWN)
 
 
-def test_product_name_evidence_says_so():
-    assert "bone marrow" in classify_source_tissue(T(interventions="Remestemcel-L")).evidence
+def test_product_name_evidence_cites_the_record():
+    # the reviewed dictionary entry, with the registry record that defines the product
+    assert "NCT04543994" in classify_source_tissue(T(interventions="Remestemcel-L")).evidence
 
 
 # ------------------------------------------------------------------------------------------------ donor
@@ -206,27 +210,27 @@ def test_route(text, expected):
 # ------------------------------------------------------------------------------------------------ dose
 
 @pytest.mark.parametrize("text, per_kg, total", [
-    (T(intervention_descriptions="MSCs 1 x 10^6 cells/kg on day 1"), 1e6, None),
-    (T(intervention_descriptions="1×10E6/kg body weight"), 1e6, None),
-    (T(intervention_descriptions="1.0 x 10*6 cells per kilogram"), 1e6, None),
-    (T(intervention_descriptions="2 million cells/kg"), 2e6, None),
-    (T(intervention_descriptions="a single infusion of 100 million cells"), None, 1e8),
-    (T(intervention_descriptions="10^8 cells in 100 ml saline"), None, 1e8),
-    (T(intervention_descriptions="5x10(7) cells"), None, 5e7),
-    (T(intervention_descriptions="UC-MSCs 3.3 * 107 cell number / 50ml / bag"), None, 3.3e7),
-    (T(intervention_descriptions="two doses of MSCs 100×10e6 (±10%)"), None, 1e8),
-    (T(intervention_descriptions="1-3 x 10^6 cells/kg"), None, None),          # a range: text only
-    (T(intervention_descriptions="exosomes 2-5 x10^11 particles/ml"), None, None),  # EV dose: text only
+    (T(intervention_descriptions="MSCs 1 x 10^6 cells/kg on day 1"), (1e6,), ()),
+    (T(intervention_descriptions="1×10E6/kg body weight"), (1e6,), ()),
+    (T(intervention_descriptions="1.0 x 10*6 cells per kilogram"), (1e6,), ()),
+    (T(intervention_descriptions="2 million cells/kg"), (2e6,), ()),
+    (T(intervention_descriptions="a single infusion of 100 million cells"), (), (1e8,)),
+    (T(intervention_descriptions="10^8 cells in 100 ml saline"), (), (1e8,)),
+    (T(intervention_descriptions="5x10(7) cells"), (), (5e7,)),
+    (T(intervention_descriptions="UC-MSCs 3.3 * 107 cell number / 50ml / bag"), (), (3.3e7,)),
+    (T(intervention_descriptions="two doses of MSCs 100×10e6 (±10%)"), (), (1e8,)),
+    (T(intervention_descriptions="1-3 x 10^6 cells/kg"), (1e6, 3e6), ()),          # a range keeps both ends
+    (T(intervention_descriptions="exosomes 2-5 x10^11 particles/ml"), (), ()),      # EV concentration: no cells
 ])
 def test_parse_dose(text, per_kg, total):
     d = parse_dose(text)
     assert d.text and len(d.text) <= 200
-    assert d.cells_per_kg == (pytest.approx(per_kg) if per_kg else None)
-    assert d.cells_total == (pytest.approx(total) if total else None)
+    assert d.per_kg == pytest.approx(per_kg)
+    assert d.total == pytest.approx(total)
 
 
 def test_no_dose():
-    assert parse_dose(T(intervention_descriptions="MSCs on day 1, 3 and 7 in phase 2")) == Dose("", None, None)
+    assert parse_dose(T(intervention_descriptions="MSCs on day 1, 3 and 7 in phase 2")) == Dose("")
 
 
 # ------------------------------------------------------------------------------------------------ real registry file
@@ -263,12 +267,12 @@ def test_every_value_in_vocabulary_on_real_file():
             assert vocab.UNKNOWN not in keys or len(keys) == 1
         dose = parse_dose(t)
         assert len(dose.text) <= 200
-        for v in (dose.cells_per_kg, dose.cells_total):
-            assert v is None or (math.isfinite(v) and v > 0)
+        for v in (*dose.per_kg, *dose.total, *dose.ev):
+            assert math.isfinite(v) and v > 0
 
 
 def test_dose_per_kg_after_a_long_cell_noun():
     from msc_atlas.pipeline.classify import TrialText, parse_dose
     dose = parse_dose(TrialText(intervention_descriptions=(
         "Two serial doses of 1.5 million adipose-tissue derived mesenchymal stem cells per kg")))
-    assert dose.cells_per_kg == 1.5e6 and dose.cells_total is None
+    assert dose.per_kg == (1.5e6,) and dose.total == ()

@@ -44,7 +44,11 @@ def test_bundled_dataset_loads():
     assert len(df) >= 1500
     assert list(df.columns) == fields.trial_columns()
     assert str(df["enrollment"].dtype) == "Int64"
-    assert str(df["dose_cells_per_kg"].dtype) == "Float64"
+    for column in [f.column for f in fields.FIELDS if f.kind is fields.Kind.NUMBER]:
+        assert str(df[column].dtype) == "Float64", column
+    assert str(df["dose_levels"].dtype) == "Int64"
+    dosed = df[df["dose_cells_per_kg_min"].notna()]
+    assert (dosed["dose_cells_per_kg_min"] <= dosed["dose_cells_per_kg_max"]).all()
     assert (df["title"] != "").all() and df["conditions"].map(type).eq(str).all()  # "" stays ""
     assert df.attrs["version"]["dataset_version"]
     assert load_trials() is df  # cached once per process
@@ -158,7 +162,7 @@ def test_truncated_file(tmp_path):
 
 def test_truncated_at_line_end(tmp_path, lines):
     short = lines[:50] + [",".join(lines[50].split(",")[:10]) + "\n"]
-    with pytest.raises(DatasetError, match=r"line 51: 10 fields, expected 32"):
+    with pytest.raises(DatasetError, match=rf"line 51: 10 fields, expected {len(fields.trial_columns())}"):
         load_trials(_write(tmp_path, "".join(short)))
 
 

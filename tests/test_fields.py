@@ -67,7 +67,11 @@ def test_values_are_shown_with_their_labels():
     assert route.labels("") == vocab.NOT_REPORTED
     assert countries.labels("CHN;USA") == "China, United States"
     assert fields.by_column("enrollment").text(1200) == "1,200"
-    assert fields.by_column("dose_cells_per_kg").text(1.5e6) == "1.5e+06"
+    assert fields.by_column("dose_cells_per_kg_min").text(1.5e6) == "1.5e+06"
+    assert fields.by_column("dose_cells_per_kg_levels").text("1e6;2e6") == "2 levels: 1e+06, 2e+06 (range 1e+06–2e+06)"
+    ev_dose = fields.by_column("dose_ev_min")
+    assert ev_dose.detail_text({"dose_ev_min": 1e9, "dose_ev_max": 5e9, "dose_ev_unit": "particles"}) \
+        == "1e+09–5e+09 particles"
     assert fields.by_column("enrollment_type").text("anticipated") == "Anticipated"
 
 

@@ -76,11 +76,13 @@ def test_index_figures_equal_the_frame_figures(state):
             == to_json_plotly(reference.registrations_over_time(frame, "t", stack_by))
     points = reference.dose_per_kg_by_route(frame)
     if len(points):
-        assert to_json_plotly(figures.dose_boxes(COUNTS.dose_groups(keep), "t")) \
+        assert to_json_plotly(figures.dose_ranges(COUNTS.dose_groups(keep), "t")) \
             == to_json_plotly(reference.dose_by_route(points, "t"))
         assert COUNTS.dose_trials(keep) == points["trial_id"].nunique()
-        assert [(route, len(doses), median) for route, doses, median in COUNTS.dose_groups(keep)] == [
-            (route, len(group), float(group.median())) for route, group in points.groupby("route")["dose_cells_per_kg"]]
+        expected = reference.dose_groups(points)
+        got = COUNTS.dose_groups(keep)
+        assert [(g["route"], g["trial_ids"], g["median_low"], g["median_high"]) for g in got] == \
+            [(g["route"], g["trial_ids"], g["median_low"], g["median_high"]) for g in expected]
 
 
 def test_views_show_what_the_frame_summaries_give():

@@ -30,7 +30,7 @@ from msc_atlas.pipeline.sources import (
 from msc_atlas.vocab import MULTI_SEP, UNKNOWN
 
 # The dataset version is a constant bumped by hand when the inputs or rules change: never the clock.
-DATASET_VERSION = "2026.11.26"
+DATASET_VERSION = "2026.11.30"
 AS_OF = {
     "ctgov_as_of": "2022-10-13",            # full-study records pulled 7-13 Oct 2022 (VersionHolder)
     "ctgov_search_as_of": "2022-09-29",     # classic MSC search export, newest First Posted
@@ -59,17 +59,19 @@ def fmt_num(x: float | int | None) -> str:
     return f"{x:.6g}"
 
 
-def _trial_text(text: dict) -> C.TrialText:
-    return C.TrialText(**{k: text[k] for k in C.TrialText._fields})
+def _trial_text(merged: dict) -> C.TrialText:
+    return C.TrialText(**{k: merged["text"][k] for k in C.TrialText._fields if k in merged["text"]},
+                       study_type=merged["study_type"])
 
 
 def classify_one(t: C.TrialText) -> tuple[dict, C.Dose]:
+    product = C.classify_product(t)
     dec = {
         "focus_area": C.classify_focus_area(t), "disease_group": C.classify_disease_group(t),
-        "product": C.classify_product(t), "source_tissue": C.classify_source_tissue(t),
-        "donor": C.classify_donor(t), "route": C.classify_route(t),
+        "product": product, "source_tissue": C.classify_source_tissue(t),
+        "donor": C.classify_donor(t), "route": C.classify_route(t, product.value),
     }
-    return dec, C.parse_dose(t)
+    return dec, C.parse_dose(t, dec["product"].value)
 
 
 def classify_all(texts: list[C.TrialText], workers: int = 2) -> list[tuple[dict, C.Dose]]:
@@ -95,8 +97,16 @@ def _row(m: dict, classified: tuple[dict, C.Dose]) -> dict:
         row[field] = d.value
         row[f"{field}_evidence"] = d.evidence
     row.update({
-        "dose_text": dose.text, "dose_cells_per_kg": fmt_num(dose.cells_per_kg),
-        "dose_cells_total": fmt_num(dose.cells_total),
+        "dose_text": dose.text,
+        "dose_cells_per_kg_min": fmt_num(min(dose.per_kg, default=None)),
+        "dose_cells_per_kg_max": fmt_num(max(dose.per_kg, default=None)),
+        "dose_cells_total_min": fmt_num(min(dose.total, default=None)),
+        "dose_cells_total_max": fmt_num(max(dose.total, default=None)),
+        "dose_levels": str(dose.levels) if dose.levels else "",
+        "dose_cells_per_kg_levels": MULTI_SEP.join(fmt_num(x) for x in dose.per_kg),
+        "dose_cells_total_levels": MULTI_SEP.join(fmt_num(x) for x in dose.total),
+        "dose_ev_min": fmt_num(min(dose.ev, default=None)), "dose_ev_max": fmt_num(max(dose.ev, default=None)),
+        "dose_ev_unit": dose.ev_unit,
         "phase": m["phase"], "status": m["status"],
         "enrollment": "" if m["enrollment"] is None else str(int(m["enrollment"])),
         "enrollment_type": m["enrollment_type"] if m["enrollment"] is not None else UNKNOWN,
@@ -129,7 +139,7 @@ def assemble(sources_dir: Path = SOURCES_DIR, workers: int = 2,
                              "reason": reason})
             continue
         kept.append((merged, reason))
-    classified = classify_all([_trial_text(m["text"]) for m, _ in kept], workers=workers)
+    classified = classify_all([_trial_text(m) for m, _ in kept], workers=workers)
     for (merged, reason), cls in zip(kept, classified):
         row = _row(merged, cls)
         if reason == "cited by a published review table":
@@ -153,6 +163,12 @@ def apply_corrections(trials: pd.DataFrame, corrections: pd.DataFrame) -> tuple[
             skipped.append(f"{tid} {field}: trial not in dataset")
             continue
         current = out.at[tid, field]
+        if r["applies_when"] == "registry_confirms":
+            if current != r["value"]:
+                skipped.append(f"{tid} {field}: cited as {r['value']!r} but derived {current!r}; review the row")
+            else:
+                out.at[tid, f"{field}_evidence"] = f"{out.at[tid, f'{field}_evidence']} (confirmed: {r['citation_url']})"
+            continue
         if current not in ("", UNKNOWN) and r["applies_when"] != "registry_wrong":
             skipped.append(f"{tid} {field}: registry already states {current!r}")
             continue
@@ -188,6 +204,9 @@ def build(out_dir: Path = config.BUNDLED_DATA_DIR, sources_dir: Path = SOURCES_D
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     trials, facts, excluded = assemble(sources_dir, extra_records=extra_records)
+    from msc_atlas.pipeline import gold
+
+    gold_scores = gold.score(gold.compare(trials, gold.load_labels()))  # registry-derived values, before curation
     corrections = load_corrections(corrections_file)
     trials, skipped = apply_corrections(trials, corrections)
 
@@ -215,7 +234,7 @@ def build(out_dir: Path = config.BUNDLED_DATA_DIR, sources_dir: Path = SOURCES_D
     version.update(version_update or {})
     (out_dir / "version.json").write_text(json.dumps(version, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     summary = {"counts": counts, "agreement": agreement, "reference": ref, "skipped_corrections": skipped,
-               "excluded": len(excluded), "conflicts": len(conf)}
+               "excluded": len(excluded), "conflicts": len(conf), "gold": gold_scores}
     from msc_atlas.pipeline import datadoc
     from msc_atlas.pipeline.registry_ids import URL_PATTERNS
 

@@ -52,153 +52,23 @@ Decisions (the judgement calls; change them here, nowhere else)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import NamedTuple
 
+from msc_atlas.pipeline import products
+from msc_atlas.pipeline.dose import Dose, parse_dose  # noqa: F401 - part of this module's interface
+from msc_atlas.pipeline.text import EVIDENCE_MAX as _EVIDENCE_MAX
+from msc_atlas.pipeline.text import NO, Decision, Texts, TrialText
+from msc_atlas.pipeline.text import Rule as _Rule
+from msc_atlas.pipeline.text import evidence as _evidence
+from msc_atlas.pipeline.text import first as _first
+from msc_atlas.pipeline.text import multi as _multi
+from msc_atlas.pipeline.text import snippet as _snippet
+from msc_atlas.pipeline.text import texts_of as _texts
 from msc_atlas.vocab import MULTI_SEP, ROUTES, SOURCE_TISSUES, UNKNOWN
 
-
-class TrialText(NamedTuple):
-    """Registry free text of one trial. All str, "" when absent; multi-valued fields joined with " | "."""
-    title: str = ""
-    official_title: str = ""
-    conditions: str = ""
-    mesh_terms: str = ""
-    keywords: str = ""
-    interventions: str = ""
-    intervention_descriptions: str = ""
-    arm_descriptions: str = ""
-    summary: str = ""
-
-
-class Decision(NamedTuple):
-    value: str      # a vocab key or "unknown"; multi-valued: ';'-joined keys in vocab order
-    evidence: str   # the registry phrase the value was decided from; "" when unknown
-
-
-class Dose(NamedTuple):
-    text: str                    # the dose phrase as registered ("" if none)
-    cells_per_kg: float | None
-    cells_total: float | None
-
-
-NO = Decision(UNKNOWN, "")
-_EVIDENCE_MAX = 160
-
-_TIER1 = ("title", "official_title", "interventions", "intervention_descriptions", "arm_descriptions")
+_TIER1 = ("title", "official_title", "interventions", "intervention_descriptions", "arm_labels", "arm_descriptions")
 _TIER2 = ("summary", "keywords")
 _TITLES = ("title", "official_title")
 _CONDITIONS = ("conditions", "mesh_terms")
-
-class Texts(list):
-    """Some fields of one trial as (text, lower-cased text) pairs, plus all of them joined for the rule gates."""
-
-    def __init__(self, texts: Iterable[str]):
-        super().__init__((x, x.lower()) for x in texts if x)
-        self.low = " | ".join(low for _, low in self)
-        self.text = " | ".join(x for x, _ in self)
-
-
-class _Rule:
-    """A case-insensitive regex that runs only when one of its gate substrings occurs in the trial's text.
-
-    Why: a plain `in` test is ~100x faster than a regex scan, and most rules do not apply to most trials.
-    Gates are space-separated ("_" stands for a space inside a gate). A lower-case gate is looked for in the
-    lower-cased text, a gate with capitals (e.g. "IV") in the text as written. No gates: always run.
-    `unless`: a lower-case phrase that switches the rule off for the whole text. `a | b`: either rule.
-    """
-    __slots__ = ("alternatives", "low_gates", "pattern", "raw_gates", "unless")
-
-    def __init__(self, gates: str, pattern: str, unless: str = ""):
-        gates_ = [g.replace("_", " ") for g in gates.split()]
-        self.low_gates = tuple(g for g in gates_ if g.islower() or not any(c.isalpha() for c in g))
-        self.raw_gates = tuple(g for g in gates_ if g not in self.low_gates)
-        self.pattern = re.compile(pattern, re.IGNORECASE)
-        self.alternatives: tuple[_Rule, ...] = (self,)
-        self.unless = unless
-
-    def __or__(self, other: _Rule) -> _Rule:
-        both = _Rule("", "")
-        both.alternatives = self.alternatives + other.alternatives
-        return both
-
-    def open(self, text: str, low: str) -> list[re.Pattern]:
-        """The patterns whose gates pass on this text (checked once, on all fields joined)."""
-        out = []
-        for r in self.alternatives:
-            if r.unless and r.unless in low:
-                continue
-            if not (r.low_gates or r.raw_gates):
-                out.append(r.pattern)
-                continue
-            for g in r.low_gates:
-                if g in low:
-                    out.append(r.pattern)
-                    break
-            else:
-                for g in r.raw_gates:
-                    if g in text:
-                        out.append(r.pattern)
-                        break
-        return out
-
-    def search(self, text: str, low: str) -> re.Match | None:
-        """The earliest match in one text."""
-        best = None
-        for pattern in self.open(text, low):
-            m = pattern.search(text)
-            if m and (best is None or m.start() < best.start()):
-                best = m
-        return best
-
-
-# ---------------------------------------------------------------------------------------------- text helpers
-
-def _snippet(text: str, start: int, end: int, width: int = _EVIDENCE_MAX) -> str:
-    """The matched words with some context, cut at word and ' | ' field boundaries, at most ~`width` chars."""
-    seg_start = text.rfind(" | ", 0, start)
-    seg_start = 0 if seg_start < 0 else seg_start + 3
-    seg_end = text.find(" | ", end)
-    seg_end = len(text) if seg_end < 0 else seg_end
-    end = min(end, start + width - 2)
-    pad = max(0, (width - 2 - (end - start)) // 2)
-    a, b = max(seg_start, start - pad), min(seg_end, end + pad)
-    if a > seg_start:  # do not start or stop mid-word
-        sp = text.find(" ", a, start)
-        a = sp + 1 if sp >= 0 else a
-    if b < seg_end:
-        sp = text.rfind(" ", end, b)
-        b = sp if sp >= 0 else b
-    out = " ".join(text[a:b].split())
-    return ("…" if a > seg_start else "") + out + ("…" if b < seg_end else "")
-
-
-def _texts(t: TrialText, fields: Iterable[str]) -> Texts:
-    return Texts(getattr(t, f) for f in fields)
-
-
-def _first(rule: _Rule, texts: Texts) -> tuple[str, re.Match] | None:
-    """The first text (in field order) where `rule` matches, and its earliest match."""
-    patterns = rule.open(texts.text, texts.low)
-    for text, _ in texts if patterns else ():
-        hits = [m for p in patterns for m in [p.search(text)] if m]
-        if hits:
-            return text, min(hits, key=lambda m: m.start())
-    return None
-
-
-def _evidence(hit: tuple[str, re.Match] | None, width: int = _EVIDENCE_MAX) -> str:
-    return _snippet(hit[0], hit[1].start(), hit[1].end(), width) if hit else ""
-
-
-def _multi(table: dict[str, _Rule], texts: Texts) -> Decision:
-    """All keys of `table` (in table = vocab order) found in `texts`, with a short snippet each."""
-    found = {k: hit for k, rule in table.items() for hit in [_first(rule, texts)] if hit}
-    if not found:
-        return NO
-    width = max(60, _EVIDENCE_MAX // len(found))
-    evid = dict.fromkeys(_evidence(hit, width) for hit in found.values())
-    return Decision(MULTI_SEP.join(found), " / ".join(evid))
 
 
 def _tiers(t: TrialText) -> tuple[Texts, Texts]:
@@ -207,20 +77,35 @@ def _tiers(t: TrialText) -> tuple[Texts, Texts]:
 
 # ---------------------------------------------------------------------------------------------- focus area
 
-_COVID = _Rule("cov corona", r"covid|sars[- ]?cov|2019[- ]?n[- ]?cov|\bncov\b|corona ?virus")
+_COVID = _Rule("cov corona", r"(?<!non-)(?<!non )(?:covid|sars[- ]?cov|2019[- ]?n[- ]?cov|\bncov\b|corona ?virus|corona disease)")
 _ARDS = _Rule("ards respiratory distress lung ali ARDS ALI",
               r"\bARDS\b|acute respiratory distress|adult respiratory distress|respiratory distress syndrome,? adult"
-              r"|acute lung injury|(?-i:\bALI\b)")
-_LIVER = _Rule("liver hepat cirrho biliar cholang pbc psc nash nafld aclf wilson crigler",
-               r"\bliver\b(?! metasta)|hepatic(?! arter)|hepatitis|hepato(?!cyte growth)(?!splenic)|cirrho|biliar|cholang"
-               r"|\bPBC\b|\bPSC\b|\bNASH\b|\bNAFLD\b|\bACLF\b|wilson'?s? disease|crigler")
+              r"|(?:acute|surgery[- ]induced|post-?operative|ventilator[- ]induced|traumatic) lung injur\w*|(?-i:\bALI\b)")
+_LIVER = _Rule("liver hepat cirrho biliar cholang pbc psc nash nafld aclf wilson crigler hbv hcv",
+               r"\bliver\b(?! metasta)|hepatic(?! arter)|hepatitis|hepato(?!cyte growth)(?!splenic)|(?<!renal )(?<!kidney )cirrho"
+               r"|biliar|cholang|\bPBC\b|\bPSC\b(?!-\d)|\bNASH\b|\bNAFLD\b|\bACLF\b|wilson'?s? disease|crigler|\bHBV\b|\bHCV\b")
+# A condition entry that names the procedure or the product, not a disease ("Stem Cell Transplantation",
+# "Mesenchymal Stem Cells", "Cell Therapy", "Bone Marrow Donor"), or NCI's boilerplate "Cancer": it must not hide the
+# disease listed beside it or in the MeSH terms.
+_PROCEDURE_ENTRY = re.compile(
+    r"^\W*(?:(?:human|adult|allogeneic|allogenic|autologous|umbilical|cord|adipose|bone|marrow|derived|mesenchymal|stromal"
+    r"|stem|progenitor|cell|cellular|therapy)[\s-]+)*(?:cells?|MSCs?|therapy|therapies)(?:[\s-]+(?:transplant\w*|therapy"
+    r"|therapies|infusion|injection|treatment|implantation|administration))?\W*$|^\W*(?:regenerative medicine|tissue "
+    r"engineering|(?:bone marrow|healthy|stem cell) donors?|cancer)\W*$", re.IGNORECASE)  # NCI lists a bare "Cancer"
+
+
+def _condition_texts(t: TrialText) -> Texts:
+    """Condition and MeSH entries without the procedure entries (kept when nothing else is listed), then the titles."""
+    entries = [e for field in _CONDITIONS for e in re.split(r"\s\|\s", getattr(t, field)) if e.strip()]
+    diseases = [e for e in entries if not _PROCEDURE_ENTRY.match(e)]
+    return Texts([*(diseases or entries), t.title, t.official_title])
 # Liver words that belong to another disease: GvHD of the liver.
 _LIVER_NOT = _Rule("graft gvhd", r"graft[- ]?(?:versus|vs\.?)[- ]?host|\bgvhd\b")
 
 
 def classify_focus_area(t: TrialText) -> Decision:
     """covid19_ards | liver | other, from conditions, MeSH terms and titles (never the summary)."""
-    texts = _texts(t, _CONDITIONS + _TITLES)
+    texts = _condition_texts(t)
     hit = _first(_COVID, texts) or _first(_ARDS, texts)
     if hit:
         return Decision("covid19_ards", _evidence(hit))
@@ -235,6 +120,17 @@ def classify_focus_area(t: TrialText) -> Decision:
 
 # Order matters: the first rule that matches wins, so specific phrases come before general words.
 _DISEASE_RULES: list[tuple[str, _Rule]] = [(k, _Rule("", p)) for k, p in [
+    ("other", r"depressi|alcohol use|schizophren|bipolar|psychiatr|anxiety|addiction|substance use|post-?traumatic stress"),
+    ("reproductive", r"uterine|cesarean|caesarean|asherman|intrauterine adhesion"),
+    ("gvhd_immune", r"psoria"),
+    ("lung", r"airway|tracheo\w*|respiratory tract|broncho-?pleural"),
+    ("neurological", r"multiple sclerosis|cerebrovascular|isch(?:a)?emic stroke|cerebral infarct"),
+    ("musculoskeletal", r"avascular necrosis|osteonecrosis"),
+    ("skin_wound", r"foot, diabetic|diabetic foot"),
+    # a transplanted organ's rejection or tolerance (not the organ's disease); a liver transplant is liver (focus area)
+    ("gvhd_immune", r"(?:kidney|renal|lung|heart|islet|solid organ|organ) (?:allo)?transplant\w*|allograft"
+                    r"|(?:transplant\w*|graft|allograft) (?:\w+ ){0,3}?(?:rejection|tolerance)|(?:rejection|tolerance) "
+                    r"(?:\w+ ){0,4}?(?:transplant\w*|graft|allograft)"),
     ("cancer", r"gastrointestinal stromal|\bGIST\b"),  # a tumour, not a GI disease or an MSC ("stromal")
     ("kidney", r"lupus nephritis|diabetic (?:nephropath|kidney)|erectile|peyronie|urinary incontinence|stress incontinence"
                r"|interstitial cystitis"),
@@ -258,7 +154,7 @@ _DISEASE_RULES: list[tuple[str, _Rule]] = [(k, _Rule("", p)) for k, p in [
                      r"|optic atrophy|charcot|duchenne|muscular dystroph|myelitis|encephal|hypoxic[- ]ischemic"
                      r"|intraventricular h(?:a)?emorrh|paralysis|parapleg|tetrapleg|quadripleg|spinal muscular"),
     ("cardiovascular", r"heart|cardi|myocard|coronary|angina|ventricular|hypoplastic left|pulmonary (?:arterial )?hypertension"),
-    ("vascular", r"isch(?:a)?emi|vascular|arter(?:y|ial) disease|atheroscler|lymph(?:o)?edema|varic|endothelial dysfunction|raynaud"),
+    ("vascular", r"isch(?:a)?emi|(?<!a)vascular|arter(?:y|ial) disease|atheroscler|lymph(?:o)?edema|varic|endothelial dysfunction|raynaud"),
     ("lung", r"bronchopulmonary|\bBPD\b|\bCOPD\b|pulmonary|lung|emphysema|bronch|asthma|pneumon|respiratory|cystic fibrosis"
              r"|pneumoconiosis|silicosis|trache|laryn|airway|dysphonia|vocal"),
     ("kidney", r"kidney|renal|nephr|bladder|urolog|urethr|urinary|\bAKI\b|\bCKD\b|dialysis|glomerul"),
@@ -270,11 +166,11 @@ _DISEASE_RULES: list[tuple[str, _Rule]] = [(k, _Rule("", p)) for k, p in [
     ("reproductive", r"ovar|asherman|intrauterine adhesion|endometri|infertil|uter|pregnan|eclampsia|azoosperm|menopaus"
                      r"|hypogonad|testic|sperm"),
     ("musculoskeletal", r"arthrit|arthros|osteo|cartilag|chondr|\bbone|fracture|union|tendon|tendin|rotator|spine|spinal|disc\b"
-                        r"|discs|disk|back pain|joint|knee|\bhip|shoulder|ankle|menisc|ligament|muscle|musculo|epicondyl|cleft"
+                        r"|discs|disk|discogenic|lumbar|back pain|joint|knee|\bhip|shoulder|ankle|menisc|ligament|muscle|musculo|epicondyl|cleft"
                         r"|alveolar|periodont|maxill|craniofacial|avascular necrosis|femoral head|spondyl|arthrodesis|fusion"
                         r"|sarcopenia|elbow|plantar|achilles|skeletal|dental|tooth|teeth|gingiv|temporomandibular|leg length"),
     ("ageing_frailty", r"frailty|\baging|ageing|longevity|senescen"),
-    ("healthy", r"healthy|normal volunteer"),
+    ("healthy", r"healthy|normal volunteer|human volunteers|\bvolunteers\b"),
 ]]
 
 
@@ -287,9 +183,13 @@ def classify_disease_group(t: TrialText) -> Decision:
         return Decision("covid19", _evidence(covid)) if covid else Decision("lung", focus.evidence)
     if focus.value != "other":
         return focus
-    # Conditions before MeSH: MeSH adds broad ancestors ("Wounds and Injuries" for spinal cord injury).
+    # Conditions before MeSH: MeSH adds broad ancestors ("Wounds and Injuries" for spinal cord injury). Entries that
+    # name a procedure or the product ("Stem Cell Transplantation") are left out of both.
     for field in ("conditions", "mesh_terms", "title", "official_title", "keywords"):
         text = getattr(t, field)
+        if field in _CONDITIONS:
+            entries = [e for e in re.split(r"\s\|\s", text) if e.strip()]
+            text = " | ".join(e for e in entries if not _PROCEDURE_ENTRY.match(e))
         if text:
             for key, rule in _DISEASE_RULES:
                 m = rule.search(text, "")
@@ -300,43 +200,118 @@ def classify_disease_group(t: TrialText) -> Decision:
 
 # ---------------------------------------------------------------------------------------------- product
 
-_MSC_NAMES = (r"remestemcel|prochymal|multistem|stempeucel|PLX-?PAD|PLX-?R18|cartistem|\btemcell\b|alofisel|darvadstrocel"
-              r"|cx601|nurown|lomecel|rexlemestrocel|cellgram|jointstem|astrostem|cupistem|cymerus|furestem|allorx|ALLO-ASC"
-              r"|HB-adMSC|ORBCEL|ProTrans|XCEL-UMC|Cellistem")
-_MSC = _Rule("mesenchym stromal msc mpc asc adsc adrc svf dpsc menscs stem progenitor precursor " + _MSC_NAMES.lower().replace("|", " ").replace("\\b", "").replace("-?", ""),
-             r"mesenchymal|stromal|MSCs?\b|\bMPCs?\b|\bADSCs?\b|\bASCs?\b|\bADRCs?\b|\bSVF\b|\bDPSCs?\b|\bMenSCs?\b|"
-             + _MSC_NAMES + r"|stem cells?|progenitor cells?|precursor cells?")
+# Named MSC products the patterns below know without the dictionary (the dictionary adds tissue and donor).
+_MSC_NAMES = (r"remestemcel|prochymal|multistem|stempeucel|PLX-?PAD|PLX-?R18|emiplacel|cartistem|\btemcell\b|alofisel"
+              r"|darvadstrocel|cx601|cx611|nurown|lomecel|rexlemestrocel|cellgram|jointstem|astrostem|cupistem|cymerus"
+              r"|furestem|allorx|ALLO-ASC|HB-adMSC|ORBCEL|ProTrans|XCEL-UMC|Cellistem|pneumostem|CYP-00\d|celyvir"
+              r"|exoflo|NestaCell|obnitix|MC0518")
+_NAME_GATES = "remestemcel prochymal multistem stempeucel plx emiplacel cartistem temcell alofisel darvadstrocel cx60 cx61 " \
+              "nurown lomecel rexlemestrocel cellgram jointstem astrostem cupistem cymerus furestem allorx allo-asc " \
+              "hb-admsc orbcel protrans xcel-umc cellistem pneumostem cyp-00 celyvir exoflo nestacell obnitix mc0518"
+# Phrases that contain "mesenchymal" or "stromal" but name no MSC product; masked before any product rule runs.
+_NOT_A_PRODUCT = re.compile(
+    r"epithelial[- ](?:to[- ]|-)?mesenchymal[- ]transitions?\w*|\bEMT\b|mesenchymal[- ]epithelial[- ]transition"
+    r"|mesenchymal[- ](?:phenotype|markers?|tumou?rs?|chondrosarcoma|neoplasms?|cancer|subtype|origin|features?)"
+    r"|gastro-?intestinal stromal tumou?rs?|\bGISTs?\b|stromal (?:tumou?rs?|sarcomas?|nodules?|keratitis|neoplasms?)"
+    r"|(?:tumou?r|cancer|corneal|endometrial|ovarian)[- ](?:associated[- ])?strom\w*(?: cells?)?"
+    r"|bone[- ]marrow[- ]stromal (?:reaction|fibrosis)|stromal[- ]derived[- ]factor\w*|\bSDF-1\w*"
+    # MSCs used only to grow another product (a feeder layer that expands cord blood)
+    r"|(?:MPCs?|MSCs?|mesenchymal (?:stem |stromal |precursor )?cells?)[- ](?:expanded|co-?cultured|based expansion)"
+    r"|(?:expanded|expansion|co-?cultured|co-?culture|grown) (?:with|on|over) (?:a )?(?:feeder )?(?:layer of )?"
+    r"(?:MPCs?|MSCs?|mesenchymal)\w*"
+    r"(?: (?:stem|stromal|precursor) cells?)?|feeder[- ]layers?",
+    re.IGNORECASE)
+_MSC = _Rule("mesenchym stromal msc mpc asc adsc adrc svf dpsc menscs wharton mapc adipose fat umbilical cord placent amnio "
+             "dental menstrual decidua endometri synovi " + _NAME_GATES,
+             r"mesenchym\w*|stromal cells?|stromal vascular fraction|MSCs?\b|\w+-MSCs?\b|\bMPCs?\b|\bADSCs?\b|\bh?ASCs?\b"
+             r"|\bADRCs?\b|\bSVF\b|\bDPSCs?\b|\bMenSCs?\b|\bMAPCs?\b|wharton'?s? jelly|" + _MSC_NAMES
+             # stem cells of the tissues whose culture-expanded stem cells are MSCs
+             + r"|(?:adipose|adipose[- ]tissue|fat|umbilical[- ]cord|cord[- ]tissue|placenta\w*|amnio\w*|dental[- ]pulp"
+               r"|menstrual[- ]blood|decidua\w*|endometri\w*|synovi\w*)[- ](?:[\w-]+[- ]){0,2}?(?:stem|stromal|progenitor) cells?")
 _MSC_CELLS = _Rule("msc mesenchym stromal", r"MSCs?\b(?!-(?:EX|EV|Exo|CM|sEV))|mesenchymal (?:stem |stromal )?cells?|stromal cells?")
 
 _NON_MSC_PRODUCT = _Rule(
-    "castem regulatory imrc educator hematopoietic haematopoietic nhpbsc exo hek t-rex cd24",
+    "castem regulatory imrc educator hematopoietic haematopoietic nhpbsc exo hek t-rex cd24 rapa treg",
     r"CAStem|(?:immunity[- ]and[- ])?matrix[- ]regulatory cells|\bIMRCs?\b|stem cell educator"
     r"|non[- ]?h(?:a)?ematopoietic peripheral blood stem cells?|peripheral blood non[- ]?h(?:a)?ematopoietic stem cells?|\bNHPBSCs?\b"
     r"|(?:CSTC|T[- ]cells?)[- ]?(?:derived )?exo(?:some)?s?|amniotic fluid[- ](?:derived )?exosom|\bHEK[- ]?293|T-REx"
     r"|CD24[- ]?(?:exo|overexpress)|\bEXO-CD24")
-_HEPATOCYTE_PROGENITOR = _Rule("hepatocyte", r"hepatocyte[- ](?:like|progenitor|precursor)\w*|(?:progenitors?|precursors?) of hepatocytes"
-                               r"|differentiated into (?:\w+ ){0,2}hepatocytes|hepatocyte phenotype|trans-?differentiat\w* (?:into )?hepatocyte")
-# Non-MSC cell products: decisive only when no MSC is named anywhere.
+# MSCs differentiated into another cell type before they are given: another product (policy, curation/gold/GUIDE.md).
+_DIFFERENTIATED = _Rule(
+    "hepatocyte neural neuron insulin osteoblast msc-np preob islet differentiat trans-differentiat transdifferentiat",
+    r"hepatocyte[- ](?:like|progenitor|precursor)\w*|(?:progenitors?|precursors?) of hepatocytes"
+    r"|(?:differentiated|trans-?differentiated|induced) (?:in ?vitro )?into (?:\w+ ){0,2}(?:hepatocytes?|neurons?|neural|insulin"
+    r"|islet|osteoblast\w*|beta|cardiomyocyte)\w*|hepatocyte phenotype"
+    r"|(?:trans-?)?differentiat\w* (?:of )?(?:[\w-]+ ){0,4}?(?:into|to) (?:\w+ ){0,2}(?:hepatocytes?|neurons?|neural|insulin"
+    r"|islet|osteoblast\w*)"
+    r"|(?:MSC|stem cell|stromal cell)s?[- ]derived (?:neural|hepatocyte|insulin|neuronal|islet)[- ]?(?:progenitor|precursor|like|producing)?"
+    r"|\bMSC-NPs?\b|neural progenitors?|insulin[- ]producing cells?|osteoblastic cells|\bPREOB\b|neuron[- ]like cells?")
+# Non-MSC cell or tissue products: decisive when the interventions, arms and titles name no MSC.
 _OTHER_CELLS = _Rule(
-    "mononuclear mnc bmac concentrate platelet prp prf transplant hsct cd34 cd133 chondrocyte endothelial fibroblast "
-    "keratinocyte nk car dendritic lymphocyte marrow cells gist stromal tumo sample",
-    r"mononuclear cells?|\bBM-?MNCs?\b|\bMNCs?\b|\bBMAC\b|bone marrow (?:aspirate )?concentrate|platelet[- ]rich|\bPRP\b|\bPRF\b"
-    r"|h(?:a)?ematopoietic stem cell transplant\w*|stem cell transplant\w*|\bHSCT\b|\bCD34\+?|\bCD133\+?|chondrocytes?"
-    r"|endothelial (?:progenitor )?cells?|fibroblasts?|keratinocytes?|\bNK cells?|\bCAR-?T\b|\bCAR-?T[- ]cells?|dendritic cells?|lymphocytes?"
-    r"|bone marrow cells|gastrointestinal stromal|\bGIST\b|sample collection|blood samples?")
+    "mononuclear mnc bmac concentrat platelet prp prf transplant hsct cd34 cd133 chondrocyte endothelial fibroblast "
+    "keratinocyte nk car dendritic lymphocyte marrow cells fat lipo graft microfrag nanofat aspirat blood rapa treg "
+    "regulatory epidermal dermal melanocyte",
+    r"mononuclear cells?|\bBM-?MNCs?\b|\bMNCs?\b|\bBMAC\b|bone marrow (?:aspirate )?concentrat\w*|\bBMC\b|platelet[- ]rich|\bPRP\b"
+    r"|\bPRF\b|h(?:a)?ematopoietic stem cell transplant\w*|stem cell transplant\w*|\bHSCT\b|\bCD34\+?|\bCD133\+?"
+    r"|chondrocytes?|endothelial (?:progenitor )?cells?|fibroblasts?|keratinocytes?|\bNK cells?|\bCAR-?T\b|dendritic cells?"
+    r"|lymphocytes?|(?:autologous )?bone marrow (?:cells|transplant\w*|implant\w*|graft\w*|aspirate)|fat graft\w*|fat transfer"
+    r"|fat (?:injection|filler)|lipofilling|lipo-?injection|microfat|nanofat|micro-?fragmented adipose|lipogems"
+    r"|adipose tissue graft\w*|autologous fat|lipoaspirate|cord blood (?:units?|transplant\w*|infusion)|fetal blood"
+    r"|blood transfusion|RAPA-\d+|regulatory T[- ]cells|\bTregs?\b|(?:epidermal|dermal) cell suspension|melanocytes?")
+# Nothing is given to participants: the record samples, measures or observes (an observational study, a biomarker
+# study, a manufacturing or laboratory study).
+_MEASURED_ONLY = _Rule(
+    "sampl collect biops harvest draw observ sequenc questionnaire measure analys imaging mri exercise diet count "
+    "isolat characteri no_intervention",
+    r"^(?:\w+: )?(?:[\w ,/&()-]*\b(?:samples?|sampling|collection|biops\w*|harvest\w*|blood draw|observation\w*|sequencing"
+    r"|questionnaires?|measurements?|analys[ie]s|imaging|MRI|exercise|diet|counts?|isolation|characteri[sz]ation"
+    r"|no intervention)\b[\w ,/&()-]*)$")
+# An observational study of participants treated with MSCs before (a follow-up or a retrospective cohort) is about an
+# MSC product: said by its title, or by a summary sentence about participants who received it.
+_FOLLOW_UP_TITLE = re.compile(r"follow[- ]?up|long[- ]term|retrospective|extension (?:study|trial)", re.IGNORECASE)
+_TREATED_BEFORE = re.compile(r"previously (?:received|treated|enrolled|participated)|who (?:received|were (?:treated"
+                             r"|administered|transplanted|injected)|participated|completed)|participated in"
+                             r"|(?:patients?|participants?|subjects?) (?:\w+ ){0,3}?(?:treated with|receiving|given|administered)",
+                             re.IGNORECASE)
+# A title about MSCs as the subject of study, not as a product given ("Mobilization of MSCs", "MSCs in the
+# synovial fluid", "Osteogenic potential of MSCs").
+_STUDIED_NOT_GIVEN = re.compile(
+    r"endogenous|mobili[sz]\w*|circulating|in the (?:synovial fluid|peripheral blood|blood|bone marrow|serum|plasma)"
+    r"|potential of|characteri[sz]\w*|quantif\w*|counts?\b|levels? of|number of|isolation of|biomarkers?|imprint"
+    r"|in ?vitro|ex ?vivo|differentiation of|release|recruit\w*|collection|xenograft|cell bank|inherent|contained in|present in|in the aspirate", re.IGNORECASE)
+# A cell product named only generically or by code: the summary or keywords may say what it is.
+_GENERIC_PRODUCT = _Rule("",  # no gates: a product code has no fixed substring
+                         r"stem cells?|cell(?:ular)? therap\w*|cell transplant\w*|\bcells\b|\binj\b|investigational product"
+                         # a product code: letters and digits with a hyphen ("CB-AC-02", "allo-APZ2-EB") or 2+ capitals
+                         # and 2+ digits ("EN001", "CS10BR05"); not units or chemicals ("mm2", "CO2")
+                         r"|(?-i:(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Z]{2})[A-Za-z]\w*-[\w-]+|\b[A-Z]{2,}\d{2,}\w*)|\w+®|\w+™")
+_BACKGROUND = re.compile(r"\b(?:have|has) been|\b(?:can|could|may|might|would)\b|are known|studies|previous|reported|shown"
+                         r"|widely|promising|is known|potential|possible|recent(?:ly)?\b|\binclude|identified|characteri[sz]ed"
+                         r"|described", re.IGNORECASE)
 
 _EV = _Rule("exo vesicle EV Ev microvesic nanovesic MV",
-            r"(?<!blood )(?<!plasma )(?<!serum )(?<!urine )exosom\w*(?!al metabolom)|\bexos?\b|extracellular vesicles?|\w*-?s?EVs?\b|\bExoFlo\b|micro-?vesicles?|nano-?vesicles?|\bMVs\b")
-_SECRETOME = _Rule("secretome conditioned factors supernatant lysate",
-                   r"secretome|conditioned medi(?:um|a)|MSC[- ]derived (?:soluble )?factors|culture supernatant|\blysate of (?:MSC|stem)")
+            r"(?<!blood )(?<!plasma )(?<!serum )(?<!urine )exosom\w*(?!al metabolom)|\bexos?\b|extracellular vesicles?|\w*-?s?EVs?\b"
+            r"|\bExoFlo\b|micro-?vesicles?|nano-?vesicles?|\bMVs\b")
+_SECRETOME = _Rule("secretome conditioned factors supernatant lysate paracrine",
+                   r"secretome|conditioned medi(?:um|a)|MSC[- ]derived (?:soluble )?factors|culture supernatant|\blysate of (?:MSC|stem)"
+                   r"|paracrine factors")
 _TITLE_CELLS = _Rule("msc mesenchym stromal stem", _MSC_CELLS.pattern.pattern + r"|stem cells?")
-_ARMS = ("interventions", "intervention_descriptions", "arm_descriptions")
+_ARMS = ("interventions", "intervention_descriptions", "arm_labels", "arm_descriptions")
 _CELL_DOSE = _Rule("cell", r"cells?\s*/\s*kg|cells? per (?:kg|kilogram)|\b(?:10\S*|million)\s*(?:\w+\s*){0,2}cells")
-_PRODUCT_WORD = r"exo|vesic|\bs?EVs?\b|secret|conditioned|supernatant|-EX\b|-CM\b|drops\b"
+_PRODUCT_WORD = r"exo|vesic|\bs?EVs?\b|secret|conditioned|supernatant|paracrine|-EX\b|-CM\b|drops\b"
 _CLAUSE_END = re.compile(r"\b(?:and|plus|with|enriched|or|followed|then|versus|vs)\b|[,;.|]", re.IGNORECASE)
 _AFTER = re.compile(_PRODUCT_WORD, re.IGNORECASE)                    # "MSC-derived exosomes", "MSC secretome"
 _LINKED = re.compile(rf"(?:{_PRODUCT_WORD})\w*\s*-\s*$", re.IGNORECASE)  # "Secretome-MSCs", "Exosome-MSC"
 _BEFORE = re.compile(rf"(?:{_PRODUCT_WORD}|particles|factors?)\S*\s.*\b(?:from|of|by)\b", re.IGNORECASE)  # "exosomes from MSCs"
+
+
+def _mask(text: str) -> str:
+    """`text` with phrases that name no MSC product ("epithelial-to-mesenchymal transition") blanked, same length."""
+    return _NOT_A_PRODUCT.sub(lambda m: "_" * len(m.group(0)), text)
+
+
+def _masked(t: TrialText) -> TrialText:
+    return t._replace(**{f: _mask(getattr(t, f)) for f in (*_TIER1, *_TIER2)})
 
 
 def _is_source(text: str, m: re.Match) -> bool:
@@ -361,51 +336,149 @@ def _cells_given(texts: Texts, rules: tuple[_Rule, ...]) -> tuple[str, re.Match]
     return None
 
 
+def _no_product_given(t: TrialText) -> str | None:
+    """Why the record gives participants no product at all, or None."""
+    observational = t.study_type.strip().lower().startswith("observational")
+    follow_up = _FOLLOW_UP_TITLE.search(f"{t.title} | {t.official_title}") or _TREATED_BEFORE.search(t.summary)
+    if observational and not follow_up:
+        return "observational study: nothing is given to participants"
+    names = [p for p in re.split(r"\s\|\s", t.interventions) if p.strip()]
+    descriptions = re.split(r"\s\|\s", t.intervention_descriptions)
+    descriptions = descriptions if len(descriptions) == len(names) else [""] * len(names)
+    if names and not follow_up and not _first(_MSC, _texts(t, _ARMS)) and all(
+            _MEASURED_ONLY.search(n, n.lower()) or (d and _MEASURED_ONLY.search(d, d.lower()))
+            for n, d in zip(names, descriptions)):
+        return "the registered interventions only sample, measure or observe: " + t.interventions[:120]
+    return None
+
+
+_PRODUCT_INTERVENTION = re.compile(r"biological|drug|genetic|combination|procedure", re.IGNORECASE)
+
+
+def _arms_give_a_product(t: TrialText) -> bool:
+    """False when typed interventions and arms name no MSC / EV product and none is a biological, drug or procedure
+    (a nutrition or behavioural trial whose title mentions EVs)."""
+    arms = _texts(t, _ARMS)
+    if not t.intervention_types.strip() or _first(_MSC, arms) or _first(_EV, arms) or _first(_SECRETOME, arms):
+        return True
+    return bool(_PRODUCT_INTERVENTION.search(t.intervention_types))
+
+
+def _msc_named(t: TrialText) -> tuple[str, re.Match] | None:
+    """An MSC product named in the interventions and arms, or in a title, in a clause that gives MSCs (not one that
+    studies MSCs already in the body: "mobilisation of", "in the synovial fluid", "inherent in the aspirate").
+    A title alone does not make an MSC trial when the typed interventions are only drugs, devices or behavioural
+    interventions that name no cell product ("...Stem Cell Collection for Xenograft Studies" giving filgrastim)."""
+    arms = _texts(t, _ARMS)
+    typed = t.intervention_types.strip()
+    title_counts = not (typed and not re.search(r"biological|genetic|combination|procedure", typed, re.IGNORECASE)
+                        and not _first(_CELLISH, arms))
+    for fields in (_ARMS, _TITLES) if title_counts else (_ARMS,):
+        for text, low in _texts(t, fields):
+            for pattern in _MSC.open(text, low):
+                for m in pattern.finditer(text):
+                    clause = _segment(text, m.start(), m.end())
+                    if not (_STUDIED_NOT_GIVEN.search(clause) and t.interventions):
+                        return text, m
+    return None
+
+
+_CELLISH = _Rule("cell inj", r"stem cells?|\bcells\b|cell(?:ular)? therap\w*|cell transplant\w*|\binj\b|cells?\s*/\s*kg")
+_PRODUCT_TYPES = re.compile(r"biological|drug|genetic|combination", re.IGNORECASE)
+
+
+def _defined_in_summary(t: TrialText) -> tuple[str, re.Match] | None:
+    """The interventions name a cell product only generically or by code; a summary sentence naming it, or (for a
+    biological / drug intervention) a keyword, says it is an MSC product."""
+    arms = _texts(t, _ARMS)
+    code, cellish = _first(_GENERIC_PRODUCT, arms), _first(_CELLISH, arms)
+    if not (code or cellish):
+        return None
+    typed = t.intervention_types.strip()
+    if _PRODUCT_TYPES.search(typed) if typed else cellish:
+        for text, low in _texts(t, ("keywords",)):
+            m = _MSC.search(text, low)
+            if m:
+                return text, m
+    names = {m.group(0).lower() for text, _ in arms for m in _GENERIC_PRODUCT.pattern.finditer(text)} if code else set()
+    for text in filter(None, (t.summary,)):
+        for sentence in re.split(r"(?<=[.;!?])\s+", text):
+            m = _MSC.search(sentence, sentence.lower())
+            low = sentence.lower()
+            if m and not _BACKGROUND.search(sentence) and (cellish or any(n in low for n in names)):
+                return sentence, m
+    return None
+
+
 def classify_product(t: TrialText) -> Decision:
-    """msc | msc_ev | msc_secretome | non_msc (never unknown)."""
-    tiers = _tiers(t)
-    for texts in tiers:
-        hit = _first(_NON_MSC_PRODUCT, texts)
-        if hit:
-            return Decision("non_msc", _evidence(hit))
-    for texts in tiers:
-        ev, sec = _first(_EV, texts), _first(_SECRETOME, texts)
-        if ev or sec:
-            # MSCs given in any arm make it a cell trial. A title that names the EV / secretome is trusted over
-            # descriptions (which mention MSCs as background); otherwise the interventions and arms decide.
-            titles = Texts(x for x, low in _texts(t, _TITLES) if _EV.search(x, low) or _SECRETOME.search(x, low))
-            if titles:
-                cells = _cells_given(titles, (_TITLE_CELLS,))
-            else:
-                cells = _cells_given(_texts(t, _ARMS), (_CELL_DOSE, _MSC_CELLS))
-            if cells:
-                return Decision("msc", _evidence(cells))
-            if ev and sec:  # the earlier mention names the product
-                sec_first = texts.index(next(x for x in texts if x[0] is sec[0])) < texts.index(next(x for x in texts if x[0] is ev[0])) \
-                    or (sec[0] is ev[0] and sec[1].start() < ev[1].start())
-                ev = None if sec_first else ev
-            return Decision("msc_ev", _evidence(ev)) if ev else Decision("msc_secretome", _evidence(sec))
-    for texts in tiers:
-        hit = _first(_MSC, texts)
-        if hit:
-            # MSCs differentiated into hepatocyte progenitors are another cell type (reviewers: other_cell).
-            # Tier 1 only: summaries say "MSCs can differentiate into hepatocytes" as background.
-            hp = _first(_HEPATOCYTE_PROGENITOR, tiers[0])
-            if hp:
-                return Decision("non_msc", _evidence(hp))
-            return Decision("msc", _evidence(hit))
-    for texts in tiers:
-        hit = _first(_OTHER_CELLS, texts)
-        if hit:
-            return Decision("non_msc", _evidence(hit))
-    return Decision("msc", "")
+    """msc | msc_ev | msc_secretome | non_msc (never unknown): what participants are given, decided from the
+    product's own interventions and arms first, titles next; the summary and keywords only define a product the
+    interventions name generically ("CB-AC-02", "stem cells")."""
+    t = _masked(t)
+    tier1, tier2 = _tiers(t)
+    hit = _first(_NON_MSC_PRODUCT, tier1)
+    if hit:
+        return Decision("non_msc", _evidence(hit))
+    reason = _no_product_given(t)
+    if reason:
+        return Decision("non_msc", reason)
+    named = products.find(" | ".join(x for x, _ in tier1))
+    ev, sec = _first(_EV, tier1), _first(_SECRETOME, tier1)
+    if named and named[0].product != "msc" and not (ev or sec):
+        return Decision(named[0].product, f"{named[1].group(0)} ({named[0].name}, {named[0].cited_id})")
+    if (ev or sec) and not _arms_give_a_product(t):
+        return Decision("non_msc", "the registered interventions give no MSC product ("
+                        + (t.intervention_types or "no biological") + "); the EVs are named only in the title")
+    if (ev or sec) and not (_first(_MSC, tier1) or _first(_MSC, tier2) or named):
+        return Decision("non_msc", "EVs / secretome of unstated origin: " + _evidence(ev or sec))
+    if ev or sec:
+        # MSCs given in any arm make it a cell trial. A title that names the EV / secretome is trusted over
+        # descriptions (which mention MSCs as background); otherwise the interventions and arms decide.
+        titles = Texts(x for x, low in _texts(t, _TITLES) if _EV.search(x, low) or _SECRETOME.search(x, low))
+        if titles:
+            cells = _cells_given(titles, (_TITLE_CELLS,)) or _cells_given(_texts(t, ("interventions", "arm_labels")),
+                                                                         (_MSC_CELLS,))
+        else:
+            cells = _cells_given(_texts(t, _ARMS), (_CELL_DOSE, _MSC_CELLS))
+        if cells:
+            return _msc_unless_differentiated(tier1, _evidence(cells))
+        if ev and sec:  # the earlier mention names the product
+            sec_first = tier1.index(next(x for x in tier1 if x[0] is sec[0])) < tier1.index(next(x for x in tier1 if x[0] is ev[0])) \
+                or (sec[0] is ev[0] and sec[1].start() < ev[1].start())
+            ev = None if sec_first else ev
+        return Decision("msc_ev", _evidence(ev)) if ev else Decision("msc_secretome", _evidence(sec))
+    hit = _msc_named(t)
+    if hit:
+        return _msc_unless_differentiated(tier1, _evidence(hit))
+    if named:
+        return Decision("msc", f"{named[1].group(0)} ({named[0].name}, {named[0].cited_id})")
+    other = _first(_OTHER_CELLS, tier1)
+    if other:
+        return Decision("non_msc", _evidence(other))
+    defined = _defined_in_summary(t)
+    if defined:
+        return _msc_unless_differentiated(tier1, _evidence(defined))
+    hit = _first(_NON_MSC_PRODUCT, tier2)
+    if hit:
+        return Decision("non_msc", _evidence(hit))
+    return Decision("non_msc", "no MSC, MSC-EV or secretome product named in the interventions, arms or titles")
+
+
+def _msc_unless_differentiated(tier1: Texts, evidence: str) -> Decision:
+    # MSCs differentiated into hepatocyte-like, neural, insulin-producing ... cells are another product (policy).
+    # Tier 1 only: summaries say "MSCs can differentiate into hepatocytes" as background.
+    hp = _first(_DIFFERENTIATED, tier1)
+    if hp:
+        return Decision("non_msc", "MSC-differentiated cells: " + _evidence(hp))
+    return Decision("msc", evidence)
 
 
 # ---------------------------------------------------------------------------------------------- source tissue
 
-_CELL = (r"(?:\w*chymal|stromal|stem|progenitor|precursor|MSCs?|cells?|exosom\w*|extracellular|EVs?|secretome"
+_CELL = (r"(?:\w*chymal|stromal|stem|progenitor|precursor|MSCs?|cells?|exosom\w*|extracellular|EVs?|secretome|fraction|SVF"
          r"|conditioned|derived|origin)")
 _BETWEEN = (r"(?:tissue|derived|drived|based|origin\w*|isolated|sourced|cultured|expanded|adherent|regenerative|jelly|matrix|lining"
+            r"|wharton'?s?|fluid"
             r"|human|allogeneic|allogenic|autologous|adult|multipotent|\(\w+\))")
 _SOURCE_OF = (r"(?:(?:(?:derived|drived|isolated|obtained|harvested|expanded|extracted|originat\w*|sourced|prepared|collected"
               r"|purified|cultured|separated|taken|and)[\s-]+){1,3}(?:from|of)?|from|of)[\s-]+(?:(?:the|a|human|healthy|donors?'?"
@@ -425,7 +498,7 @@ _TISSUE_RULES: dict[str, _Rule] = {  # vocab order; upper-case gates are abbrevi
                                      r"|bone[- ]?marrow (?:aspirat|harvest|biops|puncture|concentrate)\w*")
                    | _Rule("BM", r"\bh?BM[- ]?h?MSCs?\b|\bh?BMSCs?\b|\bBM[- ]MPCs?\b|\bBM[- ]derived"),
     "umbilical_cord": _near("umbilic cord", r"umbilical[- ]cord(?![- ]?blood)|\bcord (?:tissue|lining|matrix)|umbilical(?! cord)(?! vein)")
-                      | _Rule("UC UMSC", r"\bh?UC[- ]?h?MSCs?\b|\bh?UCMSCs?\b|\bUC[- ]derived|\bhUC\b|\bUMSCs?\b"),
+                      | _Rule("UC UMSC", r"\bh?UC[- ]?h?MSCs?\b|\bh?UCMSCs?\b|\bUC[- ]derived|\bhUC\b|\bh?UMSCs?\b|\bUCT-?MSCs?\b"),
     "wharton_jelly": _Rule("wharton WJ", r"wharton|\bWJ\b|\bWJ[- ]?h?MSCs?\b|\bWJ[- ]?derived"),
     "adipose": _near("adipo fat lipoaspirate", r"adipose|\bfat\b|lipoaspirate|adipocyte")
                | _Rule("ASC", r"\bh?ASCs?\b", unless="adherent stromal")  # Pluristem's placental "adherent stromal cells"
@@ -452,40 +525,38 @@ _TISSUE_RULES: dict[str, _Rule] = {  # vocab order; upper-case gates are abbrevi
                    r"synovi\w*|\bmuscle|periodontal ligament|gingiva\w*|endometri\w*(?! regenerative)|liver[- ]derived|fetal liver")
              | _Rule("hepastem PDLSC GMSC", r"hepastem|\bPDLSCs?\b|\bGMSCs?\b"),
 }
-# Product names whose tissue is public and stable; the evidence says so.
-_PRODUCT_TISSUE: list[tuple[_Rule, str, str]] = [(_Rule(g, p), k, note) for g, p, k, note in [
-    ("remestemcel prochymal ryoncil temcell", r"remestemcel\S*|prochymal|ryoncil|\btemcell\b", "bone_marrow", "bone marrow MSC product"),
-    ("multistem", r"multistem", "bone_marrow", "bone marrow-derived MAPC product"),
-    ("stempeucel", r"stempeucel", "bone_marrow", "pooled bone marrow MSC product"),
-    ("exoflo", r"exoflo", "bone_marrow", "bone marrow MSC EV product"),
-    ("rexlemestrocel", r"rexlemestrocel\S*", "bone_marrow", "bone marrow MPC product"),
-    ("nurown msc-ntf", r"nurown|MSC-NTF", "bone_marrow", "autologous bone marrow MSC product"),
-    ("lomecel", r"lomecel\S*", "bone_marrow", "bone marrow MSC product"),
-    ("neuronata lenzumestrocel", r"neuronata\S*|lenzumestrocel", "bone_marrow", "autologous bone marrow MSC product"),
-    ("stemirac", r"stemirac", "bone_marrow", "autologous bone marrow MSC product"),
-    ("cellgram", r"\w*cellgram\S*", "bone_marrow", "bone marrow MSC product"),
-    ("obnitix mc0518", r"obnitix|MC0518", "bone_marrow", "pooled bone marrow MSC product"),
-    ("plx", r"PLX-?PAD|PLX-?R18", "placenta", "placenta-derived cell product"),
-    ("cartistem", r"cartistem", "cord_blood", "umbilical cord blood MSC product"),
-    ("alofisel darvadstrocel cx601", r"alofisel|darvadstrocel|cx601", "adipose", "adipose MSC product"),
-    ("jointstem astrostem cupistem", r"jointstem|astrostem|cupistem", "adipose", "adipose MSC product"),
-    ("cymerus cyp-00", r"cymerus|CYP-00\d", "ips_derived", "iPSC-derived MSC product"),
-]]
+# A tissue named for a transplant, not for MSCs ("bone marrow/peripheral blood stem cell transplant").
+_TRANSPLANT_TISSUE = re.compile(r"(?:bone[- ]marrow|peripheral[- ]blood|(?:umbilical )?cord[- ]blood)(?:\s*(?:/|or|and)\s*(?:bone[- ]marrow"
+                                r"|peripheral[- ]blood|(?:umbilical )?cord[- ]blood))?[\s-]+(?:(?:h(?:a)?ematopoietic|stem|progenitor)"
+                                r"[\s-]+)?(?:cells?[\s-]+)?(?:transplant\w*|graft\w*|donors?|units?)", re.IGNORECASE)
 
 
-def _tissues_in(texts: Texts) -> tuple[list[str], list[str]]:
-    d = _multi(_TISSUE_RULES, texts)
-    keys = [] if d.value == UNKNOWN else d.value.split(MULTI_SEP)
-    evid = [d.evidence] if d.evidence else []
-    for rule, key, note in _PRODUCT_TISSUE:
-        hit = _first(rule, texts)
-        if hit and key not in keys:
-            keys.append(key)
-            evid.append(f"{hit[1].group(0)} ({note})")
+def _named_product_tissues(texts: Texts) -> tuple[list[str], list[str]]:
+    """Tissues fixed by a named product of the reviewed dictionary (curation/msc_products.csv), with its citation."""
+    keys: list[str] = []
+    evid: list[str] = []
+    for text, _ in texts:
+        for product, m in products.find_all(text):
+            if product.source_tissue != UNKNOWN and product.source_tissue not in keys:
+                keys.append(product.source_tissue)
+                evid.append(f"{m.group(0)} ({product.name}: {product.cited_id})")
     return keys, evid
 
 
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\s\|\s")
+def _tissues_in(texts: Texts) -> tuple[list[str], list[str]]:
+    texts = Texts(_TRANSPLANT_TISSUE.sub(lambda m: "_" * len(m.group(0)), x) for x, _ in texts)
+    d = _multi(_TISSUE_RULES, texts)
+    keys = [] if d.value == UNKNOWN else d.value.split(MULTI_SEP)
+    evid = [d.evidence] if d.evidence else []
+    named_keys, named_evid = _named_product_tissues(texts)
+    for key, e in zip(named_keys, named_evid):
+        if key not in keys:
+            keys.append(key)
+            evid.append(e)
+    return keys, evid
+
+
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\s\|\s|\s*\n\s*")
 
 
 def classify_source_tissue(t: TrialText) -> Decision:
@@ -510,27 +581,72 @@ def classify_source_tissue(t: TrialText) -> Decision:
 
 # ---------------------------------------------------------------------------------------------- donor
 
-# A donor word describes the cells, not the transplant setting or another material ("allogeneic HSCT", "autologous serum").
-_SETTING = (r"(?![\s-]+(?:\w+[\s-]+){0,2}?(?:h(?:a)?ematopoietic|HSCT|HCT|BMT|SCT\b|stem cell transplant|bone marrow transplant"
-            r"|(?:cord blood )?transplant(?:ation)?\b|serum|plasma|platelet|PRP|blood\b|chondrocyte|fat graft|fat transfer|bone graft"
-            r"|T[- ]cells|lymphocytes|HSC\b|CAR|NK\b|recipients?|donors? lymph))")
-_DONOR_RULES: dict[str, _Rule] = {
-    "allogeneic": _Rule("allogen allogenic allo- autologous third donor",
-                        r"(?:\ballo(?:gene(?:ic|ous)|genic|genetic)\b|\ballo-(?!HSCT|SCT|HCT|BMT|transplant)|non[- ]?autologous"
-                        r"|third[- ]party|(?:healthy|unrelated|adult|young|screened|donated)(?:[\s-]+\w+)?[\s-]+donors?\b"
-                        r"|\bdonor[- ]derived)" + _SETTING),
-    "autologous": _Rule("auto own",
-                        r"(?:(?<!non-)(?<!non )\bauto(?:logous|genous|genic)\b|\bauto-(?!HSCT|SCT|HCT|immun)|patient'?s'? own"
-                        r"|their own|his own|(?:her|own) (?:bone marrow|adipose|fat|cells|stem cells|mesenchymal))" + _SETTING),
-}
+# A donor word describes the cells, not the transplant setting or another material ("allogeneic HSCT", "autologous
+# serum", "allogeneic kidney transplant"); words that name MSCs may stand between ("autologous mesenchymal stem cell
+# transplantation", "autologous BMDMSC transplantation").
+_NOT_MSC_WORD = r"(?!(?:mesenchymal|stromal|\w*MSCs?|\w*ASCs?|MPCs?|umbilical|adipose|wharton)\b)"
+_HSCT_SETTING = r"h(?:a)?ematopoietic|HSCT|HCT|BMT|SCT\b|stem cell transplant|bone marrow transplant|(?:cord blood )?transplant(?:ation)?\b"
+_OTHER_MATERIAL = (r"serum|plasma|platelet|PRP|blood\b|chondrocyte|fat graft|fat transfer|bone graft|T[- ]cells|lymphocytes|HSC\b"
+                   r"|CAR|NK\b|recipients?|donors? lymph|neural|NPCs?|islets?|hepatocytes?|kidney|liver|renal|organ|mononuclear"
+                   r"|BM-?MNC|bone marrow (?:cells|concentrate|aspirate)|BMAC")
+
+
+def _donor_rules(setting: str) -> dict[str, _Rule]:
+    not_setting = r"(?![\s-]+(?:" + _NOT_MSC_WORD + r"\w+[\s-]+){0,2}?(?:" + setting + r"))"
+    return {
+        "allogeneic": _Rule("allogen allogenic allo- autologous third donor",
+                            r"(?:\ballo(?:gene(?:ic|ous)|genic|genetic)\b|\ballo-(?!HSCT|SCT|HCT|BMT|transplant)|non[- ]?autologous"
+                            r"|third[- ]party|(?:healthy|unrelated|adult|young|screened|donated)(?:[\s-]+\w+)?[\s-]+donors?\b"
+                            r"|\bdonor[- ](?:derived|mesenchymal|MSCs?|stromal|stem cells?)"
+                            r"|(?:MSCs?|cells) (?:\w+ ){0,3}from (?:the |a |an |healthy |unrelated )(?:\w+ ){0,2}donors?\b)"
+                            + not_setting),
+        "autologous": _Rule("auto own participant patient subject",
+                            r"(?:(?<!non-)(?<!non )\bauto(?:logous|genous|genic)\b|\bauto-(?!HSCT|SCT|HCT|immun)|patient'?s'? own"
+                            r"|their own|his own|(?:her|own) (?:bone marrow|adipose|fat|cells|stem cells|mesenchymal)"
+                            r"|from the recipient|recipient[- ]derived"
+                            # cells harvested from the participants themselves
+                            r"|(?:participants?|patients?|subjects?)(?:'s?)? (?:\w+ ){0,6}?(?:liposuction|lipoaspiration"
+                            r"|bone marrow (?:aspiration|harvest))\w*|(?:liposuction|lipoaspiration|bone marrow aspiration) "
+                            r"(?:\w+ ){0,3}(?:from|of) (?:the |each )?(?:participants?|patients?|subjects?))" + not_setting),
+    }
+
+
+_DONOR_RULES = _donor_rules(_HSCT_SETTING + "|" + _OTHER_MATERIAL)
+# In a trial with no haematopoietic transplant, "allogeneic stem cell transplantation" is the MSCs' own transplantation.
+_DONOR_RULES_NO_HSCT = _donor_rules(_OTHER_MATERIAL)
+_HSCT_CONTEXT = _Rule("hematopoietic haematopoietic hsct hct bmt gvhd graft leuk lymphoma myelo transplant",
+                      r"h(?:a)?ematopoietic|\bHSCT\b|\bHCT\b|\bBMT\b|gvhd|graft[- ]?(?:versus|vs\.?)[- ]?host|leuk(?:a)?emia|lymphoma"
+                      r"|myelo(?:ma|dysplas|fibrosis)|bone marrow transplant\w*")
+# Sentences that name the product: donor words elsewhere describe another arm's cells or the background.
+_DONOR_CONTEXT = _Rule("mesenchym stromal msc mpc asc adsc svf stem cell product wharton exo vesic ev secretome umbilical cord "
+                       "placent adipose marrow imp " + _NAME_GATES,
+                       _MSC.alternatives[0].pattern.pattern + r"|stem cells?|\bcells?\b|exosom|vesicles?|\bs?EVs?\b|secretome"
+                       r"|investigational (?:medicinal )?product|\bIMP\b|umbilical cords?|placentas?|adipose tissue|bone marrow")
+
+
+def _product_sentences(texts: Texts, skip_background: bool) -> Texts:
+    out = []
+    for text, _ in texts:
+        for sentence in _SENTENCE.split(text):
+            low = sentence.lower()
+            if _DONOR_CONTEXT.search(sentence, low) and not (skip_background and _BACKGROUND.search(sentence)):
+                out.append(sentence)
+    return Texts(out)
 
 
 def classify_donor(t: TrialText) -> Decision:
-    """allogeneic | autologous | both (arms differ) | unknown."""
-    for texts in _tiers(t):
-        d = _multi(_DONOR_RULES, texts)
+    """allogeneic | autologous | both (arms differ) | unknown, from sentences that name the product; a named product of
+    the reviewed dictionary fixes the donor when the text is silent."""
+    tier1, tier2 = _tiers(t)
+    everything = _texts(t, (*_TIER1, *_TIER2, "conditions"))
+    rules = _DONOR_RULES if _HSCT_CONTEXT.search(everything.text, everything.low) else _DONOR_RULES_NO_HSCT
+    for texts, skip in ((tier1, False), (tier2, True)):
+        d = _multi(rules, _product_sentences(texts, skip))
         if d.value != UNKNOWN:
             return Decision("both" if MULTI_SEP in d.value else d.value, d.evidence)
+    named = products.find(" | ".join(x for x, _ in tier1))
+    if named and named[0].donor != UNKNOWN:
+        return Decision(named[0].donor, f"{named[1].group(0)} ({named[0].name}: {named[0].cited_id})")
     return NO
 
 
@@ -540,90 +656,168 @@ def classify_donor(t: TrialText) -> Decision:
 _IV = (r"(?-i:(?<![\w/-])IV(?![\w/-]))" + "".join(f"(?<!{w} iv)" for w in (
     "phase", "grade", "stage", "type", "class", "level", "nyha", "step", "part", "group", "arm", "cohort", "category",
     "and", "or", "to", "gold", "ckd", "fontaine", "kl", "outerbridge", "icrs")) + r"(?<!phaseiv)(?<!\(iv)")
+# "into the ..." anywhere; "in / to / at / on the ..." only after a verb of giving ("injected in the nonunion space",
+# not "therapy in polycystic ovary").
+_INTO = (r"(?:(?:inject|administ|deliver|implant|infus|transplant|placed|put)\w*\s+(?:[\w,()-]+\s+){0,6}?(?:in|to|at|on)"
+         r"|into|onto|around) (?:the |a |an |each |both |his |her |their )?(?:[\w'’-]+ ){0,3}?")
 _ROUTE_RULES: dict[str, _Rule] = {k: v if isinstance(v, _Rule) else _Rule(*v)  # type: ignore[misc]  # tuples or rules
                                   for k, v in {  # vocab order
-    "intravenous": ("intraven i.v IV vein venous infus systemic vena intravenal",
-                    r"intra-?venous\w*|\bi\.v\.|" + _IV + r"|peripheral(?:ly)? (?:vein|venous|infusion)|venous (?:infusion|injection|route"
-                    r"|administration|catheter)|(?<!portal )(?<!hepatic )(?<!splenic )(?<!umbilical )(?<!renal )\bvein\b(?! graft)|(?:systemic|systemically|peripheral) (?:infusion|administration)"
+    "intravenous": ("intraven i.v i. v IV vein venous infus systemic vena intravenal",
+                    r"intra[- ]?venous\w*|\bi\.\s?v\b\.?|" + _IV + r"|peripheral(?:ly)? (?:vein|venous|infusion)|venous (?:infusion"
+                    r"|injection|route|administration|catheter)|(?<!portal )(?<!hepatic )(?<!splenic )(?<!umbilical )(?<!renal )"
+                    r"\bvein\b(?! graft)|(?:systemic|systemically|peripheral) (?:infusion|administration|delivery)"
                     r"|intravenal|\bvena\b"),
     "inhalation": ("nebuli aerosol inhal atomi", r"nebuli[sz]\w*|aerosol\w*|inhal\w*|atomi[sz]\w*"),
-    "intratracheal": ("trache bronch pulmonary", r"intra-?trache\w*|endo-?trache\w*|bronchoscop\w*|intra-?bronch\w*|intra-?pulmonary"),
-    "hepatic_artery": ("hepatic", r"hepatic arter\w*|arteria hepatica|hepatic intra-?arterial"),
-    "portal_vein": ("portal", r"portal vein|intra-?portal|trans-?portal|portal venous"),
-    "intrasplenic": ("splen spleen", r"intra-?splenic|splenic (?:arter|puncture|inject)\w*|into the spleen"),
-    "intra_arterial": ("arteri carotid", r"intra-?arterial\w*|intra-?carotid|carotid arter\w*|femoral arter\w*|vertebral arter\w*"
-                       r"|arterial (?:infusion|injection)|renal arter\w*"),
-    "intracoronary": ("coronar", r"intra-?coronar\w*|coronary arter\w* (?:infusion|injection)"),
-    "intramyocardial": ("myocard endocard epicard noga NOGA heart", r"intra-?myocardi\w*|trans-?endocardi\w*|endomyocardi\w*"
-                        r"|epicardi\w*|\bNOGA\b|into the (?:myocardium|heart muscle)|myocardial injection"),
-    "intrathecal": ("theca lumbar subarachnoid cistern", r"intra-?theca\w*|lumbar puncture|subarachnoid|intra-?cisternal"),
-    "intracerebral": ("cerebr parenchym paranchym stereota ventricul striat nigr brain spinal medullary",
-                      r"intra-?cerebral(?! h(?:a)?emorrh)|intra-?par[ae]n?chymal|stereota\w*|intra-?cerebroventricular"
-                      r"|intraventricular(?! h(?:a)?emorrh)|intra-?striatal|intra-?nigral|into the brain|intra-?spinal"
-                      r"|intra-?medullary (?:spinal|injection)"),
-    "intramuscular": ("intramusc intra-musc i.m IM muscle", r"intra-?muscular\w*|\bi\.m\.|(?-i:(?<![\w/-])IM(?![\w/-]))"
+    "intratracheal": ("trache bronch pulmonary", r"intra[- ]?trache\w*|endo[- ]?trache\w*|bronchoscop\w*|intra[- ]?bronch\w*"
+                      r"|endo[- ]?bronch\w*"
+                      r"|intra[- ]?pulmonary"),
+    "hepatic_artery": ("hepatic", r"hepatic arter\w*|arteria hepatica|hepatic intra[- ]?arterial"),
+    "portal_vein": ("portal", r"portal vein|intra[- ]?portal|trans[- ]?portal|portal venous"),
+    "intrasplenic": ("splen spleen", r"intra[- ]?splenic|splenic (?:arter|puncture|inject)\w*|into the spleen"),
+    "intra_arterial": ("arteri carotid", r"intra[- ]?arterial\w*|intra[- ]?carotid|carotid arter\w*|femoral arter\w*"
+                       r"|vertebral arter\w*|arterial (?:infusion|injection)|renal arter\w*"),
+    "intracoronary": ("coronar", r"intra[- ]?coronar\w*|coronary arter\w* (?:infusion|injection)"),
+    "intramyocardial": ("myocard endocard epicard noga NOGA heart infarct", r"intra[- ]?myocardi\w*|trans[- ]?endocardi\w*"
+                        r"|endomyocardi\w*|epicardi\w*|\bNOGA\b|into (?:the )?(?:\w+ )?(?:myocardium|heart muscle)"
+                        r"|myocardial injection|inject\w* (?:\w+ ){0,3}?(?:in|into) the (?:peri-?)?infarct\w*"),
+    "intrathecal": ("theca lumbar subarachnoid cistern", r"intra[- ]?theca\w*|lumbar puncture|subarachnoid|intra[- ]?cisternal"),
+    "intracerebral": ("cerebr stereota ventricul striat nigr brain spinal medullary",
+                      r"intra[- ]?cerebral(?! h(?:a)?emorrh)|stereota\w*|intra[- ]?cerebroventricular"
+                      r"|intraventricular(?! h(?:a)?emorrh)|intra[- ]?striatal|intra[- ]?nigral|into the brain|intra[- ]?spinal"
+                      r"|intra[- ]?medullary (?:spinal|injection)"),
+    "intramuscular": ("intramusc intra-musc intra musc i.m IM muscle", r"(?<!local )intra[- ]?muscular\w*|\bi\.m\.|(?-i:(?<![\w/-])IM(?![\w/-]))"
                       r"|into the (?:\w+ ){0,2}muscles?|muscle injection"),
-    "intra_articular": ("articular joint knee synovial capsular", r"intra-?articular\w*|into the (?:\w+ ){0,2}(?:joint|knee)"
-                        r"|joint (?:cavity|space) injection|intra-?synovial|knee injection|joint injection|intra-?capsular"),
-    "intradiscal": ("discal disc disk pulposus", r"intra-?discal|into the (?:\w+ ){0,2}dis[ck]s?\b|nucleus pulposus"),
+    "intra_articular": ("articular joint knee synovial capsular", r"intra[- ]?articular\w*|" + _INTO + r"(?:joint|knee)s?\b"
+                        r"|articular cavity|joint (?:cavity|space)|intra[- ]?synovial|knee injection|joint injection"
+                        r"|intra[- ]?capsular"),
+    "intradiscal": ("discal disc disk pulposus vertebral", r"intra[- ]?discal|" + _INTO + r"dis[ck]s?\b|nucleus pulposus"
+                    r"|intra[- ]?vertebral disc|disc injection"),
     "intravitreal": ("vitreal vitreous retinal choroidal tenon conjunctival cameral bulbar ocular",
-                     r"intra-?vitreal\w*|sub-?retinal\w*|supra-?choroidal|sub-?tenon|sub-?conjunctival|intra-?cameral"
-                     r"|retrobulbar|peribulbar|intra-?ocular|vitreous cavity|into the vitreous"),
-    "subcutaneous": ("subcutan sub-cutan s.c", r"sub-?cutaneous\w*|\bs\.c\."),
-    "intradermal": ("dermal cutaneous", r"intra-?dermal\w*|intra-?cutaneous"),
-    "local_injection": _Rule("local lesion fistul cavernos ovarian tendin glandular osseous pancrea perianal peri-anal sphincter "
-                             "submucos myometr endometri",
-                             r"local(?:ly)? (?:inject\w*|infiltrat\w*|administ\w*)|intra-?lesional\w*|peri-?lesional|peri-?fistul\w*"
-                             r"|intra-?cavernos\w*|intra-?ovarian|intra-?tendin\w*|peri-?tendin\w*|intra-?glandular|intra-?osseous"
-                             r"|intra-?pancrea\w*|peri-?anal injection|intra-?sphincter\w*|submucos\w*|intra-?myometr\w*"
-                             r"|intra-?endometri\w*")
-                       | _Rule("into_the to_the injected", r"(?:inject\w* (?:directly )?)?(?:into|to|around) the (?:\w+ ){0,2}(?:fistula|lesion|sphincter"
-                                                    r"|wound bed|wound edges?|ulcer|scar|tendon|ovar\w*|penis|corpus cavernosum"
-                                                    r"|gingiva\w*|defect)|injected (?:directly )?(?:into|around) the"),
-    "topical": ("topical drop applied spray dressing gel ointment cream",
-                r"topical\w*|eye ?drops?|/\s*drop\b|\bdrops? (?:\w+ )?(?:times|daily|a day)|applied (?:directly )?(?:on|onto|to) the (?:wound|ulcer|skin|burn|lesion|surface)"
-                r"|spray(?:ed)? (?:on|onto)|dressing|\bgel\b|ointment|cream"),
+                     r"intra[- ]?vitreal\w*|sub[- ]?retinal\w*|supra[- ]?choroidal|sub[- ]?tenon|sub[- ]?conjunctival"
+                     r"|intra[- ]?cameral|retrobulbar|peribulbar|intra[- ]?ocular|vitreous cavity|into the vitreous"),
+    "subcutaneous": ("subcutan sub-cutan sub cutan s.c", r"sub[- ]?cutaneous\w*(?! (?:fat|adipose|tissue|lipo))|\bs\.c\."),
+    "intradermal": ("dermal cutaneous", r"intra[- ]?dermal\w*|intra[- ]?cutaneous"),
+    "local_injection": _Rule("local lesion fistul cavern ovar tendin glandular osseous pancrea perianal peri-anal sphincter "
+                             "submucos myometr endometri tumor tumour testi",
+                             r"local(?:ly)? (?:intra[- ]?muscular )?(?:inject\w*|infiltrat\w*|administ\w*)|intra[- ]?lesional\w*|peri[- ]?lesional"
+                             r"|peri[- ]?fistul\w*|intra[- ]?cavern\w*|intra[- ]?ovarian|intra[- ]?tendin\w*|peri[- ]?tendin\w*"
+                             r"|intra[- ]?glandular|intra[- ]?osseous|intra[- ]?pancrea\w*|peri[- ]?anal injection"
+                             r"|intra[- ]?sphincter\w*|submucos\w*|intra[- ]?myometr\w*|intra[- ]?endometri\w*|intra[- ]?tumou?ral"
+                             r"|intra[- ]?testicular|rete testis")
+                       | _Rule("into to in around injected inject",
+                               r"(?:inject\w* (?:directly )?)?" + _INTO + r"(?:fistula|fistulas|fistulae|lesions?|sphincter|wound bed"
+                               r"|wound edges?|ulcers?|scars?|tendons?|ovar\w*|penis|corpus cavernosum|gingiva\w*|defects?|keloids?"
+                               r"|nonunion|non-union|fracture|footprint|tumou?rs?|testis|testes)\b"),
+    "topical": ("topical drop applied appli spray dressing gel ointment cream use sheet",
+                r"topical\w*|eye ?drops?|/\s*drop\b|\bdrops? (?:\w+ )?(?:times|daily|a day)"
+                r"|(?:appli\w*|use\w*|spread\w*|paint\w*|rub\w*) (?:of (?:[\w-]+ ){1,4})?(?:directly )?(?:on|onto|to|over) "
+                r"(?:the |a |an )?(?:[\w'’-]+ ){0,3}?(?:wounds?|ulcers?|skin|burns?|lesions?|surface|scalp|hair|face)\b"
+                r"|(?:wounds?|ulcers?|burns?|skin) (?:\w+ ){0,4}(?:receive|treated with) (?:\w+ ){0,2}appli\w*"
+                r"|spray(?:ed)? (?:on|onto)|dressing|\bgel\b|hydrogel sheet|ointment|cream|serum (?:on|to) the"),
     "implant": ("scaffold seeded hydrogel sheet fibrin patch membrane collagen phosphate tcp TCP hydroxyapatite substitute "
-                "biomaterial carrier matrix graft implant",
-                r"scaffold|seeded|hydrogel|cell sheets?|fibrin glue|\bpatch\b|collagen (?:matrix|sponge)"
+                "biomaterial carrier matrix graft",
+                r"(?<!injectable )(?<!injectable collagen )scaffold|seeded|(?<!injectable )hydrogel|cell sheets?|fibrin glue|\bpatch\b|collagen (?:matrix|sponge)"
                 r"|tricalcium phosphate|\bTCP\b|hydroxyapatite|bone substitute|biomaterial|carrier|matrix|graft(?:ed|ing)? with"
-                r"|(?:amniotic|collagen|resorbable|fibrin|PRF|scaffold|barrier) membrane"
-                r"|implant\w*"),
-    "intraperitoneal": ("peritone i.p", r"intra-?peritoneal\w*|\bi\.p\."),
-    "other": ("intra-uterine intrauterine tympan vesical pleural pericard intrahepatic intra-hepatic intrarenal intra-renal "
-              "amniotic intracardiac intra-cardiac nodal lymphatic gastric testicular rectal",
-              r"intra-?uterine|intra-?tympanic|intra-?vesical|intra-?pleural|intra-?pericardial|intra-?hepatic(?! arter)"
-              r"|intra-?renal|intra-?amniotic|intra-?cardiac|intra-?nodal|intra-?lymphatic|intra-?gastric|intra-?testicular"
-              r"|\brectal(?:ly)? (?:administ|enema|instill)"),
+                r"|(?:amniotic|collagen|resorbable|fibrin|PRF|scaffold|barrier|periosteal) membrane|periosteal flap"
+                r"|covered (?:by|with) (?:\w+ ){0,3}(?:membrane|flap|patch)"),
+    "intraperitoneal": ("peritone i.p", r"intra[- ]?peritoneal\w*|\bi\.p\."),
+    "other": ("intra-uterine intrauterine intra uterine tympan vesical pleural pericard intrahepatic intra-hepatic intrarenal "
+              "intra-renal amniotic intracardiac intra-cardiac nodal lymphatic gastric rectal caudate",
+              r"intra[- ]?uterine|intra[- ]?tympanic|intra[- ]?vesical|intra[- ]?pleural|intra[- ]?pericardial"
+              r"|intra[- ]?hepatic(?! arter)|intra[- ]?renal|intra[- ]?amniotic|intra[- ]?cardiac|intra[- ]?nodal"
+              r"|intra[- ]?lymphatic|intra[- ]?gastric|\brectal(?:ly)? (?:administ|enema|instill)"
+              r"|into (?:the )?(?:\w+ ){0,3}(?:liver|hepatic) (?:parenchyma|segments?|lobes?)|caudate lobe"),
 }.items()}
-_INTRANASAL = _Rule("nasal", r"intra-?nasal\w*|nasal (?:drops?|drip|spray|administration|route)")
-_INFUSION = _Rule("infus drip", r"\binfus\w*|\bdrip\b")
+_INTRANASAL = _Rule("nasal", r"intra[- ]?nasal\w*|nasal (?:drops?|drip|spray|administration|route)")
+# Into the parenchyma of an organ: the brain in neurological disease, another organ (kidney, liver) otherwise.
+_PARENCHYMAL = _Rule("parenchym paranchym", r"intra[- ]?par[ae]n?chymal\w*")
+_INFUSION = _Rule("infus drip transfus", r"\binfus\w*|\bdrip\b|\btransfus\w*")
+# Injected into a named place that no route rule knows: a local injection (used only when no route is found).
+_INJECTED_INTO = _Rule("inject", r"inject\w* (?:directly )?(?:into|around) the \w+")
 _NEURO = dict(_DISEASE_RULES)["neurological"]
 
-
-_PRODUCT_MENTION = _Rule("mesenchym stromal msc stem cell exosom vesic EV secretome conditioned product " + _MSC_NAMES.lower().replace("|", " ").replace("\\b", "").replace("-?", ""),
-                         r"mesenchymal|stromal|MSC|stem|cells?\b|exosom|vesic|\bs?EVs?\b|secretome|conditioned|product|" + _MSC_NAMES)
+_PRODUCT_MENTION = _Rule("mesenchym stromal msc stem cell exosom vesic EV secretome conditioned product mixture suspension "
+                         "preparation imp " + _NAME_GATES,
+                         r"mesenchymal|stromal|MSC|stem|cells?\b|exosom|vesic|\bs?EVs?\b|secretome|conditioned|product"
+                         r"|mixture|suspension|preparation|\bIMP\b|" + _MSC_NAMES)
+# What the product is compared with: a route next to these words belongs to the placebo, the control or a co-drug.
+_COMPARATOR = re.compile(r"placebo|saline|sodium chloride|vehicle|sham|control|growth medium|standard (?:of )?care"
+                         r"|conventional|corticosteroid|steroids?|hyaluronic|\bHA\b|PRP|heparin|antibiotic|tablet"
+                         r"|capsule|\bmg\b|drug", re.IGNORECASE)
+_CLAUSES = re.compile(r",\s*(?:and|while|whereas)\s+|;\s*|\s+(?:versus|vs\.?|compared (?:to|with))\s+", re.IGNORECASE)
 
 
 def _segment(text: str, start: int, end: int) -> str:
     """The field part (" | ") or sentence around a match."""
-    a = max(text.rfind(" | ", 0, start), text.rfind(". ", 0, start), text.rfind("; ", 0, start))
-    stops = [i for i in (text.find(" | ", end), text.find(". ", end), text.find("; ", end)) if i >= 0]
+    a = max(text.rfind(" | ", 0, start), text.rfind(". ", 0, start), text.rfind("; ", 0, start), text.rfind("\n", 0, start))
+    stops = [i for i in (text.find(" | ", end), text.find(". ", end), text.find("; ", end), text.find("\n", end)) if i >= 0]
     return text[a + 1 if a >= 0 else 0:min(stops) if stops else len(text)]
 
 
-def _routes(texts: Texts) -> tuple[dict[str, str], dict[str, str]]:
-    """Route keys found in `texts` -> evidence: (those in a sentence naming the cell product, all)."""
+_CELL_WORDS = re.compile(r"cells?\b|MSCs?\b|mesenchymal|stromal|\bSVF\b", re.IGNORECASE)
+_CELL_FREE = re.compile(r"secretom\w*|secretions?|conditioned medi\w*|exosom\w*|vesicles?|\bs?EVs?\b|lysate", re.IGNORECASE)
+# "adipose mesenchymal stem cell secretions": the cell words name the source of a cell-free product
+_SOURCE_OF_CELL_FREE = re.compile(r"(?:cells?\b|MSCs?\b|mesenchymal|stromal)(?:[\s-]+[\w-]+){0,3}?[\s-]+(?:derived[\s-]+)?"
+                                  r"(?:secretom\w*|secretions?|conditioned medi\w*|exosom\w*|vesicles?|\bs?EVs?\b|lysate)"
+                                  r"|(?:secretom\w*|secretions?|conditioned medi\w*|exosom\w*|vesicles?|EVs?) (?:from|of) "
+                                  r"(?:[\w-]+ ){0,4}?(?:cells?|MSCs?)", re.IGNORECASE)
+_GIVEN_AS_IMPLANT = {"implant"}
+_INJECTED = re.compile(r"inject\w*|infus\w*", re.IGNORECASE)
+_ON_A_WOUND = re.compile(r"wounds?|ulcers?|burns?|\bskin\b|dressing", re.IGNORECASE)
+
+
+def _mentions_product(segment: str) -> bool:
+    return bool(_PRODUCT_MENTION.search(segment, segment.lower()) or products.find(segment))
+
+
+def _belongs_to_product(text: str, m: re.Match, product: str = "") -> bool | None:
+    """Does the route phrase at `m` describe the product (True), a comparator (False), or is it unclear (None)?
+
+    The nearer of the product's and the comparator's words in the same sentence decides: "IV 0.3 million/kg UC-MSCs
+    once, and nasal drop 0.5 ml/day (growth medium)" gives the nasal route to the growth medium."""
+    seg = _segment(text, m.start(), m.end())
+    offset = text.find(seg, max(0, m.start() - len(seg)))
+    at = m.start() - offset if offset >= 0 else 0
+    # the clause first: "…UC-MSCs once, and nasal drop 0.5 ml/day (growth medium)" -> the growth medium's route
+    cuts = [0, *(c.end() for c in _CLAUSES.finditer(seg)), len(seg) + 1]
+    clause = next(seg[a:b] for a, b in zip(cuts, cuts[1:]) if a <= at < b)
+    if product == "msc" and _CELL_FREE.search(clause) and not _CELL_WORDS.search(_SOURCE_OF_CELL_FREE.sub(" ", clause)):
+        return False  # the route of a cell-free co-product ("stem cell secretions ... intravenously") in a cell trial
+    if _mentions_product(clause):
+        return True
+    if _COMPARATOR.search(clause):
+        return False
+    products_at = [p.start() for p in (x for pat in _PRODUCT_MENTION.open(seg, seg.lower()) for x in pat.finditer(seg))]
+    others_at = [c.start() for c in _COMPARATOR.finditer(seg)]
+    if not products_at:
+        return False if others_at else None
+    nearest_product = min(abs(p - at) for p in products_at)
+    nearest_other = min((abs(c - at) for c in others_at), default=None)
+    return nearest_other is None or nearest_product <= nearest_other
+
+
+def _routes(texts: Texts, rules: dict[str, _Rule], skip_background: bool = False,
+            product: str = "") -> tuple[dict[str, str], dict[str, str]]:
+    """Route keys found in `texts` -> evidence: (those stated for the product, those not stated for a comparator)."""
     named: dict[str, str] = {}
     anywhere: dict[str, str] = {}
-    for key, rule in _ROUTE_RULES.items():
+    for key, rule in rules.items():
         patterns = rule.open(texts.text, texts.low)
         for text, _low in texts if patterns else ():
             for m in (m for p in patterns for m in p.finditer(text)):
+                if skip_background and _BACKGROUND.search(_segment(text, m.start(), m.end())):
+                    continue
+                owner = _belongs_to_product(text, m, product)
+                if owner is False:
+                    continue
+                if key in _GIVEN_AS_IMPLANT and (_INJECTED.search(_segment(text, m.start(), m.end()))
+                                                 or _ON_A_WOUND.search(_segment(text, m.start(), m.end()))):
+                    # cells injected in a carrier gel or scaffold: the injection is the route; a hydrogel sheet laid
+                    # on a wound or ulcer is a dressing (topical), not a surgical implant
+                    continue
                 if key not in anywhere:
                     anywhere[key] = _snippet(text, m.start(), m.end(), 80)
-                seg = _segment(text, m.start(), m.end())
-                if _PRODUCT_MENTION.search(seg, seg.lower()):
+                if owner:
                     named[key] = _snippet(text, m.start(), m.end(), 80)
                     break
             if key in named:
@@ -631,90 +825,40 @@ def _routes(texts: Texts) -> tuple[dict[str, str], dict[str, str]]:
     return named, anywhere
 
 
-def classify_route(t: TrialText) -> Decision:
-    """';'-joined ROUTES keys, or unknown."""
+def classify_route(t: TrialText, product: str = "") -> Decision:
+    """';'-joined ROUTES keys, or unknown: the routes stated for the product, in its own interventions and arms first."""
     tier1, tier2 = _tiers(t)
-    named, anywhere = _routes(tier1)
-    # A route in a sentence naming the product beats one stated for a comparator ("intra-articular corticosteroids");
-    # any tier-1 field next ("Intravenous injection" as an arm description); the summary only where it names the product.
-    found = named or anywhere or _routes(tier2)[0]
-    nasal = _first(_INTRANASAL, tier1) or (None if named or anywhere else _first(_INTRANASAL, tier2))
-    if nasal:
-        # Intranasal is a route to the brain in neurological trials and to the airway otherwise.
-        neuro = _first(_NEURO, _texts(t, _CONDITIONS + _TITLES))
-        found["intracerebral" if neuro else "inhalation"] = _evidence(nasal, 80)
+    arms, titles = _texts(t, _ARMS), _texts(t, _TITLES)
+    # The product's own interventions and arms first, the titles next (a title may list the routes a trial compares,
+    # "via portal vein or hepatic artery or peripheral vein", when its arms use two); within them a route in a sentence
+    # naming the product beats one stated for a comparator ("intra-articular corticosteroids"), then any route not
+    # stated for a comparator ("Intravenous injection" as an arm description); the summary only where it names the
+    # product and is not background ("intravenous MSCs have been shown to ...").
+    found: dict[str, str] = {}
+    for texts in (arms, titles):
+        named, anywhere = _routes(texts, _ROUTE_RULES, product=product)
+        found = named or anywhere
+        if found:
+            break
+    found = found or _routes(tier2, _ROUTE_RULES, skip_background=True, product=product)[0]
+    neuro = _first(_NEURO, _texts(t, _CONDITIONS + _TITLES))
+    special = {"nasal": _INTRANASAL, "parenchymal": _PARENCHYMAL}
+    named_special, any_special = _routes(tier1, special, product=product)
+    if not found and not (named_special or any_special):
+        named_special = _routes(tier2, special, skip_background=True, product=product)[0]
+    for kind, evidence in (named_special or any_special).items():
+        # Intranasal is a route to the brain in neurological trials and to the airway otherwise; an intraparenchymal
+        # injection goes into the brain or spinal cord in neurological trials and into another organ otherwise.
+        key = ("intracerebral" if neuro else "inhalation") if kind == "nasal" else ("intracerebral" if neuro else "other")
+        found[key] = evidence
     if not found:
-        for texts in (tier1, tier2):
-            inf = _first(_INFUSION, texts)
-            if inf:  # a cell "infusion" with no route named is intravenous
-                return Decision("intravenous", _evidence(inf))
+        for rule, key in ((_INFUSION, "intravenous"), (_INJECTED_INTO, "local_injection")):
+            for texts in (tier1, tier2):
+                hit = _first(rule, texts)
+                # a cell "infusion" with no route named is intravenous; "injected into the <place>" a local injection
+                if hit and _belongs_to_product(*hit, product) is not False:
+                    return Decision(key, _evidence(hit))
         return NO
     keys = [k for k in ROUTES if k in found]
     evid = " / ".join(dict.fromkeys(found[k] for k in keys))
     return Decision(MULTI_SEP.join(keys), evid if len(evid) <= _EVIDENCE_MAX + 40 else evid[:_EVIDENCE_MAX + 39] + "…")
-
-
-# ---------------------------------------------------------------------------------------------- dose
-
-_NUM = r"\d+(?:[.,·]\d+)?"
-_POW = (rf"(?P<m>{_NUM})?\s*(?:[x×\*·]|times)\s*10\s*(?:\^|\*\*|\*|e|E|\(|exp)?\s*\+?(?P<e>\d{{1,2}})(?!\d)\)?"
-        rf"|(?P<m4>{_NUM})\s*[x×\*]\s*(?P<big2>10{{3,}})(?![\d,.])"  # "1x1000000"
-        rf"|(?P<m2>{_NUM})\s*[eE]\+?0?(?P<e2>\d)\b|(?<![\d.])10\s*(?:\^|\*\*|e|E)\s*(?P<e3>\d{{1,2}})\b")
-_WORDS = rf"(?P<w>{_NUM})\s*(?P<mult>million|mio\b|billion|thousand|(?-i:M\b)|mn\b)"
-_RANGE = rf"(?P<range>(?:{_NUM}\s*(?:-|–|to|or|and|,|/)\s*)+)?"
-_KG_AFTER = re.compile(r"\s*(?:/|per|each)\s*(?:kg\b|kilo)", re.IGNORECASE)
-_PER_KG = r"\s*(?:[\w-]+\s*){0,3}?(?:/|per|each)\s*(?:kg|kilo\w*)|\s*/\s*kg"
-_DOSE = _Rule("10 million mio billion thousand mn e6 e7 e8 e9 e+0 ,000,",
-              rf"{_RANGE}(?:{_POW}|{_WORDS}|(?P<big>\d{{1,3}}(?:,\d{{3}}){{2,}}))"
-              rf"(?P<unit>{_PER_KG}|(?:\s*[\w-]+){{0,4}}?\s*(?:cells?\b|MSCs?\b|[A-Za-z]*SCs?\b|particles|exosomes|EVs?\b|vesicles)"
-              rf"|\s*(?:µg|ug|μg|mg|ml)\b)?")
-_NOT_CELLS = re.compile(r"particles|exosom|\bEVs?\b|vesicles|µg|ug|μg|mg|\bml\b", re.IGNORECASE)
-_PER_VOLUME = re.compile(r"^\s*(?:/|per)\s*\d*\s*(?:ml|cm3|l)\b", re.IGNORECASE)
-_CELLS_BEFORE = re.compile(r"(?:cells?|MSCs?|[A-Za-z]*SCs?|stem cells?)\W{0,3}(?:\w+\W+){0,2}$", re.IGNORECASE)
-
-
-def _value(g: dict[str, str | None]) -> float | None:
-    num = lambda s: float(s.replace(",", ".").replace("·", "."))  # noqa: E731 - decimal comma / middle dot
-    if g["e"] is not None:
-        return num(g["m"] or "1") * 10.0 ** int(g["e"])
-    if g["big2"] is not None:
-        return num(g["m4"]) * float(g["big2"])
-    if g["e2"] is not None:
-        return num(g["m2"]) * 10.0 ** int(g["e2"])
-    if g["e3"] is not None:
-        return 10.0 ** int(g["e3"])
-    if g["w"] is not None:
-        mult = {"million": 1e6, "mio": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "thousand": 1e3}[str(g["mult"]).lower()]
-        return num(g["w"]) * mult
-    if g["big"] is not None:
-        return float(g["big"].replace(",", ""))
-    return None
-
-
-def _dose_matches(texts: Texts) -> Iterable[tuple[str, re.Match]]:
-    """Dose phrases in field order: a count with a unit, or a bare count right after "MSCs" / "cells"."""
-    for pattern in _DOSE.open(texts.text, texts.low):
-        for text, _ in texts:
-            for m in pattern.finditer(text):
-                if m.group("unit") or _CELLS_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
-                    yield text, m
-
-
-def parse_dose(t: TrialText) -> Dose:
-    """The first dose phrase, and cells/kg or total cells when it states a single cell count."""
-    order = ("intervention_descriptions", "arm_descriptions", "interventions", "summary", "title", "official_title")
-    hit = next(iter(_dose_matches(_texts(t, order))), None)
-    if not hit:
-        return Dose("", None, None)
-    text, m = hit
-    phrase = _snippet(text, m.start(), m.end(), 120).strip("…")[:200]
-    unit = m.group("unit") or ""
-    value = _value(m.groupdict())
-    per_volume = _PER_VOLUME.search(text[m.end():m.end() + 15])
-    if (value is None or m.group("range") or per_volume
-            or (_NOT_CELLS.search(unit) and not re.search(r"cell|MSC|SC", unit, re.IGNORECASE))):
-        return Dose(phrase, None, None)  # a range, a list of doses, a concentration or an EV dose: text only
-    # "1.5 million adipose-derived mesenchymal stem cells per kg": the body-weight unit follows the cell noun
-    if re.search(r"kg|kilo", unit, re.IGNORECASE) or _KG_AFTER.match(text[m.end():m.end() + 20]):
-        return Dose(phrase, value, None)
-    return Dose(phrase, None, value)

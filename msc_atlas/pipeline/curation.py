@@ -21,8 +21,11 @@ CANDIDATES_FILE = CURATION_DIR / "corrections_candidates.csv"
 CORRECTION_COLUMNS = ["trial_id", "field", "value", "applies_when", "published_text", "citation_url", "note"]
 # applies_when: registry_silent = only when the registry-derived value is unknown/empty (the default);
 #               registry_wrong  = replaces a registry-derived value that a review table shows to be wrong (the note
-#                                 must say why; the replaced value stays visible in data/conflicts.csv).
-APPLIES_WHEN = ("registry_silent", "registry_wrong")
+#                                 must say why; the replaced value stays visible in data/conflicts.csv);
+#               registry_confirms = the derived value stands, and this row cites where the record states it when
+#                                 its interventions and arms name the product only generically (the value must equal
+#                                 the derived one; the citation may be the trial's own registry page).
+APPLIES_WHEN = ("registry_silent", "registry_wrong", "registry_confirms")
 # Fields a correction may set, and the vocabulary its value must come from (None: ';'-list of ISO3 codes).
 CORRECTABLE = {"product": vocab.PRODUCTS, "source_tissue": vocab.SOURCE_TISSUES, "donor": vocab.DONORS,
                "route": vocab.ROUTES, "countries": None}

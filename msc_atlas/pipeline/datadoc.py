@@ -61,7 +61,9 @@ def _counts(summary: dict) -> str:
     by_reg = ", ".join(f"{k} {v}" for k, v in c["by_registry"].items())
     return f"""## Counts (this build)
 
-* trials: **{c['total']}** ({c['msc_products']} MSC products, {c['non_msc']} flagged `non_msc`); by registry: {by_reg}
+* rows: **{c['total']}**: {c['msc_products']} give an MSC-derived product, {c['non_msc']} are flagged `non_msc`
+  (caught by the registry searches but giving no MSC product; the app hides them by default). The counts below
+  are of the MSC-derived trials; by registry: {by_reg}
 * COVID-19 / ARDS: **{c['covid19_ards']}** (ClinicalTrials.gov {c['covid19_ards_nct']}, other registries {c['covid19_ards_other_registries']})
 * liver: **{c['liver']}**
 * MSC-EV / secretome: **{c['ev_secretome']}**
@@ -120,10 +122,16 @@ def _vocab_table(title: str, d: dict[str, str]) -> str:
     return f"**{title}**\n\n| value | label |\n|---|---|\n{rows}\n"
 
 
+def _allowed(field: Field) -> dict[str, str]:
+    """The values a category column holds (an optional one is empty, not "unknown", when nothing is stated)."""
+    vocabulary = dict(field.vocabulary or {})
+    return {k: v for k, v in vocabulary.items() if k != vocab.UNKNOWN} if field.optional else vocabulary
+
+
 def _allowed_values(url_patterns: dict[str, str]) -> str:
     regs = "\n".join(f"| `{k}` | `{rx}` | `{url_patterns[k]}` |" for k, rx in vocab.REGISTRIES.items())
     srcs = "\n".join(f"| `{k}` | {v} |" for k, v in vocab.SOURCES.items())
-    vocabs = "\n".join(_vocab_table(f"{field.column} ({field.vocabulary_name})", dict(field.vocabulary or {}))
+    vocabs = "\n".join(_vocab_table(f"{field.column} ({field.vocabulary_name})", _allowed(field))
                        for field in fields.FIELDS if field.kind is Kind.CATEGORY and field.column not in OWN_TABLES)
     return f"""## Allowed values
 
@@ -147,6 +155,11 @@ EU-CTR links to the register's search for the EudraCT number.
 
 
 def _rules_and_provenance(summary: dict, version: dict) -> str:
+    from msc_atlas.pipeline.gold import FIRST_LOOK_HELDOUT, score_table
+
+    gold_table = score_table(summary["gold"]) if summary.get("gold") is not None else "(not scored)"
+    gold_n = int(summary["gold"]["n"].max()) if summary.get("gold") is not None else 0
+    first_look = ", ".join(f"{k.replace('_', ' ')} {v:.1%}" for k, v in FIRST_LOOK_HELDOUT.items())
     c = summary["counts"]
     asof = "\n".join(f"| {k} | {v} |" for k, v in version.items() if k.endswith("_as_of"))
     return f"""## How each derived field is decided
@@ -158,27 +171,56 @@ The classifiers are in `msc_atlas/pipeline/classify.py` (its docstring is the au
   liver = liver / hepatic / hepatitis / cirrhosis / biliary / cholangitis / liver failure (not hepatocyte growth
   factor, hepatic-artery routes, liver GvHD, liver metastases). COVID wins over liver. Organ complications of
   diabetes go to the organ.
-* **product** — non_msc needs a positive statement (CAStem / hESC-derived cells, Stem Cell Educator,
-  non-haematopoietic peripheral-blood stem cells, T-cell / amniotic-fluid / HEK293 / CD24 exosomes, MNC / BMAC /
-  PRP / HSCT with no MSC named). Otherwise msc (every base row matched an MSC search); EVs of unstated origin are
-  msc_ev; MSC cells in any arm make the trial msc; SVF counts as msc.
+* **product** — what participants are given, decided from the product's own intervention names, descriptions
+  and arm labels / descriptions first, the titles next; the summary and keywords only define a product the
+  interventions name generically or by a code ("CB-AC-02", "stem cells"). msc needs an MSC named there (any tissue;
+  MPCs, MAPCs, SVF / ADRCs; primed, gene-modified or scaffold-borne MSCs) or a product of the reviewed dictionary
+  `curation/msc_products.csv` (each entry cites the registry record that defines it). non_msc: no product given
+  (observational, biomarker, sampling or laboratory studies), another cell or tissue product (mononuclear cells,
+  BMAC, fat grafts / micro-fragmented fat, PRP, HSCT, T cells, CAStem, Stem Cell Educator), MSCs only as a feeder
+  layer, EVs of non-MSC or unstated origin, and — by policy — **MSCs differentiated into another cell type before
+  they are given** (hepatocyte-like, neural, insulin-producing, osteoblastic cells). Phrases that contain
+  "mesenchymal" or "stromal" but name no product (epithelial-to-mesenchymal transition, gastrointestinal stromal
+  tumour, tumour stroma) are ignored. MSC cells in any arm make the trial msc.
 * **source_tissue** — a tissue word next to a cell word, a known abbreviation (UC-MSC, BM-MSC, ADSC, DPSC...) or
-  product name. "MSCs" alone -> unknown.
-* **donor** — allogeneic / autologous words applied to the cells (not to an HSCT setting); both -> both.
-* **route** — one pattern per route; generic "infusion" = intravenous only when no other route is named.
-* **dose** — the first cell-count phrase (intervention descriptions, arms, names, summary, titles); numbers only
-  for a single value.
+  a dictionary product whose cited record states the tissue. "MSCs" alone -> unknown. A tissue named for a
+  transplant ("bone marrow/peripheral blood stem cell transplant") is not the MSCs' tissue.
+* **donor** — allogeneic / autologous words in sentences that name the product (not an HSCT setting, another
+  arm's cells or background), cells harvested from the participants themselves, or a dictionary product; both -> both.
+* **route** — one pattern per route, taken from the product's own interventions and arms first, then titles, then
+  summary sentences that name the product; a route next to the placebo, a comparator or a co-drug in the same
+  clause is not the product's. Generic "infusion" = intravenous only when no other route is named.
+* **dose** — every cell-dose level stated for the MSC product (lists, ranges, "10⁵, 10⁶, 10⁷/kg", "1.0E+6/kg",
+  "100–800 million"), per kg and in total, per administration; not doses of another product in the same sentence
+  (PBSC, CD34+), caps, cumulative totals or concentrations (cells/mL); EV amounts in their own columns.
 * Text used: tier 1 = titles + intervention names/descriptions + arm descriptions; tier 2 (only when tier 1 is
   silent) = brief summary + keywords. For ICTRP-only trials the ICTRP public/scientific title, condition and
   intervention text; when a trial has no intervention text, ebmdatalab's intervention class (e.g. "Cells
   (mesenchymal)") is used as its intervention text.
 
+## Accuracy against the gold sample
+
+{gold_table}
+
+`curation/gold/` holds {gold_n} trials drawn at random with a recorded seed (`gold_sample.csv`, stratified:
+COVID-19/ARDS, liver, EV/secretome, trials stating a dose, the rest; development and held-out parts), each field
+labelled by reading the raw registry records (`gold_labels.csv`, with the deciding phrase; the policy is
+`curation/gold/GUIDE.md`). Reviewed corrections of a label are in `gold_revisions.csv`, each with its reason. The
+table compares the registry-derived values (before curated corrections) and is printed by every build;
+`tests/test_gold.py` fails when a field drops below its threshold. Dose rows score the trials whose registry text
+states a dose.
+
+The held-out part was scored for the first time only after the rules had been developed on the development part:
+{first_look}. Its disagreements were then reviewed and fixed like the others (classifier classes, or the label with
+a reason), so the held-out column above is no longer an unseen estimate; the first look is.
+
 ## Which trials are included
 
 * All {c['by_registry'].get('ClinicalTrials.gov', 0)} ClinicalTrials.gov rows come from the MSC searches (`ctgov_full_2022-10`: 1,536 rows, one NCT id
   duplicated exactly, kept once; plus NCT04400032 from the 2022-09-29 search export) and the COVID-19 exports.
-  Rows the classifier marks `non_msc` are kept and flagged (the app hides them by default); observational and
-  expanded-access studies are kept (they are registered studies of MSC products).
+  Rows the classifier marks `non_msc` are kept and flagged (the app hides them by default); expanded-access
+  studies and follow-ups of MSC-treated participants are MSC trials; observational studies that give nothing are
+  non_msc.
 * Trials only in the 2020 COVID-19 exports / ICTRP / ebmdatalab lists are added when an MSC-product term (the
   sources README "strict" pattern, plus adipose stem/stromal cells, SVF, ULSC, Emiplacel) appears in the title,
   scientific title, interventions or ebmdatalab intervention class, or when a review table cites them. Rows with

@@ -25,19 +25,21 @@ def _countries(frame: pd.DataFrame) -> set[str]:
 
 
 def counts(trials: pd.DataFrame) -> dict:
-    covid = trials[trials["focus_area"] == "covid19_ards"]
+    """Counts of the MSC-derived trials (what every page shows by default), plus the rows flagged non_msc."""
+    msc = trials[trials["product"] != "non_msc"]
+    covid = msc[msc["focus_area"] == "covid19_ards"]
     return {
         "total": len(trials),
-        "msc_products": int((trials["product"] != "non_msc").sum()),
+        "msc_products": len(msc),
         "non_msc": int((trials["product"] == "non_msc").sum()),
         "covid19_ards": len(covid),
         "covid19_ards_nct": int((covid["registry"] == "ClinicalTrials.gov").sum()),
         "covid19_ards_other_registries": int((covid["registry"] != "ClinicalTrials.gov").sum()),
-        "liver": int((trials["focus_area"] == "liver").sum()),
-        "ev_secretome": int(trials["product"].isin(["msc_ev", "msc_secretome"]).sum()),
-        "countries": len(_countries(trials)),
-        "by_registry": trials["registry"].value_counts().sort_index().to_dict(),
-        "unknown_share": {f: round(float(_unknown(trials[f]).mean()), 3) for f in UNKNOWN_FIELDS},
+        "liver": int((msc["focus_area"] == "liver").sum()),
+        "ev_secretome": int(msc["product"].isin(["msc_ev", "msc_secretome"]).sum()),
+        "countries": len(_countries(msc)),
+        "by_registry": msc["registry"].value_counts().sort_index().to_dict(),
+        "unknown_share": {f: round(float(_unknown(msc[f]).mean()), 3) for f in UNKNOWN_FIELDS},
     }
 
 
@@ -131,7 +133,8 @@ def agreement_markdown(agr: dict, dis: pd.DataFrame) -> str:
 def summary_text(summary: dict) -> str:
     c = summary["counts"]
     lines = [
-        f"trials: {c['total']} ({c['msc_products']} MSC products, {c['non_msc']} not MSC-derived)",
+        f"trials: {c['total']} rows: {c['msc_products']} MSC-derived, {c['non_msc']} not an MSC product (counts below:"
+        " MSC-derived)",
         f"COVID-19/ARDS: {c['covid19_ards']} (ClinicalTrials.gov {c['covid19_ards_nct']}, other registries "
         f"{c['covid19_ards_other_registries']})",
         f"liver: {c['liver']}",
@@ -152,5 +155,11 @@ def summary_text(summary: dict) -> str:
                      f"{len(ref['msc_cells'])} MSC cell + {len(ref['msc_exosome'])} MSC-exosome trials in "
                      f"{len(ref['countries'])} countries ({', '.join(ref['countries'])}); "
                      f"Tsuchiya et al. 2020: 33 + 1 in 13")
+    gold = summary.get("gold")
+    if gold is not None:
+        from msc_atlas.pipeline.gold import score_table
+
+        lines.append("accuracy against the gold sample (curation/gold/, registry-derived values before curation):")
+        lines.append(score_table(gold))
     lines.append(f"built in {summary['seconds']:.1f} s")
     return "\n".join(lines)

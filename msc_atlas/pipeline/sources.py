@@ -41,8 +41,8 @@ _CTGOV_FILES = [s for s in SOURCE_FILES if s.startswith("ctgov_")]
 SOURCE_ORDER = ([CTGOV_API, *_CTGOV_FILES, ICTRP_REFRESH, *(s for s in SOURCE_FILES if s not in _CTGOV_FILES)]
                 + [PUBLISHED_FACTS])
 
-TEXT_KEYS = ["title", "official_title", "conditions", "mesh_terms", "keywords", "interventions",
-             "intervention_descriptions", "arm_descriptions", "summary"]
+TEXT_KEYS = ["title", "official_title", "conditions", "mesh_terms", "keywords", "interventions", "intervention_types",
+             "intervention_descriptions", "arm_labels", "arm_descriptions", "summary"]
 RECORD_KEYS = ["id", "source", "linked_ids", "acronym", "study_type", *TEXT_KEYS, "phase", "status", "enrollment",
                "enrollment_type", "start_date", "first_posted", "sponsor", "sponsor_class", "countries_raw",
                "intervention_class"]
@@ -77,9 +77,10 @@ _CTGOV_PHASES = {
     "n/a": "not_applicable", "phase 1 / phase 2": "phase1_2", "phase ii": "phase2", "phase i": "phase1",
     "phase iii": "phase3", "phase i/ii": "phase1_2",
 }
-# ICTRP gives IRCT/ChiCTR phases as bare numbers; "1-2" / "2-3" were turned into Excel date serials on the way
+# ICTRP gives IRCT/ChiCTR phases as bare numbers; ChiCTR's "0" is read as not applicable, as the ebmdatalab
+# TrialsTracker (hand-cleaned ICTRP) reads every overlapping ChiCTR record; "1-2" / "2-3" were turned into Excel date serials on the way
 # (43862 = 1 Feb 2020 <- "1-2", 43892 = 2 Mar 2020 <- "2-3"); checked against the ebmdatalab phase of the same IDs.
-_ICTRP_CODES = {"0": "early_phase1", "1": "phase1", "2": "phase2", "3": "phase3", "4": "phase4",
+_ICTRP_CODES = {"0": "not_applicable", "1": "phase1", "2": "phase2", "3": "phase3", "4": "phase4",
                 "43862": "phase1_2", "43892": "phase2_3"}
 
 
@@ -139,6 +140,16 @@ def _pipe(text: str) -> str:
     return " | ".join(p.strip() for p in re.split(r"\s*\|\s*", text or "") if p.strip())
 
 
+_TYPE_PREFIX = re.compile(r"^\s*(Biological|Drug|Device|Procedure|Other|Behavioral|Genetic|Dietary Supplement|Radiation"
+                          r"|Diagnostic Test|Combination Product)\s*:", re.IGNORECASE)
+
+
+def intervention_types(cell: str) -> str:
+    """'Biological: MSC|Drug: X' (classic and website exports) -> 'Biological | Drug' ('' when no part is typed)."""
+    types = [m.group(1) for part in (cell or "").split("|") for m in [_TYPE_PREFIX.match(part)] if m]
+    return " | ".join(types)
+
+
 def _not_nct(ids: list[str]) -> list[str]:
     """A ClinicalTrials.gov record's own secondary IDs never name another NCT trial as the same trial
     (NCT02062931 lists 'NCT22310154', which is not a real registration)."""
@@ -174,8 +185,10 @@ def read_ctgov_full(sources_dir: Path = SOURCES_DIR) -> list[dict]:
             acronym=r["Acronym"], study_type=r["StudyType"],
             title=r["BriefTitle"], official_title=r["OfficialTitle"], conditions=_pipe(r["Condition"]),
             mesh_terms=_pipe(r["ConditionMeshTerm"]), keywords=_pipe(r["Keyword"]),
-            interventions=_pipe(r["InterventionName"]), intervention_descriptions=_pipe(r["InterventionDescription"]),
-            arm_descriptions=_pipe(r["ArmGroupDescription"]), summary=r["BriefSummary"],
+            interventions=_pipe(r["InterventionName"]), intervention_types=_pipe(r["InterventionType"]),
+            intervention_descriptions=_pipe(r["InterventionDescription"]),
+            arm_labels=_pipe(r["ArmGroupLabel"]), arm_descriptions=_pipe(r["ArmGroupDescription"]),
+            summary=r["BriefSummary"],
             phase=norm_phase(r["Phase"]), status=norm_status(r["OverallStatus"]),
             enrollment=norm_enrollment(r["EnrollmentCount"]),
             enrollment_type=enr_type if enr_type in ("actual", "anticipated") else UNKNOWN,
@@ -195,7 +208,7 @@ def read_ctgov_classic(name: str, sources_dir: Path = SOURCES_DIR) -> list[dict]
         out.append(_record(
             id=r["NCT Number"].strip(), source=name, linked_ids=_not_nct(ids_in_text(r["Other IDs"])),
             acronym=r["Acronym"], study_type=r["Study Type"], title=r["Title"], conditions=_pipe(r["Conditions"]),
-            interventions=_pipe(r["Interventions"]),
+            interventions=_pipe(r["Interventions"]), intervention_types=intervention_types(r["Interventions"]),
             phase=norm_phase(r["Phases"]), status=norm_status(r["Status"]),
             enrollment=norm_enrollment(r["Enrollment"]),
             start_date=iso_date(r["Start Date"]), first_posted=iso_date(r["First Posted"]),

@@ -8,7 +8,7 @@ addresses the parts through the card:
     return {"map": ChartCard.content(figure, title, table), ...}   # or ChartCard.BLANK when nothing is drawn
 
 Ids (plain strings, so that CSS, <label for>, tests and benchmarks can select them): `name` is the dcc.Graph,
-`name-wrap` the role="img" wrapper whose aria-label states what the chart shows, `name-table` the container of the
+`name-wrap` the role="figure" wrapper whose aria-label states what the chart shows, `name-table` the container of the
 text alternative inside a <details>.
 """
 
@@ -19,11 +19,16 @@ from typing import Any
 import dash
 from dash import Output, dcc, html
 
+# Every graph's config, the one place for it. Nothing in a chart's toolbar sends data to another origin: plotly.js 4.1
+# shows "Share chart..." (sendChartToCloud: uploads the chart to plotlyServerURL, Plotly Cloud by default) unless
+# showSendToCloud is off, and its logo links to plotly.com. The empty server URL makes an upload fail even if a
+# later plotly.js brought the button back under another switch. tests/test_browser_a11y.py checks the toolbars.
+NO_CLOUD = {"showSendToCloud": False, "plotlyServerURL": "", "displaylogo": False}
 GRAPH_CONFIG = {
-    "displaylogo": False,
+    **NO_CLOUD,
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "sendChartToCloud"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},  # drawn and saved in the browser
 }
 
 
@@ -59,7 +64,7 @@ class ChartCard(html.Section):
                     html.Div(
                         dcc.Graph(id=self.ids.graph(name), config=graph_config(), className="atlas-graph"),
                         id=self.ids.wrap(name),
-                        role="img",
+                        role="figure",  # not "img": it holds the toolbar's buttons
                     ),
                     type="dot",
                     delay_show=300,

@@ -16,6 +16,12 @@ def attrs(**names: str) -> dict[str, Any]:
     return {name.replace("_", "-"): value for name, value in names.items()}
 
 
+def choice_group(label: str, radio_items: Any) -> html.Div:
+    """Radio buttons named as a group ("Colour the map by: MSC cells"), one Tab stop, arrow keys between choices."""
+    radio_items.name = radio_items.id
+    return html.Div(radio_items, role="radiogroup", **attrs(aria_label=label))
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str | None = None) -> html.Table:
     # Cached by content: the same view asked for again reuses the components (a few hundred cells on some pages
     # cost milliseconds to build). Components are only read when serialised, so sharing one is safe.

@@ -139,10 +139,10 @@ def register(count_matches, countries: list[str] | None = None) -> None:
                 for link in (link_ids if isinstance(link_ids, list) else [])]
 
     @callback(
-        Output(ids.FILTER_PANEL, "className"),
-        Input(ids.FILTER_TOGGLE, "n_clicks"),
+        output=dict(panel=Output(ids.FILTER_PANEL, "className"), expanded=Output(ids.FILTER_TOGGLE, "aria-expanded")),
+        inputs=dict(n_clicks=Input(ids.FILTER_TOGGLE, "n_clicks")),
         prevent_initial_call=True,
     )
     def toggle_filter_panel(n_clicks):
         opened = isinstance(n_clicks, int) and n_clicks % 2 == 1
-        return "filter-panel open" if opened else "filter-panel"
+        return {"panel": "filter-panel open" if opened else "filter-panel", "expanded": "true" if opened else "false"}

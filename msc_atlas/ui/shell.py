@@ -11,6 +11,7 @@ from msc_atlas.filters import LENSES, YEAR_MAX
 from msc_atlas.ui.components import attrs
 
 YEAR_FLOOR = 2004  # the first MSC trial in the bundled data was posted in 2004
+YEARS_LABEL = ids.control("years") + "-label"
 
 
 def choice_options(field: Field, countries: list[str]) -> list[dict[str, str]]:
@@ -31,7 +32,7 @@ def navbar() -> dbc.Navbar:
         dbc.Container([
             dbc.NavbarBrand([html.Span("MSC", className="brand-mark"), " Trials Atlas"], href="/"),
             html.Button("Filters", id=ids.FILTER_TOGGLE, className="btn btn-light btn-sm d-lg-none filter-toggle",
-                        n_clicks=0, **attrs(aria_controls=ids.FILTER_PANEL)),
+                        n_clicks=0, **attrs(aria_controls=ids.FILTER_PANEL, aria_expanded="false")),
             dbc.Nav(links, navbar=True, className="main-nav"),
         ], fluid=True),
         color="dark", dark=True, className="mb-0", expand=True,
@@ -68,12 +69,12 @@ def filter_panel(countries: list[str]) -> html.Aside:
         ], className="mb-2"),
         *controls,
         html.Div([
-            html.Div("First posted (year)", className="form-label small fw-semibold mb-1"),
+            html.Div("First posted (year)", id=YEARS_LABEL, className="form-label small fw-semibold mb-1"),
             dcc.RangeSlider(id=ids.control("years"), min=YEAR_FLOOR, max=YEAR_MAX - 4,
                             step=1, value=[YEAR_FLOOR, YEAR_MAX - 4], allowCross=False,
                             marks={year: str(year) for year in range(YEAR_FLOOR, YEAR_MAX - 3, 6)},
                             tooltip={"placement": "bottom", "always_visible": False}),
-        ], className="mb-2"),
+        ], className="mb-2", role="group", **attrs(aria_labelledby=YEARS_LABEL)),  # names the slider's inputs
         html.Div(id=ids.POSTED_BY_NOTE, className="small text-muted"),
     ], id=ids.FILTER_PANEL, className="filter-panel", **attrs(aria_label="Filters"))
 
@@ -93,13 +94,16 @@ def frame(countries: list[str], version: dict[str, str]) -> html.Div:
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.FILTER_STORE),
         dcc.Store(id=ids.CLICK_STORE),
+        # past the navbar and a dozen filter controls in one key press (WCAG 2.4.1); a fragment link does not
+        # re-run the page router (it reads pathname and search only)
+        html.A("Skip to the page content", href="#main", className="visually-hidden-focusable skip-link"),
         navbar(),
         html.Div([
             filter_panel(countries),
             html.Main([
                 html.Div(id=ids.NOTICE, role="status"),
                 dash.page_container,
-            ], className="page-main", id="main"),
+            ], className="page-main", id="main", tabIndex="-1"),
         ], className="page-body"),
         footer(version),
     ])

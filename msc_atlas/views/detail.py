@@ -24,7 +24,7 @@ def trial_detail(trial_id: str) -> dict[str, Any] | None:
     return {
         "trial_id": row["trial_id"], "title": row["title"], "url": row["url"], "registry": row["registry"],
         "other_ids": row["other_ids"].replace(";", ", "), "sources": row["sources"].replace(";", ", "),
-        "fields": [(field.label, field.text(row[field.column]), row[field.evidence] if field.evidence else "")
+        "fields": [(field.label, field.detail_text(row), row[field.evidence] if field.evidence else "")
                    for field in fields.shown(Show.DETAIL)],
         **related,
     }

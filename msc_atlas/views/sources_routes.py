@@ -35,11 +35,12 @@ def view(state: FilterState) -> dict[str, Any]:
                  for route, n_pair in zip(routes, row) if n_pair],
     }
     groups = counts.dose_groups(keep)
-    dose_title = f"Cell dose per kg by route (log scale) — {scope}"
+    dose_title = f"Cell dose per kg by route: each trial's stated range (log scale) — {scope}"
     result["dose"] = {
-        "figure": figure_dict(figures.dose_boxes(groups, dose_title)) if groups else None,
+        "figure": figure_dict(figures.dose_ranges(groups, dose_title)) if groups else None,
         "title": dose_title, "n_trials": counts.dose_trials(keep), "silent_share": counts.dose_reporting_share(keep),
-        "rows": [(vocab.label(vocab.ROUTES, route), len(doses), median) for route, doses, median in groups],
+        "rows": [(vocab.label(vocab.ROUTES, g["route"]), len(g["trial_ids"]), g["median_low"], g["median_high"])
+                 for g in groups],
     }
     return result
 
