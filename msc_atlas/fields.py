@@ -518,9 +518,10 @@ def ui_order() -> tuple[Field, ...]:
     return tuple(order)
 
 
-def shown(where: Show) -> list[Field]:
-    """The fields shown in one place, in UI order."""
-    return [f for f in ui_order() if where in f.show]
+@cache.dataset(maxsize=16)
+def shown(where: Show) -> tuple[Field, ...]:
+    """The fields shown in one place, in UI order (memoised: pages ask for it on every callback)."""
+    return tuple(f for f in ui_order() if where in f.show)
 
 
 @cache.dataset(maxsize=1)

@@ -31,8 +31,10 @@ class FilterState:
     and a search text. Frozen and hashable (views are cached per state); compares by value.
     """
 
-    __slots__ = ("_choices", "posted_by", "q", "year_from", "year_to")
+    __slots__ = ("_choices", "_hash", "_identity", "posted_by", "q", "year_from", "year_to")
     _choices: tuple[tuple[str, tuple[str, ...]], ...]  # (key, values) of the fields with a choice, registry order
+    _identity: tuple[Any, ...]
+    _hash: int
     year_from: int | None
     year_to: int | None
     posted_by: str | None  # ISO date: first posted on or before
@@ -41,12 +43,13 @@ class FilterState:
     def __init__(self, *, year_from: int | None = None, year_to: int | None = None, posted_by: str | None = None,
                  q: str = "", **choices: Iterable[str]) -> None:
         known = fields.filters()
-        unknown = sorted(set(choices) - set(known))
-        if unknown:
+        if any(key not in known for key in choices):
+            unknown = sorted(set(choices) - set(known))
             raise TypeError(f"FilterState() has no filter(s) {unknown}; the filters are {list(known)}")
         chosen = tuple((key, tuple(choices[key])) for key in known if choices.get(key))
+        identity = (chosen, year_from, year_to, posted_by, q)  # what equality and the hash compare
         for name, value in (("_choices", chosen), ("year_from", year_from), ("year_to", year_to),
-                            ("posted_by", posted_by), ("q", q)):
+                            ("posted_by", posted_by), ("q", q), ("_identity", identity), ("_hash", hash(identity))):
             object.__setattr__(self, name, value)
 
     def __getattr__(self, name: str) -> tuple[str, ...]:
@@ -62,14 +65,11 @@ class FilterState:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("FilterState is frozen: use .replace(...)")
 
-    def _identity(self) -> tuple[Any, ...]:
-        return self._choices, self.year_from, self.year_to, self.posted_by, self.q
-
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, FilterState) and self._identity() == other._identity()
+        return isinstance(other, FilterState) and self._identity == other._identity
 
     def __hash__(self) -> int:
-        return hash(self._identity())
+        return self._hash
 
     def __repr__(self) -> str:
         parts = [f"{key}={values!r}" for key, values in self._choices]
@@ -212,8 +212,9 @@ class FilterIndex:
 
     def mask(self, state: FilterState) -> np.ndarray:
         keep = np.ones(self.size, dtype=bool)
+        chosen_by_key = state.chosen()
         for key, field in self.fields.items():
-            chosen = getattr(state, key) or field.default
+            chosen = chosen_by_key.get(key) or field.default
             if chosen:
                 values = self.masks[key]
                 any_of = np.zeros(self.size, dtype=bool)
