@@ -171,6 +171,8 @@ _TRIAL_CHECKS = {
         "enrollment_type": _col(_el(_in(vocab.ENROLLMENT_TYPES), "vocab.ENROLLMENT_TYPES key")),
         "start_date": _col(_el(_valid_date, "ISO date YYYY-MM-DD or YYYY-MM, or empty")),
         "first_posted": _col(_el(_valid_date, "ISO date YYYY-MM-DD or YYYY-MM, or empty")),
+        "last_update_posted": _col(_el(_valid_date, "ISO date YYYY-MM-DD or YYYY-MM, or empty")),
+        "record_as_of": _col(_el(lambda x: x != "" and _valid_date(x), "ISO date YYYY-MM-DD (snapshot of the record)")),
         "sponsor": _text(),
         "sponsor_class": _col(_el(_in(vocab.SPONSOR_CLASSES), "vocab.SPONSOR_CLASSES key")),
         "countries": _col(_el(_countries, "sorted ';'-list of ISO 3166-1 alpha-3 codes")),

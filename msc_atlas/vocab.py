@@ -17,7 +17,8 @@ TRIAL_COLUMNS = [
     "donor", "donor_evidence", "route", "route_evidence",
     "dose_text", "dose_cells_per_kg_min", "dose_cells_per_kg_max", "dose_cells_total_min", "dose_cells_total_max",
     "dose_levels", "dose_cells_per_kg_levels", "dose_cells_total_levels", "dose_ev_min", "dose_ev_max", "dose_ev_unit",
-    "phase", "status", "enrollment", "enrollment_type", "start_date", "first_posted",
+    "phase", "status", "enrollment", "enrollment_type", "start_date", "first_posted", "last_update_posted",
+    "record_as_of",
     "sponsor", "sponsor_class", "countries", "countries_evidence", "sources",
 ]
 
@@ -155,6 +156,7 @@ SOURCES = {
 # (ctgov_as_of / ictrp_as_of and "refresh"), not in the key, so a refreshed dataset keeps the same vocabulary.
 REFRESH_SOURCES = {
     "ctgov_api_v2": "ClinicalTrials.gov API v2, refresh (date: ctgov_as_of in version.json)",
+    "ctgov_website": "ClinicalTrials.gov website download (CSV), refresh (date: ctgov_as_of in version.json)",
     "ictrp_refresh": "WHO ICTRP export, refresh (date: ictrp_as_of in version.json)",
 }
 

@@ -15,7 +15,7 @@ import pandas as pd
 from msc_atlas import vocab
 from msc_atlas.pipeline import classify as C
 from msc_atlas.pipeline.curation import (COMPARED, CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts)
-from msc_atlas.pipeline.merge import group_records, inclusion, merge_group
+from msc_atlas.pipeline.merge import NEW_IN_REFRESH, group_records, inclusion, merge_group
 from msc_atlas.pipeline.registry_ids import registry_of, url_for
 from msc_atlas.pipeline.sources import (PUBLISHED_FACTS, PUBLISHED_FILE, SOURCE_FILES, SOURCE_ORDER, SOURCES_DIR,
                                      read_all_registry_records, read_published_facts)
@@ -106,6 +106,7 @@ def _row(m: dict, classified: tuple[dict, C.Dose]) -> dict:
         "enrollment": "" if m["enrollment"] is None else str(int(m["enrollment"])),
         "enrollment_type": m["enrollment_type"] if m["enrollment"] is not None else UNKNOWN,
         "start_date": m["start_date"], "first_posted": m["first_posted"],
+        "last_update_posted": m["last_update_posted"], "record_as_of": m["record_as_of"],
         "sponsor": m["sponsor"], "sponsor_class": m["sponsor_class"],
         "countries": MULTI_SEP.join(m["countries"]), "countries_evidence": m["countries_evidence"],
         "sources": MULTI_SEP.join(m["sources"]),
@@ -136,6 +137,12 @@ def assemble(sources_dir: Path = SOURCES_DIR, workers: int = 2,
         kept.append((merged, reason))
     classified = classify_all([_trial_text(m) for m, _ in kept], workers=workers)
     for (merged, reason), cls in zip(kept, classified):
+        product = cls[0]["product"]
+        if reason == NEW_IN_REFRESH and product.value == "non_msc":
+            excluded.append({"trial_id": merged["trial_id"], "other_ids": MULTI_SEP.join(merged["other_ids"]),
+                             "title": merged["text"]["title"], "sources": MULTI_SEP.join(merged["sources"]),
+                             "reason": f"new in a refresh, not an MSC product: {product.evidence}"})
+            continue
         row = _row(merged, cls)
         if reason == "cited by a published review table":
             row["sources"] = MULTI_SEP.join([*merged["sources"], PUBLISHED_FACTS])

@@ -202,9 +202,14 @@ def decode_page(raw: bytes, origin: str) -> dict:
         raise RefreshError(f"{origin}: line {e.lineno}, column {e.colno}: invalid JSON ({e.msg}){hint}") from None
     if isinstance(obj, dict) and "protocolSection" in obj:  # one study saved from /api/v2/studies/{nctId}
         return {"studies": [obj]}
+    if isinstance(obj, list):  # the website's Download -> JSON (ctg-studies.json): a bare array of study objects
+        if not obj:
+            raise RefreshError(f"{origin}: an empty JSON array; no studies")
+        return {"studies": obj}
     if not isinstance(obj, dict) or not isinstance(obj.get("studies"), list):
         got = type(obj).__name__ if not isinstance(obj, dict) else f"keys {sorted(obj)[:6]}"
-        raise RefreshError(f"{origin}: expected an API v2 /studies page (an object with a 'studies' list), got {got}")
+        raise RefreshError(f"{origin}: expected an API v2 /studies page (an object with a 'studies' list) or the "
+                           f"website's JSON download (an array of studies), got {got}")
     token = obj.get("nextPageToken")
     if token is not None and not isinstance(token, str):
         raise RefreshError(f"{origin}: nextPageToken must be a string, got {type(token).__name__}")

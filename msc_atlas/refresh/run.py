@@ -204,6 +204,9 @@ def refresh(*, ctgov_json: list[Path] = (), online: bool = False, query: str = c
         if ictrp_as_of < B.AS_OF["ictrp_as_of"]:
             raise RefreshError(f"the ICTRP export is as of {ictrp_as_of}, older than the bundled ICTRP-based lists "
                                f"({B.AS_OF['ictrp_as_of']}); a refresh must be newer")
+    for records, as_of in ((ct.records if ct else [], ctgov_as_of), (ic.records if ic else [], ictrp_as_of)):
+        for rec in records:  # the snapshot date each refreshed row reports as its record_as_of
+            rec["as_of"] = as_of
     upd = _version_update(ct, ctgov_as_of, ct_basis, ic, ictrp_as_of)
     run_dir = Path(report_dir or RUNS_DIR / upd["dataset_version"])
     if ct is not None:
