@@ -26,7 +26,7 @@ from dash.fingerprint import check_fingerprint
 
 # The trace types msc_atlas.figures draws (tests/test_plotly_bundle.py checks every figure the views build).
 # scripts/build_plotly_bundle.sh reads this tuple; plotly.js core always adds "scatter".
-TRACE_TYPES = ("bar", "box", "choropleth", "heatmap")
+TRACE_TYPES = ("bar", "choropleth", "heatmap")
 CORE_TRACE_TYPES = ("scatter",)
 PLOTLY_JS_VERSION = "4.1.1"  # the version plotly 7.1.0 (and so Dash 4.4.1) bundles; pinned in js/plotly-partial
 
