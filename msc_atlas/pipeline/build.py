@@ -183,6 +183,20 @@ def apply_corrections(trials: pd.DataFrame, corrections: pd.DataFrame) -> tuple[
     return out.reset_index(drop=True), skipped
 
 
+def _record_flow(trials: pd.DataFrame, excluded: pd.DataFrame, sources_dir: Path,
+                 extra_records: list[dict] | tuple) -> tuple[pd.DataFrame, dict]:
+    """(ledger of every record read, the flow counts): msc_atlas.pipeline.flow."""
+    from msc_atlas.pipeline import flow
+    from msc_atlas.pipeline.sources import rows_read
+
+    records = read_all_registry_records(sources_dir) + list(extra_records)
+    read = rows_read(sources_dir)
+    for rec in extra_records:
+        read[rec["source"]] = read.get(rec["source"], 0) + 1
+    book = flow.ledger(records, read, trials, excluded)
+    return book, flow.summary(book, {**vocab.SOURCES, **vocab.REFRESH_SOURCES})
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -221,6 +235,10 @@ def build(out_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR, corrections
     _write_csv(facts[PUBLISHED_OUT_COLUMNS], out_dir / "published_facts.csv")
     _write_csv(conf, out_dir / "conflicts.csv")
     _write_csv(excluded, out_dir / "excluded_trials.csv")
+    gold_scores.to_csv(out_dir / "gold_accuracy.csv", index=False, lineterminator="\n", float_format="%.4f")
+    flow = _record_flow(trials, excluded, sources_dir, extra_records)
+    _write_csv(flow[0], out_dir / "record_ledger.csv")
+    (out_dir / "record_flow.json").write_text(json.dumps(flow[1], indent=2) + "\n", encoding="utf-8")
     (out_dir / "agreement_report.md").write_text(report.agreement_markdown(agreement, disagreements), encoding="utf-8")
     from msc_atlas.pipeline.mechanism_tables import write_mechanism_tables
 

@@ -298,5 +298,10 @@ def read_all_registry_records(sources_dir: Path = SOURCES_DIR) -> list[dict]:
     return recs
 
 
+def rows_read(sources_dir: Path = SOURCES_DIR) -> dict[str, int]:
+    """Data rows of every bundled file as read, exact duplicates included (the record flow counts them)."""
+    return {name: len(_read(name, sources_dir)) for name in SOURCE_FILES}
+
+
 def read_published_facts(sources_dir: Path = SOURCES_DIR) -> pd.DataFrame:
     return pd.read_csv(sources_dir / PUBLISHED_FILE, dtype=str, keep_default_na=False, encoding="utf-8")
