@@ -224,9 +224,11 @@ _NOT_A_PRODUCT = re.compile(
     r"(?: (?:stem|stromal|precursor) cells?)?|feeder[- ]layers?",
     re.IGNORECASE)
 _MSC = _Rule("mesenchym stromal msc mpc asc adsc adrc svf dpsc menscs wharton mapc adipose fat umbilical cord placent amnio "
-             "dental menstrual decidua endometri synovi " + _NAME_GATES,
+             "dental menstrual decidua endometri synovi strocel stemcel " + _NAME_GATES,
              r"mesenchym\w*|stromal cells?|stromal vascular fraction|MSCs?\b|\w+-MSCs?\b|\bMPCs?\b|\bADSCs?\b|\bh?ASCs?\b"
-             r"|\bADRCs?\b|\bSVF\b|\bDPSCs?\b|\bMenSCs?\b|\bMAPCs?\b|wharton'?s? jelly|" + _MSC_NAMES
+             r"|\bADRCs?\b|\bSVF\b|\bDPSCs?\b|\bMenSCs?\b|\bMAPCs?\b|wharton'?s? jelly"
+             # INN stems of MSC products: -mestrocel / -strocel (stromal cells), -stemcel (remestemcel-L)
+             r"|\b\w+(?:strocel|stemcel)\b|" + _MSC_NAMES
              # stem cells of the tissues whose culture-expanded stem cells are MSCs
              + r"|(?:adipose|adipose[- ]tissue|fat|umbilical[- ]cord|cord[- ]tissue|placenta\w*|amnio\w*|dental[- ]pulp"
                r"|menstrual[- ]blood|decidua\w*|endometri\w*|synovi\w*)[- ](?:[\w-]+[- ]){0,2}?(?:stem|stromal|progenitor) cells?")

@@ -40,10 +40,11 @@ from msc_atlas import vocab
 from msc_atlas.pipeline.registry_ids import ids_in_text
 from msc_atlas.pipeline.sources import CTGOV_API, SPONSOR_CLASS_MAP, _not_nct, _record
 from msc_atlas.refresh import RefreshError
+from msc_atlas.refresh.query import default_query
 from msc_atlas.vocab import UNKNOWN
 
 API_URL = "https://clinicaltrials.gov/api/v2/studies"
-DEFAULT_QUERY = "mesenchymal OR exosome OR extracellular vesicle"
+DEFAULT_QUERY = default_query()  # msc_atlas.refresh.query: its terms, and why each is there
 PAGE_SIZE = 1000  # the API maximum
 FETCH_META = "fetch.json"  # written next to the saved pages by an online refresh
 USER_AGENT = "msc-trials-atlas-refresh/1 (python urllib)"
