@@ -4,6 +4,7 @@ from __future__ import annotations
 from dash import Dash
 
 from msc_atlas import config, data, selection, serving
+from msc_atlas.plotly_bundle import serve_partial
 from msc_atlas.selection import count_matches
 from msc_atlas.ui import filter_sync, shell
 
@@ -28,6 +29,7 @@ app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # 
 countries = sorted({code for cell in trials["countries"] for code in cell.split(";") if code})
 app.layout = shell.frame(countries, data.load_version())
 filter_sync.register(count_matches, countries)
+serve_partial(app)  # dcc.Graph's lazy plotly.js request gets only the trace types drawn
 serving.harden(app)  # security headers, /health, no 5xx for malformed callback requests
 
 if __name__ == "__main__":

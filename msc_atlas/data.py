@@ -149,6 +149,7 @@ def _checks(field: Field) -> list[pa.Check]:
         Kind.NUMBER: (lambda x: _non_negative_number(x, False), "non-negative number or empty"),
         Kind.INTEGER: (lambda x: _non_negative_number(x, True), "non-negative integer or empty"),
         Kind.DATE: (_valid_date, "ISO date YYYY-MM-DD or YYYY-MM, or empty"),
+        Kind.SNAPSHOT_DATE: (lambda x: x != "" and _valid_date(x), "ISO date YYYY-MM-DD (snapshot of the record)"),
         Kind.NUMBER_LIST: (_number_list, "';'-list of non-negative numbers, ascending"),
     }.get(field.kind)
     return [_el(*check)] if check else []

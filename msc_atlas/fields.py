@@ -38,6 +38,7 @@ class Kind(enum.Enum):
     NUMBER = "number"  # non-negative float or empty
     INTEGER = "integer"  # non-negative integer or empty
     DATE = "date"  # ISO YYYY-MM-DD or YYYY-MM, or empty
+    SNAPSHOT_DATE = "snapshot date"  # ISO date, never empty: when a source last saw the record
     NUMBER_LIST = "numbers"  # ascending ';'-list of non-negative numbers, or empty
 
 
@@ -124,7 +125,7 @@ class Field:
             return shown if len(levels) == 1 else f"{len(levels)} levels: {shown} (range {levels[0]:.3g}–{levels[-1]:.3g})"
         if self.kind in (Kind.CATEGORY, Kind.COUNTRIES):
             return self.labels(value)
-        return str(value)
+        return str(value)  # text, dates
 
     def detail_text(self, row: Mapping[str, Any]) -> str:
         """The field as the detail panel shows it, from the trial's row."""
@@ -411,6 +412,22 @@ FIELDS: list[Field] = [
         show=Show.GRID | Show.DETAIL,
         shown_after="countries",  # before the start date: the grid sorts by it
         doc="ISO date first posted (CT.gov) / date of registration (other registries).",
+    ),
+    Field(
+        "last_update_posted",
+        "Last update posted",
+        Kind.DATE,
+        show=Show.DETAIL,
+        doc="ISO date the registry last posted a change to the record (ClinicalTrials.gov LastUpdatePostDate); "
+        "empty when the source does not give it.",
+    ),
+    Field(
+        "record_as_of",
+        "Record as of",
+        Kind.SNAPSHOT_DATE,
+        show=Show.DETAIL,
+        doc="ISO date of the snapshot the trial's status comes from (the newest source that states a status): the "
+        "as-of date of a bundled input, or of a refresh's own records.",
     ),
     Field(
         "sponsor",

@@ -153,10 +153,11 @@ def _sci(x: float) -> str:
 
 
 def dose_ranges(groups: list[dict], title: str) -> Figure:
-    """Cells per kg by route, log scale, from TrialCounts.dose_groups: one column per route (highest median first),
-    each trial a line from its lowest to its highest stated dose (a dot when one level), spread across the column
-    in row order."""
-    order = sorted(groups, key=lambda g: -g["median_high"])  # ties keep the order by name
+    """Cells per kg by route, log scale, from TrialCounts.dose_groups: one column per route (highest median first,
+    "not reported" last), each trial a line from its lowest to its highest stated dose (a dot when one level),
+    spread across the column in row order."""
+    # highest median first, "not reported" last; ties keep the order by name
+    order = sorted(groups, key=lambda g: (g["route"] == vocab.UNKNOWN, -g["median_high"]))
     x: list[float | None] = []
     y: list[float | None] = []
     text: list[str | None] = []
@@ -171,8 +172,8 @@ def dose_ranges(groups: list[dict], title: str) -> Figure:
             y += [low, high, None]
             text += [label, label, None]
     trace = dict(type="scatter", mode="lines+markers", x=x, y=y, text=text, hoverinfo="text",
-                 hovertemplate="%{text}<extra></extra>", line=dict(color=ACCENT, width=2),
-                 marker=dict(color=ACCENT, size=6, opacity=0.75), showlegend=False, connectgaps=False)
+                 hovertemplate="%{text}<extra></extra>", line=dict(color="rgba(0,114,178,0.55)", width=1.5),
+                 marker=dict(color=ACCENT, size=5, opacity=0.7), showlegend=False, connectgaps=False)
     labels = [vocab.label(vocab.ROUTES, g["route"]) for g in order]
     return _figure([trace], title, height=400,
                    yaxis=dict(type="log", title=dict(text="Cells per kg body weight (stated range)"),

@@ -150,6 +150,7 @@ REGISTRY_LABELS = {name: name for name in REGISTRIES}  # a registry is shown by 
 # (ctgov_as_of / ictrp_as_of and "refresh"), not in the key, so a refreshed dataset keeps the same vocabulary.
 REFRESH_SOURCES = {
     "ctgov_api_v2": "ClinicalTrials.gov API v2, refresh (date: ctgov_as_of in version.json)",
+    "ctgov_website": "ClinicalTrials.gov website download (CSV), refresh (date: ctgov_as_of in version.json)",
     "ictrp_refresh": "WHO ICTRP export, refresh (date: ictrp_as_of in version.json)",
 }
 

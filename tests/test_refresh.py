@@ -125,7 +125,8 @@ def test_truncated_json_changes_nothing(tmp_path):
 @pytest.mark.parametrize("mutate,match", [
     (lambda p: {"studies": {s["protocolSection"]["identificationModule"]["nctId"]: s for s in p["studies"]}},
      "expected an API v2 /studies page"),
-    (lambda p: [p], "expected an API v2 /studies page"),
+    (lambda p: [p], r"studies\[0\]: missing protocolSection; not an API v2 study record"),  # an array of pages
+    (lambda p: [], "an empty JSON array"),
     (lambda p: (p["studies"][1]["protocolSection"]["designModule"].update(phases="PHASE1"), p)[1],
      r"studies\[1\] \(NCT04276987\): designModule\.phases: expected list, got str"),
     (lambda p: (p["studies"][0]["protocolSection"]["identificationModule"].pop("nctId"), p)[1],

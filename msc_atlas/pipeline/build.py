@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from msc_atlas import config
+from msc_atlas import config, vocab
 from msc_atlas.fields import TRIAL_COLUMNS
 from msc_atlas.pipeline import classify as C
 from msc_atlas.pipeline.curation import CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts
-from msc_atlas.pipeline.merge import group_records, inclusion, merge_group
+from msc_atlas.pipeline.merge import NEW_IN_REFRESH, group_records, inclusion, merge_group
 from msc_atlas.pipeline.registry_ids import url_for
 from msc_atlas.pipeline.sources import (
     PUBLISHED_FACTS,
@@ -111,6 +111,7 @@ def _row(m: dict, classified: tuple[dict, C.Dose]) -> dict:
         "enrollment": "" if m["enrollment"] is None else str(int(m["enrollment"])),
         "enrollment_type": m["enrollment_type"] if m["enrollment"] is not None else UNKNOWN,
         "start_date": m["start_date"], "first_posted": m["first_posted"],
+        "last_update_posted": m["last_update_posted"], "record_as_of": m["record_as_of"],
         "sponsor": m["sponsor"], "sponsor_class": m["sponsor_class"],
         "countries": MULTI_SEP.join(m["countries"]), "countries_evidence": m["countries_evidence"],
         "sources": MULTI_SEP.join(m["sources"]),
@@ -141,6 +142,12 @@ def assemble(sources_dir: Path = SOURCES_DIR, workers: int = 2,
         kept.append((merged, reason))
     classified = classify_all([_trial_text(m) for m, _ in kept], workers=workers)
     for (merged, reason), cls in zip(kept, classified):
+        product = cls[0]["product"]
+        if reason == NEW_IN_REFRESH and product.value == "non_msc":
+            excluded.append({"trial_id": merged["trial_id"], "other_ids": MULTI_SEP.join(merged["other_ids"]),
+                             "title": merged["text"]["title"], "sources": MULTI_SEP.join(merged["sources"]),
+                             "reason": f"new in a refresh, not an MSC product: {product.evidence}"})
+            continue
         row = _row(merged, cls)
         if reason == "cited by a published review table":
             row["sources"] = MULTI_SEP.join([*merged["sources"], PUBLISHED_FACTS])
@@ -181,6 +188,20 @@ def apply_corrections(trials: pd.DataFrame, corrections: pd.DataFrame) -> tuple[
     return out.reset_index(drop=True), skipped
 
 
+def _record_flow(trials: pd.DataFrame, excluded: pd.DataFrame, sources_dir: Path,
+                 extra_records: list[dict] | tuple) -> tuple[pd.DataFrame, dict]:
+    """(ledger of every record read, the flow counts): msc_atlas.pipeline.flow."""
+    from msc_atlas.pipeline import flow
+    from msc_atlas.pipeline.sources import rows_read
+
+    records = read_all_registry_records(sources_dir) + list(extra_records)
+    read = rows_read(sources_dir)
+    for rec in extra_records:
+        read[rec["source"]] = read.get(rec["source"], 0) + 1
+    book = flow.ledger(records, read, trials, excluded)
+    return book, flow.summary(book, {**vocab.SOURCES, **vocab.REFRESH_SOURCES})
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -219,6 +240,10 @@ def build(out_dir: Path = config.BUNDLED_DATA_DIR, sources_dir: Path = SOURCES_D
     _write_csv(facts[PUBLISHED_OUT_COLUMNS], out_dir / "published_facts.csv")
     _write_csv(conf, out_dir / "conflicts.csv")
     _write_csv(excluded, out_dir / "excluded_trials.csv")
+    gold_scores.to_csv(out_dir / "gold_accuracy.csv", index=False, lineterminator="\n", float_format="%.4f")
+    flow = _record_flow(trials, excluded, sources_dir, extra_records)
+    _write_csv(flow[0], out_dir / "record_ledger.csv")
+    (out_dir / "record_flow.json").write_text(json.dumps(flow[1], indent=2) + "\n", encoding="utf-8")
     (out_dir / "agreement_report.md").write_text(report.agreement_markdown(agreement, disagreements), encoding="utf-8")
     from msc_atlas.pipeline.mechanism_tables import write_mechanism_tables
 

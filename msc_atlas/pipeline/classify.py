@@ -222,9 +222,11 @@ _NOT_A_PRODUCT = re.compile(
     r"(?: (?:stem|stromal|precursor) cells?)?|feeder[- ]layers?",
     re.IGNORECASE)
 _MSC = _Rule("mesenchym stromal msc mpc asc adsc adrc svf dpsc menscs wharton mapc adipose fat umbilical cord placent amnio "
-             "dental menstrual decidua endometri synovi " + _NAME_GATES,
+             "dental menstrual decidua endometri synovi strocel stemcel " + _NAME_GATES,
              r"mesenchym\w*|stromal cells?|stromal vascular fraction|MSCs?\b|\w+-MSCs?\b|\bMPCs?\b|\bADSCs?\b|\bh?ASCs?\b"
-             r"|\bADRCs?\b|\bSVF\b|\bDPSCs?\b|\bMenSCs?\b|\bMAPCs?\b|wharton'?s? jelly|" + _MSC_NAMES
+             r"|\bADRCs?\b|\bSVF\b|\bDPSCs?\b|\bMenSCs?\b|\bMAPCs?\b|wharton'?s? jelly"
+             # INN stems of MSC products: -mestrocel / -strocel (stromal cells), -stemcel (remestemcel-L)
+             r"|\b\w+(?:strocel|stemcel)\b|" + _MSC_NAMES
              # stem cells of the tissues whose culture-expanded stem cells are MSCs
              + r"|(?:adipose|adipose[- ]tissue|fat|umbilical[- ]cord|cord[- ]tissue|placenta\w*|amnio\w*|dental[- ]pulp"
                r"|menstrual[- ]blood|decidua\w*|endometri\w*|synovi\w*)[- ](?:[\w-]+[- ]){0,2}?(?:stem|stromal|progenitor) cells?")
@@ -341,14 +343,14 @@ def _no_product_given(t: TrialText) -> str | None:
     observational = t.study_type.strip().lower().startswith("observational")
     follow_up = _FOLLOW_UP_TITLE.search(f"{t.title} | {t.official_title}") or _TREATED_BEFORE.search(t.summary)
     if observational and not follow_up:
-        return "observational study: nothing is given to participants"
+        return NOTHING_GIVEN + "observational study"
     names = [p for p in re.split(r"\s\|\s", t.interventions) if p.strip()]
     descriptions = re.split(r"\s\|\s", t.intervention_descriptions)
     descriptions = descriptions if len(descriptions) == len(names) else [""] * len(names)
     if names and not follow_up and not _first(_MSC, _texts(t, _ARMS)) and all(
             _MEASURED_ONLY.search(n, n.lower()) or (d and _MEASURED_ONLY.search(d, d.lower()))
             for n, d in zip(names, descriptions)):
-        return "the registered interventions only sample, measure or observe: " + t.interventions[:120]
+        return NOTHING_GIVEN + "the registered interventions only sample, measure or observe: " + t.interventions[:120]
     return None
 
 
@@ -410,6 +412,15 @@ def _defined_in_summary(t: TrialText) -> tuple[str, re.Match] | None:
     return None
 
 
+# The evidence of a non_msc decision starts with one of these, so every such row has a reason class (record flow).
+NOTHING_GIVEN = "no product given: "
+NOT_MSC_PRODUCT = "another cell, tissue or EV product: "
+EV_ORIGIN_UNSTATED = "EVs / secretome of unstated origin: "
+DIFFERENTIATED = "MSC-differentiated cells: "
+NO_MSC_NAMED = "no MSC, MSC-EV or secretome product named in the interventions, arms or titles"
+NOT_MSC_REASONS = (NOTHING_GIVEN, NOT_MSC_PRODUCT, EV_ORIGIN_UNSTATED, DIFFERENTIATED, NO_MSC_NAMED)
+
+
 def classify_product(t: TrialText) -> Decision:
     """msc | msc_ev | msc_secretome | non_msc (never unknown): what participants are given, decided from the
     product's own interventions and arms first, titles next; the summary and keywords only define a product the
@@ -418,7 +429,7 @@ def classify_product(t: TrialText) -> Decision:
     tier1, tier2 = _tiers(t)
     hit = _first(_NON_MSC_PRODUCT, tier1)
     if hit:
-        return Decision("non_msc", _evidence(hit))
+        return Decision("non_msc", NOT_MSC_PRODUCT + _evidence(hit))
     reason = _no_product_given(t)
     if reason:
         return Decision("non_msc", reason)
@@ -427,10 +438,10 @@ def classify_product(t: TrialText) -> Decision:
     if named and named[0].product != "msc" and not (ev or sec):
         return Decision(named[0].product, f"{named[1].group(0)} ({named[0].name}, {named[0].cited_id})")
     if (ev or sec) and not _arms_give_a_product(t):
-        return Decision("non_msc", "the registered interventions give no MSC product ("
+        return Decision("non_msc", NOTHING_GIVEN + "the registered interventions give no MSC product ("
                         + (t.intervention_types or "no biological") + "); the EVs are named only in the title")
     if (ev or sec) and not (_first(_MSC, tier1) or _first(_MSC, tier2) or named):
-        return Decision("non_msc", "EVs / secretome of unstated origin: " + _evidence(ev or sec))
+        return Decision("non_msc", EV_ORIGIN_UNSTATED + _evidence(ev or sec))
     if ev or sec:
         # MSCs given in any arm make it a cell trial. A title that names the EV / secretome is trusted over
         # descriptions (which mention MSCs as background); otherwise the interventions and arms decide.
@@ -454,14 +465,14 @@ def classify_product(t: TrialText) -> Decision:
         return Decision("msc", f"{named[1].group(0)} ({named[0].name}, {named[0].cited_id})")
     other = _first(_OTHER_CELLS, tier1)
     if other:
-        return Decision("non_msc", _evidence(other))
+        return Decision("non_msc", NOT_MSC_PRODUCT + _evidence(other))
     defined = _defined_in_summary(t)
     if defined:
         return _msc_unless_differentiated(tier1, _evidence(defined))
     hit = _first(_NON_MSC_PRODUCT, tier2)
     if hit:
-        return Decision("non_msc", _evidence(hit))
-    return Decision("non_msc", "no MSC, MSC-EV or secretome product named in the interventions, arms or titles")
+        return Decision("non_msc", NOT_MSC_PRODUCT + _evidence(hit))
+    return Decision("non_msc", NO_MSC_NAMED)
 
 
 def _msc_unless_differentiated(tier1: Texts, evidence: str) -> Decision:
@@ -469,7 +480,7 @@ def _msc_unless_differentiated(tier1: Texts, evidence: str) -> Decision:
     # Tier 1 only: summaries say "MSCs can differentiate into hepatocytes" as background.
     hp = _first(_DIFFERENTIATED, tier1)
     if hp:
-        return Decision("non_msc", "MSC-differentiated cells: " + _evidence(hp))
+        return Decision("non_msc", DIFFERENTIATED + _evidence(hp))
     return Decision("msc", evidence)
 
 

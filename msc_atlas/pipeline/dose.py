@@ -77,6 +77,8 @@ _CAP_AFTER = re.compile(r"^\W*(?:[\w-]+\s+){0,5}?(?:in total|cumulative|overall)
 _EV_UNIT = re.compile(r"^\s*(?:[\w-]+\s*){0,3}?(?P<u>particles|exosomes|EVs?\b|vesicles|nanovesicles|µg|ug|μg|mcg|mg\b|m[lL]\b|units?\b)",
                       re.IGNORECASE)
 _DRUG_UNIT = re.compile(r"^\s*(?:mg|g|µg|ug|μg|mcg|ng|iu|units?|ml|mmol)\b", re.IGNORECASE)
+_ANOTHER_QUANTITY = re.compile(r"(?<![\^/\w.,])\d+(?:[.,]\d+)?\s*(?:million|billion|mio\b|mln\b|[x×\*·]\s*10|[eE]\+?\d)",
+                               re.IGNORECASE)
 _CELLS_BEFORE = re.compile(rf"{_CELL_WORD}\W{{0,3}}(?:\w+\W+){{0,3}}$", re.IGNORECASE)
 # A sentence about another cell product (and not about MSCs): its numbers are not the MSC dose.
 _OTHER_PRODUCT = re.compile(r"\bPBSCs?\b|peripheral blood (?:stem|progenitor)|\bCD34\+?|\bCD133|mononuclear|\bMNCs?\b"
@@ -164,6 +166,10 @@ def _levels_in(text: str, product_is_ev: bool) -> list[_Level]:
         if not quantities:
             continue
         after = text[group[-1].end:group[-1].end + 60]
+        # a unit belongs to the nearest number before it: "60 million cells intrathecally (about 1 million cells
+        # per kg)" -> 60 million is a total, 1 million is per kg
+        later = _ANOTHER_QUANTITY.search(after, 1)
+        after = after[:later.start()] if later else after
         before = text[max(0, group[0].start - 40):group[0].start]
         if _DRUG_UNIT.match(after) and not _EV_UNIT.match(after):
             continue

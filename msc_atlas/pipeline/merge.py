@@ -5,15 +5,19 @@ import re
 
 from msc_atlas.pipeline.countries import to_iso3
 from msc_atlas.pipeline.registry_ids import eudract_core, registry_of, sort_key
-from msc_atlas.pipeline.sources import CTGOV_API, ICTRP_REFRESH, SOURCE_ORDER, TEXT_KEYS
+from msc_atlas.pipeline.sources import CTGOV_API, CTGOV_WEBSITE, ICTRP_REFRESH, SOURCE_ORDER, TEXT_KEYS, carries
 from msc_atlas.vocab import UNKNOWN
 
 BASE_SOURCES = ("ctgov_full_2022-10", "ctgov_search_2022-09-29")  # MSC searches: every row is MSC-related
-# Refresh records (CTGOV_API, ICTRP_REFRESH) are not base: the refresh query also matches exosome / EV studies that
-# are not about MSC products, so a trial new in a refresh must name an MSC product (STRICT_MSC) like the 2020 exports.
+REFRESH_SOURCES = (CTGOV_API, CTGOV_WEBSITE, ICTRP_REFRESH)
+# Refresh records are not base: the refresh query also matches exosome / EV, stromal-cell and stem-cell studies that
+# give no MSC product, so a trial new in a refresh is admitted by the product classifier (the same rules as every
+# bundled row: msc_atlas.pipeline.classify.classify_product); one that gives no MSC product is excluded, with the
+# reason, in excluded_trials.csv (msc_atlas.pipeline.build.assemble).
+NEW_IN_REFRESH = "new in a refresh: admitted by the product rules"
 
 # Free text is richer in the raw ICTRP export than in the ebmdatalab lists (which carry only the public title).
-TEXT_ORDER = [CTGOV_API, "ctgov_full_2022-10", "ctgov_search_2022-09-29", "ctgov_covid_2020-10-12",
+TEXT_ORDER = [CTGOV_API, CTGOV_WEBSITE, "ctgov_full_2022-10", "ctgov_search_2022-09-29", "ctgov_covid_2020-10-12",
               "ctgov_covid_2020-06-30", ICTRP_REFRESH, "ictrp_2020-07-07", "ebmdatalab_2020-12-16",
               "ebmdatalab_2020-06-29"]
 
@@ -81,7 +85,7 @@ def trial_ids(recs: list[dict]) -> tuple[str, list[str]]:
 
 def _first(recs: list[dict], key: str, empty=("", None, UNKNOWN)):
     for r in recs:
-        if r[key] not in empty and r[key] != []:
+        if carries(r, key) and r[key] not in empty and r[key] != []:
             return r
     return None
 
@@ -99,7 +103,10 @@ def merge_group(recs: list[dict]) -> dict:
         # ebmdatalab's hand classification is the only intervention text for some ICTRP-only trials.
         text["interventions"] = " | ".join(classes)
 
-    status_rec = recs[0]  # newest snapshot wins, even when it says "Unknown status"
+    # the newest snapshot that states a status wins, even when it says "Unknown status" (a download without a status
+    # column does not)
+    status_rec = next(r for r in recs if carries(r, "status") or r is recs[-1])
+    updated = _first(recs, "last_update_posted")
     enr = _first(recs, "enrollment")
     spons = _first(recs, "sponsor")
     country_rec, codes = None, []
@@ -122,6 +129,8 @@ def merge_group(recs: list[dict]) -> dict:
         "enrollment_type": enr["enrollment_type"] if enr else UNKNOWN,
         "start_date": (_first(recs, "start_date") or {"start_date": ""})["start_date"],
         "first_posted": (_first(recs, "first_posted") or {"first_posted": ""})["first_posted"],
+        "last_update_posted": updated["last_update_posted"] if updated else "",
+        "record_as_of": status_rec["as_of"],
         "sponsor": spons["sponsor"] if spons else "",
         "sponsor_class": spons["sponsor_class"] if spons else UNKNOWN,
         "countries": codes,
@@ -148,6 +157,8 @@ def inclusion(merged: dict, recs: list[dict], published_ids: set[str]) -> tuple[
     if any(r["source"] in BASE_SOURCES for r in recs):
         return True, "MSC search of ClinicalTrials.gov (base)"
     cited = sorted(set(merged["all_ids"]) & published_ids)
+    if not cited and all(r["source"] in REFRESH_SOURCES for r in recs):
+        return True, NEW_IN_REFRESH
     if not cited and all(_no_intervention(r) for r in recs if r["interventions"] or r["intervention_class"]):
         return False, "no intervention registered (observational / diagnostic study, e.g. exosome biomarkers)"
     for r in recs:
@@ -157,6 +168,4 @@ def inclusion(merged: dict, recs: list[dict], published_ids: set[str]) -> tuple[
                 return True, f"{r['source']} {key}: '{m.group(0)}'"
     if cited:
         return True, "cited by a published review table"
-    if all(r["source"] in (CTGOV_API, ICTRP_REFRESH) for r in recs):
-        return False, "matched only the refresh search; no MSC/MSC-product term in title or interventions"
     return False, "matched only the broad COVID-19 export filter; no MSC/MSC-product term in title or interventions"

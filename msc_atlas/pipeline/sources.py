@@ -36,16 +36,24 @@ PUBLISHED_FILE = "published_trial_facts.csv"
 # registry: API v2 studies come before the 2022 CT.gov files, a new ICTRP export before the 2020 ICTRP-based lists
 # (but after every CT.gov source, which stays the record of an NCT trial).
 CTGOV_API = "ctgov_api_v2"
+CTGOV_WEBSITE = "ctgov_website"  # website Download -> CSV (ctg-studies.csv), msc_atlas.refresh.ctgov_website
 ICTRP_REFRESH = "ictrp_refresh"
 _CTGOV_FILES = [s for s in SOURCE_FILES if s.startswith("ctgov_")]
-SOURCE_ORDER = ([CTGOV_API, *_CTGOV_FILES, ICTRP_REFRESH, *(s for s in SOURCE_FILES if s not in _CTGOV_FILES)]
-                + [PUBLISHED_FACTS])
+SOURCE_ORDER = ([CTGOV_API, CTGOV_WEBSITE, *_CTGOV_FILES, ICTRP_REFRESH,
+                 *(s for s in SOURCE_FILES if s not in _CTGOV_FILES)] + [PUBLISHED_FACTS])
+# The snapshot date of each bundled input: `record_as_of` of a trial whose record comes from it (a refresh sets the
+# date of its own records). The same dates as version.json's as-of keys.
+SOURCE_AS_OF = {
+    "ctgov_full_2022-10": "2022-10-13", "ctgov_search_2022-09-29": "2022-09-29",
+    "ctgov_covid_2020-10-12": "2020-10-12", "ctgov_covid_2020-06-30": "2020-06-30",
+    "ebmdatalab_2020-12-16": "2020-12-16", "ictrp_2020-07-07": "2020-07-06", "ebmdatalab_2020-06-29": "2020-06-29",
+}
 
 TEXT_KEYS = ["title", "official_title", "conditions", "mesh_terms", "keywords", "interventions", "intervention_types",
              "intervention_descriptions", "arm_labels", "arm_descriptions", "summary"]
 RECORD_KEYS = ["id", "source", "linked_ids", "acronym", "study_type", *TEXT_KEYS, "phase", "status", "enrollment",
-               "enrollment_type", "start_date", "first_posted", "sponsor", "sponsor_class", "countries_raw",
-               "intervention_class"]
+               "enrollment_type", "start_date", "first_posted", "last_update_posted", "sponsor", "sponsor_class",
+               "countries_raw", "intervention_class", "as_of", "carried"]
 
 # ---------------------------------------------------------------- value normalisers (pure)
 
@@ -157,11 +165,20 @@ def _not_nct(ids: list[str]) -> list[str]:
 
 
 def _record(**kw) -> dict:
+    """A record with every key; `carried` is None when the source states every field (a full record), else the set
+    of keys its file has columns for (a website download with the columns its user ticked)."""
     rec: dict[str, Any] = dict.fromkeys(RECORD_KEYS, "")
     rec.update(linked_ids=[], countries_raw=[], enrollment=None, phase=UNKNOWN, status=UNKNOWN,
-               enrollment_type=UNKNOWN, sponsor_class=UNKNOWN)
+               enrollment_type=UNKNOWN, sponsor_class=UNKNOWN, carried=None)
     rec.update(kw)
+    if not rec["as_of"]:
+        rec["as_of"] = SOURCE_AS_OF.get(rec["source"], "")
     return rec
+
+
+def carries(rec: dict, key: str) -> bool:
+    """Does this record's source state `key` at all (a column for it exists)?"""
+    return rec.get("carried") is None or key in rec["carried"]
 
 
 def _read(name: str, sources_dir: Path) -> pd.DataFrame:
@@ -193,6 +210,7 @@ def read_ctgov_full(sources_dir: Path = SOURCES_DIR) -> list[dict]:
             enrollment=norm_enrollment(r["EnrollmentCount"]),
             enrollment_type=enr_type if enr_type in ("actual", "anticipated") else UNKNOWN,
             start_date=iso_date(r["StartDate"]), first_posted=iso_date(r["StudyFirstPostDate"]),
+            last_update_posted=iso_date(r["LastUpdatePostDate"]),
             sponsor=r["LeadSponsorName"].strip(), sponsor_class=SPONSOR_CLASS_MAP.get(r["LeadSponsorClass"], UNKNOWN),
             countries_raw=[c.strip() for c in r["LocationCountry"].split("|") if c.strip()],
         ))
@@ -212,6 +230,7 @@ def read_ctgov_classic(name: str, sources_dir: Path = SOURCES_DIR) -> list[dict]
             phase=norm_phase(r["Phases"]), status=norm_status(r["Status"]),
             enrollment=norm_enrollment(r["Enrollment"]),
             start_date=iso_date(r["Start Date"]), first_posted=iso_date(r["First Posted"]),
+            last_update_posted=iso_date(r["Last Update Posted"]),
             sponsor=r["Sponsor/Collaborators"].split("|")[0].strip(),
             sponsor_class=_FUNDED_BY_MAP.get(funded, UNKNOWN),
             countries_raw=split_location_countries(r["Locations"]),
@@ -276,6 +295,11 @@ def read_all_registry_records(sources_dir: Path = SOURCES_DIR) -> list[dict]:
         if registry_of(rec["id"]) is None:
             raise ValueError(f"{rec['source']}: trial ID fails validation: {rec['id']!r}")
     return recs
+
+
+def rows_read(sources_dir: Path = SOURCES_DIR) -> dict[str, int]:
+    """Data rows of every bundled file as read, exact duplicates included (the record flow counts them)."""
+    return {name: len(_read(name, sources_dir)) for name in SOURCE_FILES}
 
 
 def read_published_facts(sources_dir: Path = SOURCES_DIR) -> pd.DataFrame:

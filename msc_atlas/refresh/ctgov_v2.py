@@ -40,10 +40,11 @@ from msc_atlas import vocab
 from msc_atlas.pipeline.registry_ids import ids_in_text
 from msc_atlas.pipeline.sources import CTGOV_API, SPONSOR_CLASS_MAP, _not_nct, _record
 from msc_atlas.refresh import RefreshError
+from msc_atlas.refresh.query import default_query
 from msc_atlas.vocab import UNKNOWN
 
 API_URL = "https://clinicaltrials.gov/api/v2/studies"
-DEFAULT_QUERY = "mesenchymal OR exosome OR extracellular vesicle"
+DEFAULT_QUERY = default_query()  # msc_atlas.refresh.query: its terms, and why each is there
 PAGE_SIZE = 1000  # the API maximum
 FETCH_META = "fetch.json"  # written next to the saved pages by an online refresh
 USER_AGENT = "msc-trials-atlas-refresh/1 (python urllib)"
@@ -202,9 +203,14 @@ def decode_page(raw: bytes, origin: str) -> dict:
         raise RefreshError(f"{origin}: line {e.lineno}, column {e.colno}: invalid JSON ({e.msg}){hint}") from None
     if isinstance(obj, dict) and "protocolSection" in obj:  # one study saved from /api/v2/studies/{nctId}
         return {"studies": [obj]}
+    if isinstance(obj, list):  # the website's Download -> JSON (ctg-studies.json): a bare array of study objects
+        if not obj:
+            raise RefreshError(f"{origin}: an empty JSON array; no studies")
+        return {"studies": obj}
     if not isinstance(obj, dict) or not isinstance(obj.get("studies"), list):
         got = type(obj).__name__ if not isinstance(obj, dict) else f"keys {sorted(obj)[:6]}"
-        raise RefreshError(f"{origin}: expected an API v2 /studies page (an object with a 'studies' list), got {got}")
+        raise RefreshError(f"{origin}: expected an API v2 /studies page (an object with a 'studies' list) or the "
+                           f"website's JSON download (an array of studies), got {got}")
     token = obj.get("nextPageToken")
     if token is not None and not isinstance(token, str):
         raise RefreshError(f"{origin}: nextPageToken must be a string, got {type(token).__name__}")

@@ -262,6 +262,9 @@ def _read_inputs(options: RefreshOptions) -> _Inputs:
         if ic_as_of < B.AS_OF["ictrp_as_of"]:
             raise RefreshError(f"the ICTRP export is as of {ic_as_of}, older than the bundled ICTRP-based lists "
                                f"({B.AS_OF['ictrp_as_of']}); a refresh must be newer")
+    for records, as_of in ((ct.records if ct else [], ct_as_of), (ic.records if ic else [], ic_as_of)):
+        for rec in records:  # the snapshot date each refreshed row reports as its record_as_of
+            rec["as_of"] = as_of
     return _Inputs(ct, pages, meta, ct_as_of, ct_basis, ic, ic_as_of)
 
 
