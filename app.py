@@ -1,4 +1,5 @@
 """MSC Trials Atlas: the Dash app shell (navbar, shared filter, page container). `server` is for gunicorn."""
+
 from __future__ import annotations
 
 from dash import Dash
@@ -20,8 +21,10 @@ app = Dash(
     suppress_callback_exceptions=True,
     serve_locally=True,
     on_error=serving.on_callback_error,  # logged, shown as a notice; never a traceback in a response
-    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
-               {"name": "description", "content": "Clinical trials of mesenchymal stromal cells and their exosomes"}],
+    meta_tags=[
+        {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+        {"name": "description", "content": "Clinical trials of mesenchymal stromal cells and their exosomes"},
+    ],
 )
 server = app.server
 app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # WCAG 3.1.1 (axe html-has-lang)

@@ -5,6 +5,7 @@ the site, four threads each because a callback mostly waits on dictionary look-u
 The app is preloaded in the master: the dataset is validated once before any worker forks (a broken data/ stops
 the start with one line), and the workers share the loaded frame copy-on-write.
 """
+
 import os
 
 _host = os.environ.get("HOST", "127.0.0.1") or "127.0.0.1"

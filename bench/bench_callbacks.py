@@ -8,6 +8,7 @@ diagram elements) with `plotly.io.json.to_json_plotly`: what any server must do 
 
     python bench/bench_callbacks.py [--states 40] [--rounds 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,12 +27,14 @@ def page_calls() -> dict[str, list[tuple[str, dict[tuple[str, str], Any]]]]:
     overview, sources = importlib.import_module("pages.overview"), importlib.import_module("pages.sources_routes")
     mechanism, trials = importlib.import_module("pages.mechanism"), importlib.import_module("pages.trials")
     return {
-        "Overview (/)": [(overview.MAP, {(overview.MAP_COLOUR, "value"): "all",
-                                        (overview.TIMELINE_STACK, "value"): "product"})],
+        "Overview (/)": [
+            (overview.MAP, {(overview.MAP_COLOUR, "value"): "all", (overview.TIMELINE_STACK, "value"): "product"})
+        ],
         "Sources & routes": [(sources.graph_id("tissue"), {})],
-        "Mechanism": [(mechanism.GRAPH + ".elements", {(mechanism.CONTEXT, "value"): mechanism.FOLLOW}),
-                      (mechanism.PANEL, {(mechanism.CONTEXT, "value"): mechanism.FOLLOW,
-                                         (mechanism.CHOOSER, "value"): None})],
+        "Mechanism": [
+            (mechanism.GRAPH + ".elements", {(mechanism.CONTEXT, "value"): mechanism.FOLLOW}),
+            (mechanism.PANEL, {(mechanism.CONTEXT, "value"): mechanism.FOLLOW, (mechanism.CHOOSER, "value"): None}),
+        ],
         "Trials": [(trials.GRID, {})],
     }
 
@@ -82,19 +85,35 @@ def requests_for(atlas, state, previous) -> dict[str, list[dict]]:
         for output_id, extra in calls:
             key = find_callback(callback_map, output_id)
             values = {(ids.FILTER_STORE, "data"): store, **extra}
-            bodies[page].append(cp.request_body(key, callback_map[key], lambda cid, prop, values=values: values.get((cp.id_string(cid), prop)),
-                                                 changed=[f"{ids.FILTER_STORE}.data"], instances=instances))
+            bodies[page].append(
+                cp.request_body(
+                    key,
+                    callback_map[key],
+                    lambda cid, prop, values=values: values.get((cp.id_string(cid), prop)),
+                    changed=[f"{ids.FILTER_STORE}.data"],
+                    instances=instances,
+                )
+            )
     # The shared callback, as when a visitor changes the focus-area control, and the nav links that follow.
     controls = filter_sync.control_values(state)
-    sync_values = {(ids.URL, "search"): previous.to_query(), (ids.FILTER_STORE, "data"): previous.to_dict(),
-                   **{(ids.control(field), "value"): controls[field] for field in ids.control_fields()}}
+    sync_values = {
+        (ids.URL, "search"): previous.to_query(),
+        (ids.FILTER_STORE, "data"): previous.to_dict(),
+        **{(ids.control(field), "value"): controls[field] for field in ids.control_fields()},
+    }
     sync_key = find_callback(callback_map, ids.control("focus"), ids.FILTER_STORE)
     nav_key = find_callback(callback_map, ids.NAV_LINK)
     bodies[SHARED] = [
-        cp.request_body(sync_key, callback_map[sync_key], lambda cid, prop: sync_values.get((cp.id_string(cid), prop)),
-                        changed=[f"{ids.control('focus')}.value"], instances=instances),
-        cp.request_body(nav_key, callback_map[nav_key],
-                        lambda cid, prop: cid if prop == "id" else store, instances=instances),
+        cp.request_body(
+            sync_key,
+            callback_map[sync_key],
+            lambda cid, prop: sync_values.get((cp.id_string(cid), prop)),
+            changed=[f"{ids.control('focus')}.value"],
+            instances=instances,
+        ),
+        cp.request_body(
+            nav_key, callback_map[nav_key], lambda cid, prop: cid if prop == "id" else store, instances=instances
+        ),
     ]
     return bodies
 
@@ -134,8 +153,9 @@ def measure(atlas, client, states, rounds: int) -> dict[str, dict[str, list[floa
     from msc_atlas.filters import FilterState
 
     frame = load_trials()
-    results: dict[str, dict[str, list[float]]] = {page: {"uncached": [], "cached": [], "floor": []}
-                                                  for page in [*page_calls(), SHARED]}
+    results: dict[str, dict[str, list[float]]] = {
+        page: {"uncached": [], "cached": [], "floor": []} for page in [*page_calls(), SHARED]
+    }
     for _ in range(rounds):
         previous = FilterState()
         for state in states:
@@ -156,13 +176,19 @@ def summarise(results: dict[str, dict[str, list[float]]]) -> list[dict[str, Any]
     for page, series in results.items():
         floor = median_ms(series["floor"])
         uncached, cached = median_ms(series["uncached"]), median_ms(series["cached"])
-        rows.append({
-            "page": page, "floor_ms": floor, "uncached_ms": uncached, "cached_ms": cached,
-            "uncached_ratio": ratio(uncached, floor), "cached_ratio": ratio(cached, floor),
-            "uncached_ok": uncached <= TARGET_MS and uncached <= TARGET_RATIO * floor,
-            "cached_ok": cached <= TARGET_MS and cached <= TARGET_RATIO * floor,
-            "n": len(series["floor"]),
-        })
+        rows.append(
+            {
+                "page": page,
+                "floor_ms": floor,
+                "uncached_ms": uncached,
+                "cached_ms": cached,
+                "uncached_ratio": ratio(uncached, floor),
+                "cached_ratio": ratio(cached, floor),
+                "uncached_ok": uncached <= TARGET_MS and uncached <= TARGET_RATIO * floor,
+                "cached_ok": cached <= TARGET_MS and cached <= TARGET_RATIO * floor,
+                "n": len(series["floor"]),
+            }
+        )
     return rows
 
 
@@ -173,9 +199,11 @@ def markdown(rows: list[dict[str, Any]]) -> str:
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
-        lines.append(f"| {r['page']} | {r['floor_ms']:.1f} ms | {r['uncached_ms']:.1f} ms | {r['uncached_ratio']} | "
-                     f"{r['cached_ms']:.1f} ms | {r['cached_ratio']} | uncached {verdict(r['uncached_ok'])}, "
-                     f"cached {verdict(r['cached_ok'])} |")
+        lines.append(
+            f"| {r['page']} | {r['floor_ms']:.1f} ms | {r['uncached_ms']:.1f} ms | {r['uncached_ratio']} | "
+            f"{r['cached_ms']:.1f} ms | {r['cached_ratio']} | uncached {verdict(r['uncached_ok'])}, "
+            f"cached {verdict(r['cached_ok'])} |"
+        )
     return "\n".join(lines)
 
 

@@ -7,6 +7,7 @@ Chrome DevTools Network events; time is from navigation start to the moment ever
 
     python bench/bench_first_load.py [--repeats 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ READY = {
     "/": PLOTLY_DRAWN + "(2)",
     "/sources-routes": PLOTLY_DRAWN + "(5)",
     "/mechanism": "!!document.querySelector('[id$=graph] canvas') && "
-                  "document.querySelector('#mech-status') && document.querySelector('#mech-status').textContent.length > 0",
+    "document.querySelector('#mech-status') && document.querySelector('#mech-status').textContent.length > 0",
     "/trials": "!!document.querySelector('.ag-row')",
     "/about": "!!document.querySelector('#about-version')",
 }
@@ -55,9 +56,16 @@ def browser():
 
     options = Options()
     options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--window-size=1400,1000",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
@@ -86,8 +94,11 @@ def load_once(driver, url: str, condition: str) -> dict[str, Any]:
 def measure(driver, url: str, condition: str, repeats: int) -> dict[str, Any]:
     load_once(driver, url, condition)  # warm-up: server-side first-call costs
     runs = [load_once(driver, url, condition) for _ in range(repeats)]
-    return {"ms": statistics.median(r["ms"] for r in runs), "bytes": statistics.median(r["bytes"] for r in runs),
-            "requests": statistics.median(r["requests"] for r in runs)}
+    return {
+        "ms": statistics.median(r["ms"] for r in runs),
+        "bytes": statistics.median(r["bytes"] for r in runs),
+        "requests": statistics.median(r["requests"] for r in runs),
+    }
 
 
 def run(repeats: int = 5) -> dict[str, Any]:
@@ -99,12 +110,17 @@ def run(repeats: int = 5) -> dict[str, Any]:
     minimal = None
     driver = None
     try:
-        minimal = start_process(["gunicorn", "-c", config, "--chdir", str(ROOT / "bench"), "minimal_app:server"],
-                                minimal_port, log=logs / "msc-atlas-bench-minimal.log")
+        minimal = start_process(
+            ["gunicorn", "-c", config, "--chdir", str(ROOT / "bench"), "minimal_app:server"],
+            minimal_port,
+            log=logs / "msc-atlas-bench-minimal.log",
+        )
         driver = browser()
         baseline = measure(driver, f"http://127.0.0.1:{minimal_port}/", MINIMAL_READY, repeats)
-        pages = {path: measure(driver, f"http://127.0.0.1:{atlas_port}{path}", condition, repeats)
-                 for path, condition in READY.items()}
+        pages = {
+            path: measure(driver, f"http://127.0.0.1:{atlas_port}{path}", condition, repeats)
+            for path, condition in READY.items()
+        }
         baseline_again = measure(driver, f"http://127.0.0.1:{minimal_port}/", MINIMAL_READY, repeats)
     finally:
         if driver is not None:
@@ -130,8 +146,10 @@ def markdown(result: dict[str, Any]) -> str:
     ]
     for path, page in result["pages"].items():
         ok = page["bytes"] <= TARGET_RATIO * base["bytes"] and page["ms"] <= TARGET_RATIO * base["ms"]
-        lines.append(f"| {path} | {page['bytes'] / 1e6:.2f} MB | {ratio(page['bytes'], base['bytes'])} | "
-                     f"{page['requests']:.0f} | {page['ms']:.0f} ms | {ratio(page['ms'], base['ms'])} | {verdict(ok)} |")
+        lines.append(
+            f"| {path} | {page['bytes'] / 1e6:.2f} MB | {ratio(page['bytes'], base['bytes'])} | "
+            f"{page['requests']:.0f} | {page['ms']:.0f} ms | {ratio(page['ms'], base['ms'])} | {verdict(ok)} |"
+        )
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ server with the same clients (the cost of gunicorn + Flask + HTTP on this machin
 
     python bench/bench_load.py [--seconds 60] [--clients 4]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,9 @@ def build_scenario(states: int) -> list[list[dict]]:
     return groups
 
 
-def client_loop(base: str, groups: list[list[dict]], until: float, seed: int, out: dict[str, Any],
-                path: str | None = None) -> None:
+def client_loop(
+    base: str, groups: list[list[dict]], until: float, seed: int, out: dict[str, Any], path: str | None = None
+) -> None:
     """Replay `groups` (or GET `path`) until the deadline; record latencies and errors."""
     rng = random.Random(seed)
     session = requests.Session()
@@ -61,8 +63,12 @@ def client_loop(base: str, groups: list[list[dict]], until: float, seed: int, ou
                     if path:
                         response = session.get(base + path, timeout=30)
                     else:
-                        response = session.post(base + "/_dash-update-component", data=json.dumps(body),
-                                                headers={"Content-Type": "application/json"}, timeout=30)
+                        response = session.post(
+                            base + "/_dash-update-component",
+                            data=json.dumps(body),
+                            headers={"Content-Type": "application/json"},
+                            timeout=30,
+                        )
                     elapsed = time.perf_counter() - started
                     if response.status_code not in (200, 204) or b"Traceback" in response.content:
                         errors.append(f"{response.status_code}")
@@ -72,12 +78,15 @@ def client_loop(base: str, groups: list[list[dict]], until: float, seed: int, ou
     out["latencies"], out["errors"] = latencies, errors
 
 
-def run_clients(base: str, groups: list[list[dict]], clients: int, seconds: float,
-                path: str | None = None) -> dict[str, Any]:
+def run_clients(
+    base: str, groups: list[list[dict]], clients: int, seconds: float, path: str | None = None
+) -> dict[str, Any]:
     until = time.monotonic() + seconds
     outs: list[dict[str, Any]] = [{} for _ in range(clients)]
-    threads = [threading.Thread(target=client_loop, args=(base, groups, until, seed, outs[seed], path))
-               for seed in range(clients)]
+    threads = [
+        threading.Thread(target=client_loop, args=(base, groups, until, seed, outs[seed], path))
+        for seed in range(clients)
+    ]
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -86,16 +95,25 @@ def run_clients(base: str, groups: list[list[dict]], clients: int, seconds: floa
     wall = time.monotonic() - started
     latencies = [x for out in outs for x in out["latencies"]]
     errors = [x for out in outs for x in out["errors"]]
-    return {"requests": len(latencies) + len(errors), "errors": len(errors), "error_kinds": sorted(set(errors)),
-            "p50_ms": percentile(latencies, 50) * 1000, "p95_ms": percentile(latencies, 95) * 1000,
-            "throughput": len(latencies) / wall, "seconds": wall}
+    return {
+        "requests": len(latencies) + len(errors),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors)),
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p95_ms": percentile(latencies, 95) * 1000,
+        "throughput": len(latencies) / wall,
+        "seconds": wall,
+    }
 
 
 def run(seconds: float = 60, clients: int = 4, states: int = 40, log: Path | None = None) -> dict[str, Any]:
     groups = build_scenario(states)
     port = free_port()
-    server = start_process(["gunicorn", "-c", "gunicorn.conf.py", "app:server"], port,
-                           log=log or Path(tempfile.gettempdir()) / "msc-atlas-bench-load.log")
+    server = start_process(
+        ["gunicorn", "-c", "gunicorn.conf.py", "app:server"],
+        port,
+        log=log or Path(tempfile.gettempdir()) / "msc-atlas-bench-load.log",
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         run_clients(base, groups, clients, min(5.0, seconds / 4))  # warm-up: first-call costs in both workers
@@ -105,29 +123,36 @@ def run(seconds: float = 60, clients: int = 4, states: int = 40, log: Path | Non
         app["works_after"] = after.status_code == 200
     finally:
         stop_process(server)
-    return {"app": app, "baseline": baseline, "clients": clients, "seconds": seconds,
-            "requests_per_change": sum(len(g) for g in groups) / len(groups)}
+    return {
+        "app": app,
+        "baseline": baseline,
+        "clients": clients,
+        "seconds": seconds,
+        "requests_per_change": sum(len(g) for g in groups) / len(groups),
+    }
 
 
 def markdown(result: dict[str, Any]) -> str:
     app, base = result["app"], result["baseline"]
     ok = app["p95_ms"] <= TARGET_P95_MS and app["errors"] == 0
-    return "\n".join([
-        f"gunicorn -c gunicorn.conf.py (2 workers x 4 threads), {result['clients']} concurrent clients, "
-        f"{app['seconds']:.0f} s of filter changes ({result['requests_per_change']:.1f} callback requests per change).",
-        "",
-        "| | Baseline: GET /health, same server and clients | Filter changes (callback requests) | ratio |",
-        "|---|---:|---:|---:|",
-        f"| p50 latency | {base['p50_ms']:.1f} ms | {app['p50_ms']:.1f} ms | {ratio(app['p50_ms'], base['p50_ms'])} |",
-        f"| p95 latency | {base['p95_ms']:.1f} ms | {app['p95_ms']:.1f} ms | {ratio(app['p95_ms'], base['p95_ms'])} |",
-        f"| throughput | {base['throughput']:.0f} req/s | {app['throughput']:.0f} req/s | "
-        f"{ratio(app['throughput'], base['throughput'])} |",
-        f"| requests / errors | {base['requests']} / {base['errors']} | {app['requests']} / {app['errors']} "
-        f"{' '.join(app['error_kinds'])} | |",
-        "",
-        f"Target p95 <= {TARGET_P95_MS:.0f} ms with zero errors: {verdict(ok)} "
-        f"(server still answering /health afterwards: {'yes' if app.get('works_after') else 'NO'}).",
-    ])
+    return "\n".join(
+        [
+            f"gunicorn -c gunicorn.conf.py (2 workers x 4 threads), {result['clients']} concurrent clients, "
+            f"{app['seconds']:.0f} s of filter changes ({result['requests_per_change']:.1f} callback requests per change).",
+            "",
+            "| | Baseline: GET /health, same server and clients | Filter changes (callback requests) | ratio |",
+            "|---|---:|---:|---:|",
+            f"| p50 latency | {base['p50_ms']:.1f} ms | {app['p50_ms']:.1f} ms | {ratio(app['p50_ms'], base['p50_ms'])} |",
+            f"| p95 latency | {base['p95_ms']:.1f} ms | {app['p95_ms']:.1f} ms | {ratio(app['p95_ms'], base['p95_ms'])} |",
+            f"| throughput | {base['throughput']:.0f} req/s | {app['throughput']:.0f} req/s | "
+            f"{ratio(app['throughput'], base['throughput'])} |",
+            f"| requests / errors | {base['requests']} / {base['errors']} | {app['requests']} / {app['errors']} "
+            f"{' '.join(app['error_kinds'])} | |",
+            "",
+            f"Target p95 <= {TARGET_P95_MS:.0f} ms with zero errors: {verdict(ok)} "
+            f"(server still answering /health afterwards: {'yes' if app.get('works_after') else 'NO'}).",
+        ]
+    )
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ time grows with the data, beside the floor (filter + JSON of the same outputs) m
 
     python bench/bench_scale.py [--factors 1 10 100] [--states 8]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,9 +43,15 @@ def run(factors: list[int], states: int = 8) -> dict[str, Any]:
         bc.use_frame(frame)
         bc.measure(atlas, client, filters[:1], 1)  # warm-up at this size
         measured = bc.measure(atlas, client, filters, 1)
-        results[factor] = {page: {"uncached": median_ms(series["uncached"]), "cached": median_ms(series["cached"]),
-                                  "floor": median_ms(series["floor"]), "rows": len(frame)}
-                           for page, series in measured.items()}
+        results[factor] = {
+            page: {
+                "uncached": median_ms(series["uncached"]),
+                "cached": median_ms(series["cached"]),
+                "floor": median_ms(series["floor"]),
+                "rows": len(frame),
+            }
+            for page, series in measured.items()
+        }
     bc.use_frame(bundled)
     return {"factors": factors, "results": results, "states": states}
 
@@ -62,8 +69,7 @@ def markdown(result: dict[str, Any]) -> str:
         "|---|" + "---:|" * len(factors) + "---:|---:|---|",
     ]
     for page in rows[first]:
-        cells = " | ".join(f"{rows[f][page]['uncached']:.1f} ms (floor {rows[f][page]['floor']:.1f})"
-                           for f in factors)
+        cells = " | ".join(f"{rows[f][page]['uncached']:.1f} ms (floor {rows[f][page]['floor']:.1f})" for f in factors)
         growth = rows[last][page]["uncached"] / rows[first][page]["uncached"]
         floor_growth = ratio(rows[last][page]["floor"], rows[first][page]["floor"])
         lines.append(f"| {page} | {cells} | {growth:.1f}x | {floor_growth} | {verdict(growth <= TARGET_GROWTH)} |")

@@ -4,6 +4,7 @@ and starting / stopping a server on 127.0.0.1.
 Every benchmark reports medians (and p95 where a tail matters) beside a baseline measured in the same run, and the
 ratio between them; never a bare timing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,11 +30,23 @@ import callback_payloads as cp  # noqa: E402
 
 from msc_atlas.filters import LENSES, FilterState  # noqa: E402
 
-PACKAGES = ("dash", "plotly", "pandas", "numpy", "flask", "gunicorn", "dash-ag-grid", "dash-cytoscape",
-            "dash-bootstrap-components", "orjson", "selenium")
+PACKAGES = (
+    "dash",
+    "plotly",
+    "pandas",
+    "numpy",
+    "flask",
+    "gunicorn",
+    "dash-ag-grid",
+    "dash-cytoscape",
+    "dash-bootstrap-components",
+    "orjson",
+    "selenium",
+)
 
 
 # ------------------------------------------------------------------------------------------------ machine
+
 
 def cpu_model() -> str:
     try:
@@ -54,8 +67,12 @@ def machine() -> dict[str, str]:
             versions.append(f"{name} (not installed)")
     chromium = "not found"
     try:
-        chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True,
-                                  timeout=20).stdout.strip() or chromium
+        chromium = (
+            subprocess.run(
+                ["/usr/bin/chromium", "--version"], capture_output=True, text=True, timeout=20
+            ).stdout.strip()
+            or chromium
+        )
     except (OSError, subprocess.SubprocessError):
         pass
     return {
@@ -70,6 +87,7 @@ def machine() -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------------------------ statistics
+
 
 def median_ms(seconds: list[float]) -> float:
     return statistics.median(seconds) * 1000
@@ -92,6 +110,7 @@ def verdict(ok: bool) -> str:
 
 # ------------------------------------------------------------------------------------------------ filters
 
+
 def realistic_filters(count: int = 40, seed: int = 7) -> list[FilterState]:
     """Filter states a visitor plausibly steps through: the lenses, single facets, and a few combinations.
 
@@ -102,18 +121,31 @@ def realistic_filters(count: int = 40, seed: int = 7) -> list[FilterState]:
         FilterState(),
         *[state for _, state in LENSES.values()],
         FilterState(focus=("covid19_ards",), product=("msc_ev",)),
-        FilterState(country=("CHN",)), FilterState(country=("USA",)), FilterState(country=("IRN",)),
-        FilterState(tissue=("umbilical_cord",)), FilterState(tissue=("bone_marrow",)),
-        FilterState(tissue=("adipose",)), FilterState(route=("intravenous",)),
-        FilterState(phase=("phase2",)), FilterState(phase=("phase1", "phase1_2")),
-        FilterState(status=("recruiting",)), FilterState(donor=("autologous",)),
-        FilterState(product=("msc_ev", "msc_secretome")), FilterState(year_from=2019, year_to=2021),
-        FilterState(q="ARDS"), FilterState(q="cirrhosis"), FilterState(disease=("musculoskeletal",)),
+        FilterState(country=("CHN",)),
+        FilterState(country=("USA",)),
+        FilterState(country=("IRN",)),
+        FilterState(tissue=("umbilical_cord",)),
+        FilterState(tissue=("bone_marrow",)),
+        FilterState(tissue=("adipose",)),
+        FilterState(route=("intravenous",)),
+        FilterState(phase=("phase2",)),
+        FilterState(phase=("phase1", "phase1_2")),
+        FilterState(status=("recruiting",)),
+        FilterState(donor=("autologous",)),
+        FilterState(product=("msc_ev", "msc_secretome")),
+        FilterState(year_from=2019, year_to=2021),
+        FilterState(q="ARDS"),
+        FilterState(q="cirrhosis"),
+        FilterState(disease=("musculoskeletal",)),
     ]
     states = list(dict.fromkeys(singles))
-    facets = [("focus", ["covid19_ards", "liver", "other"]), ("tissue", ["umbilical_cord", "bone_marrow", "adipose"]),
-              ("phase", ["phase1", "phase2", "phase1_2"]), ("country", ["CHN", "USA", "ESP", "IRN", "KOR"]),
-              ("route", ["intravenous", "intra_articular", "intrathecal"])]
+    facets = [
+        ("focus", ["covid19_ards", "liver", "other"]),
+        ("tissue", ["umbilical_cord", "bone_marrow", "adipose"]),
+        ("phase", ["phase1", "phase2", "phase1_2"]),
+        ("country", ["CHN", "USA", "ESP", "IRN", "KOR"]),
+        ("route", ["intravenous", "intra_articular", "intrathecal"]),
+    ]
     while len(states) < count:
         picked = rng.sample(facets, 2)
         choices: dict[str, Any] = {field: (rng.choice(values),) for field, values in picked}
@@ -124,6 +156,7 @@ def realistic_filters(count: int = 40, seed: int = 7) -> list[FilterState]:
 
 
 # ------------------------------------------------------------------------------------------------ requests
+
 
 def pattern_instances() -> dict[str, list[Any]]:
     """Concrete ids of the app's pattern-matching components (lens buttons, nav links)."""
@@ -148,6 +181,7 @@ def find_callback(callback_map: dict, *outputs: str) -> str:
 
 # ------------------------------------------------------------------------------------------------ servers
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -166,8 +200,9 @@ def wait_for(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
-def start_process(command: list[str], port: int, env: dict[str, str] | None = None,
-                  log: Path | None = None, health: str = "/health") -> subprocess.Popen:
+def start_process(
+    command: list[str], port: int, env: dict[str, str] | None = None, log: Path | None = None, health: str = "/health"
+) -> subprocess.Popen:
     """Start a server on 127.0.0.1:`port` and wait until `health` answers 200."""
     environment = os.environ | {"HOST": "127.0.0.1", "PORT": str(port)} | (env or {})
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process

@@ -1,8 +1,9 @@
 """Run every benchmark and write bench/RESULTS.md (machine, date, medians, baselines and ratios).
 
-    python bench/run_all.py            # full run, ~6 minutes on 2 cores (load test: 60 s)
-    python bench/run_all.py --quick    # shorter runs, for a smoke check
+python bench/run_all.py            # full run, ~6 minutes on 2 cores (load test: 60 s)
+python bench/run_all.py --quick    # shorter runs, for a smoke check
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,19 +30,37 @@ def main() -> None:
     sections = []
 
     print("callbacks ...", flush=True)
-    sections.append(("Server time of each page's filter callbacks (in-process)",
-                     bench_callbacks.__doc__.split("\n\n")[1].strip(),
-                     bench_callbacks.markdown(bench_callbacks.run(states=12 if quick else 40,
-                                                                  rounds=1 if quick else 2))))
+    sections.append(
+        (
+            "Server time of each page's filter callbacks (in-process)",
+            bench_callbacks.__doc__.split("\n\n")[1].strip(),
+            bench_callbacks.markdown(bench_callbacks.run(states=12 if quick else 40, rounds=1 if quick else 2)),
+        )
+    )
     print("load ...", flush=True)
-    sections.append(("Under load (gunicorn on loopback)", "",
-                     bench_load.markdown(bench_load.run(seconds=15 if quick else 60, clients=4))))
+    sections.append(
+        (
+            "Under load (gunicorn on loopback)",
+            "",
+            bench_load.markdown(bench_load.run(seconds=15 if quick else 60, clients=4)),
+        )
+    )
     print("first load ...", flush=True)
-    sections.append(("First load in headless Chromium (cache disabled)", "",
-                     bench_first_load.markdown(bench_first_load.run(repeats=2 if quick else 5))))
+    sections.append(
+        (
+            "First load in headless Chromium (cache disabled)",
+            "",
+            bench_first_load.markdown(bench_first_load.run(repeats=2 if quick else 5)),
+        )
+    )
     print("scale ...", flush=True)
-    sections.append(("Scale: 1x, 10x, 100x the bundled data (synthetic, in memory)", "",
-                     bench_scale.markdown(bench_scale.run([1, 10, 100], states=4 if quick else 8))))
+    sections.append(
+        (
+            "Scale: 1x, 10x, 100x the bundled data (synthetic, in memory)",
+            "",
+            bench_scale.markdown(bench_scale.run([1, 10, 100], states=4 if quick else 8)),
+        )
+    )
 
     lines = [
         "# Benchmark results",

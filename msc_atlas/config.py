@@ -1,5 +1,6 @@
 """Where everything lives (every path of the checkout) and the run-time settings from environment variables, with
 safe defaults (debug is off unless asked for)."""
+
 from __future__ import annotations
 
 import os

@@ -11,6 +11,7 @@ pandas function of the same name in tests/reference.py returns for `frame[keep]`
 and names (tests/test_summaries_index.py). Multi-valued cells (countries, source_tissue, route) count a trial once
 in each of its values. Pure functions of the frame and the mask; no Dash imports.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -119,10 +120,14 @@ class TrialCounts:
         self.index = index
         frame = index.frame
         self.size = size = len(frame)
-        counted = [field for field in fields.FIELDS
-                   if field.kind is Kind.CATEGORY and field.show & (Show.CHART | Show.TIMELINE | Show.FILTER)]
-        self.single = {field.column: _Codes(frame[field.column], empty_as=vocab.UNKNOWN)
-                       for field in counted if not field.multi}
+        counted = [
+            field
+            for field in fields.FIELDS
+            if field.kind is Kind.CATEGORY and field.show & (Show.CHART | Show.TIMELINE | Show.FILTER)
+        ]
+        self.single = {
+            field.column: _Codes(frame[field.column], empty_as=vocab.UNKNOWN) for field in counted if not field.multi
+        }
         self.multi = {field.column: _Tokens(frame[field.column], vocab.UNKNOWN) for field in counted if field.multi}
         self.countries = _Tokens(frame["countries"], None)
         self.no_country = (frame["countries"] == "").to_numpy(dtype=bool)
@@ -143,8 +148,12 @@ class TrialCounts:
         self.ev = frame["product"].isin(list(EV_PRODUCTS)).to_numpy(dtype=bool)
         self.recruiting = frame["status"].isin(list(RECRUITING)).to_numpy(dtype=bool)
         per_kg = frame["dose_cells_per_kg_min"]
-        self.silent = (per_kg.isna() & frame["dose_cells_total_min"].isna() & frame["dose_ev_min"].isna()
-                       & (frame["dose_text"] == "")).to_numpy(bool)
+        self.silent = (
+            per_kg.isna()
+            & frame["dose_cells_total_min"].isna()
+            & frame["dose_ev_min"].isna()
+            & (frame["dose_text"] == "")
+        ).to_numpy(bool)
         # dose ranges of every dosed trial, one per route (dose_points of the whole frame), and the row each
         # point belongs to
         positioned = frame.reset_index(drop=True)
@@ -209,22 +218,27 @@ class TrialCounts:
         tissues, routes = self.multi["source_tissue"].values, self.multi["route"].values
         rows = _order_with_unknown_last(tissues, matrix.sum(axis=1))
         columns = _order_with_unknown_last(routes, matrix.sum(axis=0))
-        return pd.DataFrame(matrix[np.ix_(rows, columns)].astype(np.int64),
-                            index=pd.Index(tissues[rows], dtype="str", name="tissue"),
-                            columns=pd.Index(routes[columns], dtype="str", name="route"))
+        return pd.DataFrame(
+            matrix[np.ix_(rows, columns)].astype(np.int64),
+            index=pd.Index(tissues[rows], dtype="str", name="tissue"),
+            columns=pd.Index(routes[columns], dtype="str", name="route"),
+        )
 
     def registrations_by_year(self, keep: np.ndarray, stack_column: str) -> pd.DataFrame:
         """registrations_by_year(frame[keep], stack_column): years ascending, categories sorted."""
         stack = self.stack[stack_column]
         kept = keep & (self.year_code >= 0)
         width = len(stack.values)
-        table = np.bincount(self.year_code[kept] * width + stack.codes[kept],
-                            minlength=len(self.years) * width).reshape(len(self.years), width)
+        table = np.bincount(
+            self.year_code[kept] * width + stack.codes[kept], minlength=len(self.years) * width
+        ).reshape(len(self.years), width)
         rows = np.flatnonzero(table.sum(axis=1))
         columns = sorted(np.flatnonzero(table.sum(axis=0)), key=lambda j: stack.values[j])
-        return pd.DataFrame(table[np.ix_(rows, columns)].astype(np.int64),
-                            index=pd.Index(self.years[rows], dtype=np.int64, name="first_posted"),
-                            columns=pd.Index(stack.values[columns], dtype="str", name=stack_column))
+        return pd.DataFrame(
+            table[np.ix_(rows, columns)].astype(np.int64),
+            index=pd.Index(self.years[rows], dtype=np.int64, name="first_posted"),
+            columns=pd.Index(stack.values[columns], dtype="str", name=stack_column),
+        )
 
     def dose_per_kg_by_route(self, keep: np.ndarray) -> pd.DataFrame:
         """dose_per_kg_by_route(frame[keep]): one row per (dosed trial, route), in row order."""
@@ -238,14 +252,23 @@ class TrialCounts:
         and the medians of the lowest and highest doses."""
         chosen = keep[self.dose_rows]
         codes = self.dose_route_code[chosen]
-        ids, low, high, levels = (a[chosen] for a in (self.dose_trial_ids, self.dose_low, self.dose_high,
-                                                      self.dose_levels))
+        ids, low, high, levels = (
+            a[chosen] for a in (self.dose_trial_ids, self.dose_low, self.dose_high, self.dose_levels)
+        )
         groups = []
         for code in np.flatnonzero(np.bincount(codes, minlength=len(self.dose_routes))):
             at = codes == code
-            groups.append({"route": self.dose_routes[code], "trial_ids": ids[at].tolist(), "low": low[at],
-                           "high": high[at], "levels": levels[at], "median_low": float(np.median(low[at])),
-                           "median_high": float(np.median(high[at]))})
+            groups.append(
+                {
+                    "route": self.dose_routes[code],
+                    "trial_ids": ids[at].tolist(),
+                    "low": low[at],
+                    "high": high[at],
+                    "levels": levels[at],
+                    "median_low": float(np.median(low[at])),
+                    "median_high": float(np.median(high[at])),
+                }
+            )
         return groups
 
     def dose_trials(self, keep: np.ndarray) -> int:
@@ -256,8 +279,14 @@ class TrialCounts:
         """headline_numbers(frame[keep])."""
         trials = int(np.count_nonzero(keep))
         if trials == 0:
-            return {"trials": 0, "countries": 0, "participants": 0, "ev_share": None, "recruiting_share": None,
-                    "enrollment_reported": 0}
+            return {
+                "trials": 0,
+                "countries": 0,
+                "participants": 0,
+                "ev_share": None,
+                "recruiting_share": None,
+                "enrollment_reported": 0,
+            }
         enrolled = keep & self.enrolled
         return {
             "trials": trials,
@@ -281,4 +310,3 @@ class TrialCounts:
         """`keep` narrowed to one product."""
         matches = self.index.masks["product"].get(product)
         return keep & matches if matches is not None else np.zeros_like(keep)
-

@@ -7,6 +7,7 @@ file raises `DatasetError` with a message naming the file, the line, the column 
 the column types come from the field registry (msc_atlas.fields).
 The frame is cached per path (msc_atlas.cache): treat it as read-only.
 """
+
 from __future__ import annotations
 
 import csv
@@ -49,7 +50,7 @@ def _valid_id(x: str) -> bool:
 
 
 def _valid_date(x: str) -> bool:
-    """"" or ISO YYYY-MM-DD / YYYY-MM (month precision when the registry gives only a month)."""
+    """ "" or ISO YYYY-MM-DD / YYYY-MM (month precision when the registry gives only a month)."""
     if x == "":
         return True
     m = _DATE_RX.match(x)
@@ -126,8 +127,9 @@ def _el(fn, name: str) -> pa.Check:
 
 
 def _row_id_matches_registry(df: pd.DataFrame) -> pd.Series:
-    return pd.Series([bool(_ID_RX.get(r, re.compile("$^")).match(i)) for i, r in zip(df["trial_id"], df["registry"])],
-                     index=df.index)
+    return pd.Series(
+        [bool(_ID_RX.get(r, re.compile("$^")).match(i)) for i, r in zip(df["trial_id"], df["registry"])], index=df.index
+    )
 
 
 def _checks(field: Field) -> list[pa.Check]:
@@ -165,14 +167,17 @@ def trials_schema() -> pa.DataFrameSchema:
             columns[field.evidence] = pa.Column(str, nullable=False)
     return pa.DataFrameSchema(
         columns,
-        checks=[pa.Check(_row_id_matches_registry, name="trial_id matches the pattern of its registry"),
-                pa.Check(_ranges_ordered, name="dose range minimum <= maximum")],
+        checks=[
+            pa.Check(_row_id_matches_registry, name="trial_id matches the pattern of its registry"),
+            pa.Check(_ranges_ordered, name="dose range minimum <= maximum"),
+        ],
         strict=True,
         ordered=True,
     )
 
 
 # ------------------------------------------------------------------------------------------ reading
+
 
 def _read_text(path: Path) -> str:
     """The file as UTF-8 text, or DatasetError (missing, empty, wrong encoding, truncated)."""
@@ -187,8 +192,10 @@ def _read_text(path: Path) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise DatasetError(f"{path}: line {line}: byte 0x{raw[e.start]:02x} at offset {e.start} is not valid UTF-8 "
-                           f"(file saved as latin-1/cp1252?); expected UTF-8") from None
+        raise DatasetError(
+            f"{path}: line {line}: byte 0x{raw[e.start]:02x} at offset {e.start} is not valid UTF-8 "
+            f"(file saved as latin-1/cp1252?); expected UTF-8"
+        ) from None
     if "\x00" in text:
         raise DatasetError(f"{path}: file contains NUL bytes (binary or UTF-16 data); expected UTF-8 text")
     text = text.removeprefix("\ufeff")
@@ -227,9 +234,12 @@ def _parse_csv(path: Path, text: str, columns: list[str]) -> pd.DataFrame:
         raise DatasetError(f"{path}: file has a header but no data rows")
     for n, r in enumerate(rows[1:], start=2):
         if len(r) != len(columns):
-            raise DatasetError(f"{path}: line {n}: {len(r)} fields, expected {len(columns)} "
-                               f"(file truncated or malformed; trial {r[0]!r})" if r else
-                               f"{path}: line {n}: empty line")
+            raise DatasetError(
+                f"{path}: line {n}: {len(r)} fields, expected {len(columns)} "
+                f"(file truncated or malformed; trial {r[0]!r})"
+                if r
+                else f"{path}: line {n}: empty line"
+            )
     return pd.DataFrame(rows[1:], columns=columns, dtype=str)
 
 
@@ -254,17 +264,23 @@ def _schema_message(path: Path, df: pd.DataFrame, err: SchemaErrors | SchemaErro
         if check == "field_uniqueness":
             dup_lines = [str(k + 2) for k in df.index[df[col] == value]]
             return f"{path}: lines {' and '.join(dup_lines)}, column '{col}': duplicate value {value!r}{more}"
-        return (f"{path}: line {i + 2} (trial {df.at[i, 'trial_id']}), column '{col}': bad value {value!r} "
-                f"— expected {check}{more}")
+        return (
+            f"{path}: line {i + 2} (trial {df.at[i, 'trial_id']}), column '{col}': bad value {value!r} "
+            f"— expected {check}{more}"
+        )
     first = row_fc.sort_values("_idx", kind="mergesort", na_position="last").iloc[0]
     if first["_idx"] != first["_idx"]:  # no row: a check on the whole table
         return f"{path}: {first['check']} failed ({first['failure_case']!r}){more}"
     i = int(first["_idx"])
     if "dose range" in str(first["check"]):
-        return (f"{path}: line {i + 2} (trial {df.at[i, 'trial_id']}), dose columns: a range minimum is above its "
-                f"maximum or one end is missing — expected {first['check']}{more}")
-    return (f"{path}: line {i + 2}, column 'trial_id/registry': bad value "
-            f"{df.at[i, 'trial_id']!r} / {df.at[i, 'registry']!r} — expected {first['check']}{more}")
+        return (
+            f"{path}: line {i + 2} (trial {df.at[i, 'trial_id']}), dose columns: a range minimum is above its "
+            f"maximum or one end is missing — expected {first['check']}{more}"
+        )
+    return (
+        f"{path}: line {i + 2}, column 'trial_id/registry': bad value "
+        f"{df.at[i, 'trial_id']!r} / {df.at[i, 'registry']!r} — expected {first['check']}{more}"
+    )
 
 
 @cache.dataset(maxsize=8)
@@ -310,10 +326,29 @@ def _load_simple(path: Path, columns: list[str]) -> pd.DataFrame:
     return _parse_csv(path, _read_text(path), columns)
 
 
-PUBLISHED_FACTS_COLUMNS = ["trial_id", "registry_id", "disease_area", "product", "product_key", "source_tissue",
-                           "source_tissue_key", "donor", "donor_key", "route", "route_key", "dose_text", "phase",
-                           "enrollment", "status_as_reported", "countries", "countries_iso3", "sponsor", "reported_in",
-                           "reported_date", "notes"]
+PUBLISHED_FACTS_COLUMNS = [
+    "trial_id",
+    "registry_id",
+    "disease_area",
+    "product",
+    "product_key",
+    "source_tissue",
+    "source_tissue_key",
+    "donor",
+    "donor_key",
+    "route",
+    "route_key",
+    "dose_text",
+    "phase",
+    "enrollment",
+    "status_as_reported",
+    "countries",
+    "countries_iso3",
+    "sponsor",
+    "reported_in",
+    "reported_date",
+    "notes",
+]
 CONFLICT_COLUMNS = ["trial_id", "field", "value_a", "source_a", "value_b", "source_b"]
 
 

@@ -107,7 +107,10 @@ class Field:
     def labels(self, cell: str) -> str:
         """A cell as text: the labels of its values, comma-separated."""
         if self.kind is Kind.COUNTRIES:
-            return ", ".join(vocab.country_name(code) for code in cell.split(vocab.MULTI_SEP) if code) or vocab.NOT_REPORTED
+            return (
+                ", ".join(vocab.country_name(code) for code in cell.split(vocab.MULTI_SEP) if code)
+                or vocab.NOT_REPORTED
+            )
         values = (cell or vocab.UNKNOWN).split(vocab.MULTI_SEP) if self.multi else [cell]
         return ", ".join(self.value_label(value) for value in values)
 
@@ -122,7 +125,9 @@ class Field:
         if self.kind is Kind.NUMBER_LIST:
             levels = [float(x) for x in str(value).split(vocab.MULTI_SEP)]
             shown = ", ".join(f"{x:.3g}" for x in levels)
-            return shown if len(levels) == 1 else f"{len(levels)} levels: {shown} (range {levels[0]:.3g}–{levels[-1]:.3g})"
+            return (
+                shown if len(levels) == 1 else f"{len(levels)} levels: {shown} (range {levels[0]:.3g}–{levels[-1]:.3g})"
+            )
         if self.kind in (Kind.CATEGORY, Kind.COUNTRIES):
             return self.labels(value)
         return str(value)  # text, dates
@@ -141,7 +146,7 @@ class Field:
 
 
 def _ev_dose(row: Mapping[str, Any]) -> str:
-    """"1e+09–5e+09 particles" for an EV / secretome dose; never shown as cells."""
+    """ "1e+09–5e+09 particles" for an EV / secretome dose; never shown as cells."""
     low, high = row["dose_ev_min"], row["dose_ev_max"]
     if _is_missing(low) or low == "":
         return vocab.NOT_REPORTED
@@ -560,5 +565,3 @@ def registered(*extra: Field) -> Iterator[None]:
         for f in extra:
             FIELDS.remove(f)
         cache.clear()
-
-

@@ -5,6 +5,7 @@ a graph object when one is wanted). Building dicts rather than plotly.graph_obje
 validation, which cost 5-25 ms per figure and dominated every uncached filter callback (bench/RESULTS.md); the
 figures are the same (same traces, layout and template).
 """
+
 from __future__ import annotations
 
 import math
@@ -17,8 +18,9 @@ from msc_atlas import cache, vocab
 from msc_atlas.fields import Field
 from msc_atlas.vocab import country_name
 
-FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif", size=13,
-            color="#1d2433")
+FONT = dict(
+    family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif", size=13, color="#1d2433"
+)
 ACCENT = "#0072B2"
 SEQUENTIAL = "Viridis"
 
@@ -37,8 +39,10 @@ def _template(trace_types: frozenset[str] | None = None) -> dict[str, Any]:
     full = pio.templates[pio.templates.default].to_plotly_json()
     if trace_types is None:
         return full
-    return {"data": {kind: value for kind, value in full.get("data", {}).items() if kind in trace_types},
-            "layout": full.get("layout", {})}
+    return {
+        "data": {kind: value for kind, value in full.get("data", {}).items() if kind in trace_types},
+        "layout": full.get("layout", {}),
+    }
 
 
 @cache.dataset(maxsize=None)
@@ -53,7 +57,7 @@ def _scale(name: str) -> list[list]:
 
 
 def _title_html(title: str) -> str:
-    """"What — for which filter" as two lines: the scope in smaller type, so narrow screens do not clip it."""
+    """ "What — for which filter" as two lines: the scope in smaller type, so narrow screens do not clip it."""
     what, _, scope = title.partition(" — ")
     return f"{what}<br><span style='font-size:12px;color:#4a5568'>{scope}</span>" if scope else what
 
@@ -61,8 +65,12 @@ def _title_html(title: str) -> str:
 def _figure(data: list[dict], title: str, height: int = 380, **extra) -> Figure:
     layout = dict(
         title=dict(text=_title_html(title), x=0, xanchor="left", font=dict(size=15), y=0.97, yanchor="top"),
-        font=FONT, height=height, margin=dict(l=10, r=10, t=70, b=10),
-        paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", hoverlabel=dict(font=dict(size=13)),
+        font=FONT,
+        height=height,
+        margin=dict(l=10, r=10, t=70, b=10),
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        hoverlabel=dict(font=dict(size=13)),
     )
     layout.update(extra)
     layout["template"] = _template(frozenset(trace["type"] for trace in data))
@@ -73,24 +81,53 @@ def country_map(counts: pd.Series, tissues: dict[str, str], title: str) -> Figur
     """Choropleth of trials per country (counts by ISO-3 code, largest first), with each country's leading tissue
     sources in its hover text (TrialCounts.country_counts and leading_tissues_by_country)."""
     names = [country_name(code) for code in counts.index]
-    hover = [f"<b>{name}</b><br>{n:,} trial{'s' if n != 1 else ''}<br>"
-             f"Leading sources: {tissues.get(code, vocab.NOT_REPORTED)}"
-             for code, name, n in zip(counts.index, names, counts.values)]
+    hover = [
+        f"<b>{name}</b><br>{n:,} trial{'s' if n != 1 else ''}<br>"
+        f"Leading sources: {tissues.get(code, vocab.NOT_REPORTED)}"
+        for code, name, n in zip(counts.index, names, counts.values)
+    ]
     # Counts span 1 to several hundred: colour by log10 so that small countries stay distinguishable.
     z = np.log10(counts.values.astype(float)) if len(counts) else []
     top = max(1.0, math.log10(int(counts.max()))) if len(counts) else 1.0
     ticks = [v for v in (1, 3, 10, 30, 100, 300, 1000) if math.log10(v) <= top + 1e-9]
     choropleth = dict(
-        type="choropleth", locations=list(counts.index), z=z, locationmode="ISO-3", text=hover, hoverinfo="text",
-        hovertemplate="%{text}<extra></extra>", customdata=list(counts.index),
-        colorscale=_scale(SEQUENTIAL), zmin=0, zmax=top, marker=dict(line=dict(color="#ffffff", width=0.5)),
-        colorbar=dict(title=dict(text="Trials", side="top"), tickvals=[math.log10(v) for v in ticks],
-                      ticktext=[str(v) for v in ticks], thickness=12, len=0.7, x=1.0, xanchor="left",
-                      y=0.5, yanchor="middle"),
+        type="choropleth",
+        locations=list(counts.index),
+        z=z,
+        locationmode="ISO-3",
+        text=hover,
+        hoverinfo="text",
+        hovertemplate="%{text}<extra></extra>",
+        customdata=list(counts.index),
+        colorscale=_scale(SEQUENTIAL),
+        zmin=0,
+        zmax=top,
+        marker=dict(line=dict(color="#ffffff", width=0.5)),
+        colorbar=dict(
+            title=dict(text="Trials", side="top"),
+            tickvals=[math.log10(v) for v in ticks],
+            ticktext=[str(v) for v in ticks],
+            thickness=12,
+            len=0.7,
+            x=1.0,
+            xanchor="left",
+            y=0.5,
+            yanchor="middle",
+        ),
     )
-    geo = dict(projection=dict(type="natural earth"), showframe=False, showcoastlines=False,
-               showland=True, landcolor="#e3e7ec", showcountries=True, countrycolor="#ffffff",
-               showocean=False, lataxis=dict(range=[-58, 85]), lonaxis=dict(range=[-170, 190]), bgcolor="#ffffff")
+    geo = dict(
+        projection=dict(type="natural earth"),
+        showframe=False,
+        showcoastlines=False,
+        showland=True,
+        landcolor="#e3e7ec",
+        showcountries=True,
+        countrycolor="#ffffff",
+        showocean=False,
+        lataxis=dict(range=[-58, 85]),
+        lonaxis=dict(range=[-170, 190]),
+        bgcolor="#ffffff",
+    )
     return _figure([choropleth], title, height=460, margin=dict(l=0, r=0, t=70, b=0), dragmode=False, geo=geo)
 
 
@@ -99,13 +136,26 @@ def timeline(table: pd.DataFrame, title: str, stack: Field) -> Figure:
     one colour per value of the field."""
     vocabulary, colours = stack.vocabulary or {}, stack.colours or {}
     years = np.asarray(table.index)
-    bars = [dict(type="bar", x=years, y=table[key].to_numpy(), name=vocab.label(vocabulary, key),
-                 marker=dict(color=colours.get(key, vocab.GREY)),
-                 hovertemplate="%{x}: %{y} trials<extra>" + vocab.label(vocabulary, key) + "</extra>")
-            for key in vocabulary if key in table.columns]
-    return _figure(bars, title, barmode="stack", legend=dict(orientation="h", y=-0.2, x=0, traceorder="normal"),
-                   xaxis=dict(title=dict(text="Year first posted"), nticks=12, tickangle=0, showgrid=False),
-                   yaxis=dict(title=dict(text="Trials"), gridcolor="#e8ebef"))
+    bars = [
+        dict(
+            type="bar",
+            x=years,
+            y=table[key].to_numpy(),
+            name=vocab.label(vocabulary, key),
+            marker=dict(color=colours.get(key, vocab.GREY)),
+            hovertemplate="%{x}: %{y} trials<extra>" + vocab.label(vocabulary, key) + "</extra>",
+        )
+        for key in vocabulary
+        if key in table.columns
+    ]
+    return _figure(
+        bars,
+        title,
+        barmode="stack",
+        legend=dict(orientation="h", y=-0.2, x=0, traceorder="normal"),
+        xaxis=dict(title=dict(text="Year first posted"), nticks=12, tickangle=0, showgrid=False),
+        yaxis=dict(title=dict(text="Trials"), gridcolor="#e8ebef"),
+    )
 
 
 def category_bar(counts: pd.Series, field: Field, title: str, height: int | None = None) -> Figure:
@@ -115,14 +165,27 @@ def category_bar(counts: pd.Series, field: Field, title: str, height: int | None
     labels = [field.value_label(key) for key in keys]
     colour = [vocab.GREY if key == vocab.UNKNOWN else (field.colours or {}).get(key, ACCENT) for key in keys]
     values = counts.to_numpy()[::-1]
-    bar = dict(type="bar", x=values, y=labels, orientation="h", marker=dict(color=colour), customdata=keys,
-               text=values, textposition="outside", cliponaxis=False,
-               hovertemplate="%{y}: %{x} trials<extra></extra>")
+    bar = dict(
+        type="bar",
+        x=values,
+        y=labels,
+        orientation="h",
+        marker=dict(color=colour),
+        customdata=keys,
+        text=values,
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{x} trials<extra></extra>",
+    )
     top = float(counts.max()) if len(counts) else 1.0
     # room on the right for the value labels printed outside the bars
-    return _figure([bar], title, height=height or max(220, 70 + 26 * len(keys)),
-                   xaxis=dict(title=dict(text="Trials"), gridcolor="#e8ebef", range=[0, top * 1.18]),
-                   yaxis=dict(automargin=True))
+    return _figure(
+        [bar],
+        title,
+        height=height or max(220, 70 + 26 * len(keys)),
+        xaxis=dict(title=dict(text="Trials"), gridcolor="#e8ebef", range=[0, top * 1.18]),
+        yaxis=dict(automargin=True),
+    )
 
 
 def tissue_route_heatmap(matrix: pd.DataFrame, title: str) -> Figure:
@@ -132,22 +195,33 @@ def tissue_route_heatmap(matrix: pd.DataFrame, title: str) -> Figure:
     # Colour by log count (one pair dominates); empty pairs stay blank instead of a dark "zero" colour.
     colour = [[math.log10(v) if v else None for v in row] for row in values]
     heatmap = dict(
-        type="heatmap", z=colour, x=[vocab.label(vocab.ROUTES, c) for c in columns],
+        type="heatmap",
+        z=colour,
+        x=[vocab.label(vocab.ROUTES, c) for c in columns],
         y=[vocab.label(vocab.SOURCE_TISSUES, r) for r in rows],
         customdata=[[[r, c, int(v)] for c, v in zip(columns, row)] for r, row in zip(rows, values)],
-        text=[[str(v) if v else "" for v in row] for row in values], texttemplate="%{text}",
-        colorscale=_scale("Cividis"), showscale=False, xgap=2, ygap=2, hoverongaps=False,
+        text=[[str(v) if v else "" for v in row] for row in values],
+        texttemplate="%{text}",
+        colorscale=_scale("Cividis"),
+        showscale=False,
+        xgap=2,
+        ygap=2,
+        hoverongaps=False,
         hovertemplate="%{y} × %{x}: %{customdata[2]} trials<extra>click to filter</extra>",
     )
-    return _figure([heatmap], title, height=max(300, 120 + 28 * len(rows)),
-                   xaxis=dict(tickangle=-40, automargin=True, side="bottom"),
-                   yaxis=dict(autorange="reversed", automargin=True))
+    return _figure(
+        [heatmap],
+        title,
+        height=max(300, 120 + 28 * len(rows)),
+        xaxis=dict(tickangle=-40, automargin=True, side="bottom"),
+        yaxis=dict(autorange="reversed", automargin=True),
+    )
 
 
 def _sci(x: float) -> str:
     """1500000.0 -> "1.5×10⁶" (hover text)."""
     exponent = int(math.floor(math.log10(x))) if x > 0 else 0
-    mantissa = x / 10 ** exponent
+    mantissa = x / 10**exponent
     sup = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
     return (f"{mantissa:.3g}×" if abs(mantissa - 1) > 1e-9 else "") + f"10{sup}"
 
@@ -164,19 +238,46 @@ def dose_ranges(groups: list[dict], title: str) -> Figure:
     for position, group in enumerate(order):
         n = len(group["trial_ids"])
         offsets = np.linspace(-0.3, 0.3, n) if n > 1 else np.zeros(1)
-        for offset, trial, low, high, levels in zip(offsets, group["trial_ids"], group["low"], group["high"],
-                                                    group["levels"]):
+        for offset, trial, low, high, levels in zip(
+            offsets, group["trial_ids"], group["low"], group["high"], group["levels"]
+        ):
             dose = _sci(low) if low == high else f"{_sci(low)}–{_sci(high)}"
             label = f"{trial}: {dose} cells/kg" + (f" ({levels} levels)" if levels > 1 else "")
             x += [position + offset, position + offset, None]
             y += [low, high, None]
             text += [label, label, None]
-    trace = dict(type="scatter", mode="lines+markers", x=x, y=y, text=text, hoverinfo="text",
-                 hovertemplate="%{text}<extra></extra>", line=dict(color="rgba(0,114,178,0.55)", width=1.5),
-                 marker=dict(color=ACCENT, size=5, opacity=0.7), showlegend=False, connectgaps=False)
+    trace = dict(
+        type="scatter",
+        mode="lines+markers",
+        x=x,
+        y=y,
+        text=text,
+        hoverinfo="text",
+        hovertemplate="%{text}<extra></extra>",
+        line=dict(color="rgba(0,114,178,0.55)", width=1.5),
+        marker=dict(color=ACCENT, size=5, opacity=0.7),
+        showlegend=False,
+        connectgaps=False,
+    )
     labels = [vocab.label(vocab.ROUTES, g["route"]) for g in order]
-    return _figure([trace], title, height=400,
-                   yaxis=dict(type="log", title=dict(text="Cells per kg body weight (stated range)"),
-                              gridcolor="#e8ebef", exponentformat="power"),
-                   xaxis=dict(tickmode="array", tickvals=list(range(len(order))), ticktext=labels, tickangle=-30,
-                              automargin=True, range=[-0.6, len(order) - 0.4], showgrid=False, zeroline=False))
+    return _figure(
+        [trace],
+        title,
+        height=400,
+        yaxis=dict(
+            type="log",
+            title=dict(text="Cells per kg body weight (stated range)"),
+            gridcolor="#e8ebef",
+            exponentformat="power",
+        ),
+        xaxis=dict(
+            tickmode="array",
+            tickvals=list(range(len(order))),
+            ticktext=labels,
+            tickangle=-30,
+            automargin=True,
+            range=[-0.6, len(order) - 0.4],
+            showgrid=False,
+            zeroline=False,
+        ),
+    )

@@ -3,6 +3,7 @@
 It is the one source of truth for "what is selected". Parsing never raises: whatever a URL or a callback payload
 holds, the result is a valid state plus a list of human-readable notices about what was ignored.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,16 +41,30 @@ class FilterState:
     posted_by: str | None  # ISO date: first posted on or before
     q: str
 
-    def __init__(self, *, year_from: int | None = None, year_to: int | None = None, posted_by: str | None = None,
-                 q: str = "", **choices: Iterable[str]) -> None:
+    def __init__(
+        self,
+        *,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        posted_by: str | None = None,
+        q: str = "",
+        **choices: Iterable[str],
+    ) -> None:
         known = fields.filters()
         if any(key not in known for key in choices):
             unknown = sorted(set(choices) - set(known))
             raise TypeError(f"FilterState() has no filter(s) {unknown}; the filters are {list(known)}")
         chosen = tuple((key, tuple(choices[key])) for key in known if choices.get(key))
         identity = (chosen, year_from, year_to, posted_by, q)  # what equality and the hash compare
-        for name, value in (("_choices", chosen), ("year_from", year_from), ("year_to", year_to),
-                            ("posted_by", posted_by), ("q", q), ("_identity", identity), ("_hash", hash(identity))):
+        for name, value in (
+            ("_choices", chosen),
+            ("year_from", year_from),
+            ("year_to", year_to),
+            ("posted_by", posted_by),
+            ("q", q),
+            ("_identity", identity),
+            ("_hash", hash(identity)),
+        ):
             object.__setattr__(self, name, value)
 
     def __getattr__(self, name: str) -> tuple[str, ...]:
@@ -158,8 +173,10 @@ class FilterState:
         parts = []
         for key, chosen in self._choices:
             field = choice_fields[key]
-            parts.append(" or ".join(field.value_label(value) for value in chosen[:3])
-                         + (f" (+{len(chosen) - 3})" if len(chosen) > 3 else ""))
+            parts.append(
+                " or ".join(field.value_label(value) for value in chosen[:3])
+                + (f" (+{len(chosen) - 3})" if len(chosen) > 3 else "")
+            )
         if self.year_from or self.year_to:
             parts.append(f"first posted {self.year_from or '…'}–{self.year_to or '…'}")
         if self.posted_by:
@@ -195,8 +212,9 @@ class FilterIndex:
             cells = frame[field.column]
             if field.multi:  # a trial counts for each of its values; an empty cell is "not reported"
                 tokens = cells.replace("", vocab.UNKNOWN).str.split(vocab.MULTI_SEP).explode()
-                positions = np.arange(self.size)[np.repeat(np.arange(self.size),
-                                                           cells.str.count(vocab.MULTI_SEP).to_numpy() + 1)]
+                positions = np.arange(self.size)[
+                    np.repeat(np.arange(self.size), cells.str.count(vocab.MULTI_SEP).to_numpy() + 1)
+                ]
                 self.masks[key] = {}
                 for value, rows in pd.Series(positions).groupby(tokens.to_numpy()):
                     mask = np.zeros(self.size, dtype=bool)
@@ -326,6 +344,10 @@ LENSES: dict[str, tuple[str, FilterState]] = {
     "all": ("All MSC trials", FilterState()),
     "covid": ("COVID-19 & ARDS", FilterState(focus=("covid19_ards",))),
     "liver": ("Liver disease", FilterState(focus=("liver",))),
-    "reference": ("Mid-2020 reference view", FilterState(
-        focus=("covid19_ards",), disease=("covid19",), registry=("ClinicalTrials.gov",), posted_by="2020-05-15")),
+    "reference": (
+        "Mid-2020 reference view",
+        FilterState(
+            focus=("covid19_ards",), disease=("covid19",), registry=("ClinicalTrials.gov",), posted_by="2020-05-15"
+        ),
+    ),
 }

@@ -15,6 +15,7 @@ path is under /_dash-component-suites/) and the Content-Security-Policy (same or
 The bundle is built by scripts/build_plotly_bundle.sh (js/plotly-partial/, plotly.js pinned to the version the
 installed plotly package bundles) from TRACE_TYPES below; msc_atlas/vendor/README.md states version and sha256.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -57,7 +58,7 @@ def serve_partial(app, bundle: Path = BUNDLE) -> None:
     def partial_plotly():
         if request.method not in ("GET", "HEAD") or not request.path.startswith(prefix):
             return None
-        in_package, fingerprinted = check_fingerprint(request.path[len(prefix):])
+        in_package, fingerprinted = check_fingerprint(request.path[len(prefix) :])
         if in_package != FULL_BUNDLE:
             return None
         # the gzip cache answers with the ETag "<etag>-gzip": either one names this bundle

@@ -1,4 +1,5 @@
 """The bundled trials narrowed by a filter state, cached per state (the same view is asked for by many callbacks)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -37,5 +38,6 @@ def counts_by(state: FilterState, field: str) -> dict[str, int]:
     """Matching trials per value of one filter field (e.g. product), from the index masks: no rows copied."""
     index = trial_index()
     keep = index.mask(state)
-    return {value: int((keep & mask).sum()) for value, mask in index.masks.get(field, {}).items()
-            if (keep & mask).any()}
+    return {
+        value: int((keep & mask).sum()) for value, mask in index.masks.get(field, {}).items() if (keep & mask).any()
+    }

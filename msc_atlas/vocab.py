@@ -4,6 +4,7 @@ Every module (build, load, filters, figures, pages) takes its category names fro
 means the same thing and gets the same colour on every page. Which column uses which vocabulary, and where it is
 shown, is in the field registry (msc_atlas.fields).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -162,8 +163,11 @@ EV_DOSE_UNITS = {"particles": "particles", "ug_protein": "µg protein", "mL": "m
 ENROLLMENT_TYPES = {"actual": "Actual", "anticipated": "Anticipated", UNKNOWN: NOT_REPORTED}
 
 SPONSOR_CLASSES = {
-    "industry": "Industry", "academic_other": "Academic / hospital / other", "government": "Government",
-    "network": "Network", UNKNOWN: NOT_REPORTED,
+    "industry": "Industry",
+    "academic_other": "Academic / hospital / other",
+    "government": "Government",
+    "network": "Network",
+    UNKNOWN: NOT_REPORTED,
 }
 
 # Okabe-Ito: colour-blind safe; one colour per category on every page.

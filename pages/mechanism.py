@@ -1,4 +1,5 @@
 """Mechanism: how MSCs and their EVs act, as a diagram built from data/, with the evidence behind every arrow."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,61 +26,130 @@ CHOOSER, PANEL = "mech-chooser", "mech-panel"
 STATUS, ALT, PNG = "mech-status", "mech-text-alt", "mech-download-png"
 FOLLOW = "follow"
 CONTEXT_OPTIONS = [{"label": "Follow the filter", "value": FOLLOW}] + [
-    {"label": label, "value": key} for key, label in mech_model.CONTEXTS.items()]
+    {"label": label, "value": key} for key, label in mech_model.CONTEXTS.items()
+]
 EMPTY_PANEL = "Click a box or an arrow in the diagram, or choose one from the list, to see the claims behind it."
-GAMMA_NOTE = ("Trials of IFN-γ pre-conditioned sEVs are not told apart in the registry data: the count is of all "
-              "MSC exosome / EV trials.")
+GAMMA_NOTE = (
+    "Trials of IFN-γ pre-conditioned sEVs are not told apart in the registry data: the count is of all "
+    "MSC exosome / EV trials."
+)
 
 
 def layout(**_query: Any) -> html.Div:
-    return html.Div([
-        html.H1("How MSCs and their vesicles act — and the evidence for each step", className="h4"),
-        html.P([
-            "MSCs are thought to work less by replacing tissue than as ", html.Em("conducting cells"),
-            ": they release mediators and extracellular vesicles (exosomes / sEVs) that re-tune the patient's own ",
-            html.Em("effector cells"), " — macrophages, T, B, NK and dendritic cells, hepatic stellate cells. "
-            "Each arrow is drawn from short claims read from 21 published sources. Click a box or an arrow to see "
-            "every claim behind it, its evidence level and whether it supports or contrasts.",
-        ], className="text-muted small mb-2"),
-        html.Div([
-            html.Div([
-                html.Span("Context", id=f"{CONTEXT}-label", className="form-label small fw-semibold me-2"),
-                html.Div(dbc.RadioItems(id=CONTEXT, options=CONTEXT_OPTIONS, value=FOLLOW, inline=True,
-                                        className="small", name=CONTEXT),  # one Tab stop, arrows choose
-                         role="radiogroup", className="d-inline-block", **ui.attrs(aria_labelledby=f"{CONTEXT}-label")),
-            ], className="me-auto"),
-            html.Div([
-                dbc.Button("Download PNG", id=PNG, color="primary", outline=True, size="sm", n_clicks=0),
-            ]),
-        ], className="d-flex flex-wrap align-items-center gap-2 mb-2"),
-        html.P(id=STATUS, className="small mb-2", role="status"),
-        dbc.Row([
-            dbc.Col(html.Section([
-                html.Div(
-                    cyto.Cytoscape(
-                        id=GRAPH, elements=[], layout={"name": "preset", "fit": True, "padding": 24},
-                        stylesheet=mech_style.stylesheet(), className="mech-graph", responsive=True,
-                        userZoomingEnabled=True, userPanningEnabled=True, boxSelectionEnabled=False,
-                        autoungrabify=True, minZoom=0.15, maxZoom=3,
-                        style={"width": "100%", "height": "100%"},
+    return html.Div(
+        [
+            html.H1("How MSCs and their vesicles act — and the evidence for each step", className="h4"),
+            html.P(
+                [
+                    "MSCs are thought to work less by replacing tissue than as ",
+                    html.Em("conducting cells"),
+                    ": they release mediators and extracellular vesicles (exosomes / sEVs) that re-tune the patient's own ",
+                    html.Em("effector cells"),
+                    " — macrophages, T, B, NK and dendritic cells, hepatic stellate cells. "
+                    "Each arrow is drawn from short claims read from 21 published sources. Click a box or an arrow to see "
+                    "every claim behind it, its evidence level and whether it supports or contrasts.",
+                ],
+                className="text-muted small mb-2",
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Span("Context", id=f"{CONTEXT}-label", className="form-label small fw-semibold me-2"),
+                            html.Div(
+                                dbc.RadioItems(
+                                    id=CONTEXT,
+                                    options=CONTEXT_OPTIONS,
+                                    value=FOLLOW,
+                                    inline=True,
+                                    className="small",
+                                    name=CONTEXT,
+                                ),  # one Tab stop, arrows choose
+                                role="radiogroup",
+                                className="d-inline-block",
+                                **ui.attrs(aria_labelledby=f"{CONTEXT}-label"),
+                            ),
+                        ],
+                        className="me-auto",
                     ),
-                    id=WRAP, role="img", className="mech-graph-wrap",
-                    **ui.attrs(aria_label="Mechanism diagram; a text version follows the legend."),
-                ),
-                html.P("Scroll or pinch to zoom, drag to pan. Thicker arrows rest on more citations.",
-                       className="chart-note mb-1"),
-                legend(),
-                html.Details([html.Summary("Show the diagram as text"), html.Div(id=ALT)],
-                             className="text-alternative mt-2"),
-            ], className="card-panel"), xl=9),
-            dbc.Col(html.Section([
-                html.Label("Show the evidence for", htmlFor=CHOOSER, className="form-label small fw-semibold mb-1"),
-                dcc.Dropdown(id=CHOOSER, options=[], placeholder="Choose a box or an arrow…", clearable=True,
-                             className="mb-2"),
-                html.Div(html.P(EMPTY_PANEL, className="text-muted mb-0"), id=PANEL, **ui.attrs(aria_live="polite")),
-            ], className="card-panel mech-evidence"), xl=3),
-        ]),
-    ])
+                    html.Div(
+                        [
+                            dbc.Button("Download PNG", id=PNG, color="primary", outline=True, size="sm", n_clicks=0),
+                        ]
+                    ),
+                ],
+                className="d-flex flex-wrap align-items-center gap-2 mb-2",
+            ),
+            html.P(id=STATUS, className="small mb-2", role="status"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        html.Section(
+                            [
+                                html.Div(
+                                    cyto.Cytoscape(
+                                        id=GRAPH,
+                                        elements=[],
+                                        layout={"name": "preset", "fit": True, "padding": 24},
+                                        stylesheet=mech_style.stylesheet(),
+                                        className="mech-graph",
+                                        responsive=True,
+                                        userZoomingEnabled=True,
+                                        userPanningEnabled=True,
+                                        boxSelectionEnabled=False,
+                                        autoungrabify=True,
+                                        minZoom=0.15,
+                                        maxZoom=3,
+                                        style={"width": "100%", "height": "100%"},
+                                    ),
+                                    id=WRAP,
+                                    role="img",
+                                    className="mech-graph-wrap",
+                                    **ui.attrs(aria_label="Mechanism diagram; a text version follows the legend."),
+                                ),
+                                html.P(
+                                    "Scroll or pinch to zoom, drag to pan. Thicker arrows rest on more citations.",
+                                    className="chart-note mb-1",
+                                ),
+                                legend(),
+                                html.Details(
+                                    [html.Summary("Show the diagram as text"), html.Div(id=ALT)],
+                                    className="text-alternative mt-2",
+                                ),
+                            ],
+                            className="card-panel",
+                        ),
+                        xl=9,
+                    ),
+                    dbc.Col(
+                        html.Section(
+                            [
+                                html.Label(
+                                    "Show the evidence for",
+                                    htmlFor=CHOOSER,
+                                    className="form-label small fw-semibold mb-1",
+                                ),
+                                dcc.Dropdown(
+                                    id=CHOOSER,
+                                    options=[],
+                                    placeholder="Choose a box or an arrow…",
+                                    clearable=True,
+                                    className="mb-2",
+                                ),
+                                html.Div(
+                                    html.P(EMPTY_PANEL, className="text-muted mb-0"),
+                                    id=PANEL,
+                                    **ui.attrs(aria_live="polite"),
+                                ),
+                            ],
+                            className="card-panel mech-evidence",
+                        ),
+                        xl=3,
+                    ),
+                ]
+            ),
+        ]
+    )
 
 
 def legend() -> html.Div:
@@ -88,13 +158,19 @@ def legend() -> html.Div:
         for kind, style in mech_style.NODE_STYLES.items()
     ]
     edge_items = [
-        html.Li([html.Img(src=mech_style.legend_svg(kind), alt="", width=58, height=16, className="me-1"), style["label"]])
+        html.Li(
+            [html.Img(src=mech_style.legend_svg(kind), alt="", width=58, height=16, className="me-1"), style["label"]]
+        )
         for kind, style in [*mech_style.EDGE_STYLES.items(), ("contrasting_only", mech_style.CONTRASTING_STYLE)]
     ]
-    return html.Div([
-        html.Div([html.H2("Boxes", className="mech-legend-title"), html.Ul(node_items, className="mech-legend")]),
-        html.Div([html.H2("Arrows", className="mech-legend-title"), html.Ul(edge_items, className="mech-legend")]),
-    ], className="mech-legend-wrap", **ui.attrs(aria_label="Legend"))
+    return html.Div(
+        [
+            html.Div([html.H2("Boxes", className="mech-legend-title"), html.Ul(node_items, className="mech-legend")]),
+            html.Div([html.H2("Arrows", className="mech-legend-title"), html.Ul(edge_items, className="mech-legend")]),
+        ],
+        className="mech-legend-wrap",
+        **ui.attrs(aria_label="Legend"),
+    )
 
 
 def resolve_context(choice: Any, filter_data: Any) -> tuple[str, bool]:
@@ -123,8 +199,14 @@ def evidence_tally(claims: list[dict]) -> str:
 
 
 @callback(
-    output=dict(elements=Output(GRAPH, "elements"), layout=Output(GRAPH, "layout"), label=Output(WRAP, "aria-label"),
-                status=Output(STATUS, "children"), text=Output(ALT, "children"), options=Output(CHOOSER, "options")),
+    output=dict(
+        elements=Output(GRAPH, "elements"),
+        layout=Output(GRAPH, "layout"),
+        label=Output(WRAP, "aria-label"),
+        status=Output(STATUS, "children"),
+        text=Output(ALT, "children"),
+        options=Output(CHOOSER, "options"),
+    ),
     inputs=dict(choice=Input(CONTEXT, "value"), filter_data=Input(ids.FILTER_STORE, "data")),
 )
 def draw(choice, filter_data):
@@ -134,21 +216,34 @@ def draw(choice, filter_data):
     claims = sorted({c for e in edges for c in e["claim_ids"]})
     all_claims = [mech_model.default_model().claims[c] for c in claims]
     label = mech_model.CONTEXTS[context]
-    status = [html.Strong(label), " — following the focus-area filter" if following else "",
-              f": {len(nodes)} boxes, {len(edges)} arrows, {evidence_tally(all_claims)}."]
-    aria = (f"Mechanism diagram, {label}: {len(nodes)} boxes and {len(edges)} arrows from products through "
-            "mediators to target cells and outcomes. A text version follows the legend.")
+    status = [
+        html.Strong(label),
+        " — following the focus-area filter" if following else "",
+        f": {len(nodes)} boxes, {len(edges)} arrows, {evidence_tally(all_claims)}.",
+    ]
+    aria = (
+        f"Mechanism diagram, {label}: {len(nodes)} boxes and {len(edges)} arrows from products through "
+        "mediators to target cells and outcomes. A text version follows the legend."
+    )
     sentences = mech_model.edge_sentences(nodes, edges)
     alt = html.Ul([html.Li(s) for s in sentences], className="small mb-0")
-    options = ([{"label": n["label"], "value": n["node_id"]} for n in nodes]
-               + [{"label": s, "value": e["edge_id"]} for s, e in zip(sentences, edges)])
-    return {"elements": elements, "layout": mech_layout.layout_option(elements), "label": aria, "status": status,
-            "text": alt, "options": options}
+    options = [{"label": n["label"], "value": n["node_id"]} for n in nodes] + [
+        {"label": s, "value": e["edge_id"]} for s, e in zip(sentences, edges)
+    ]
+    return {
+        "elements": elements,
+        "layout": mech_layout.layout_option(elements),
+        "label": aria,
+        "status": status,
+        "text": alt,
+        "options": options,
+    }
 
 
 @callback(
     Output(CHOOSER, "value"),
-    Input(GRAPH, "tapNodeData"), Input(GRAPH, "tapEdgeData"),
+    Input(GRAPH, "tapNodeData"),
+    Input(GRAPH, "tapEdgeData"),
     prevent_initial_call=True,
 )
 def pick(node_data, edge_data):
@@ -174,8 +269,9 @@ def _triggered_id() -> Any:
 
 @callback(
     output=dict(panel=Output(PANEL, "children"), stylesheet=Output(GRAPH, "stylesheet")),
-    inputs=dict(item_id=Input(CHOOSER, "value"), choice=Input(CONTEXT, "value"),
-                filter_data=Input(ids.FILTER_STORE, "data")),
+    inputs=dict(
+        item_id=Input(CHOOSER, "value"), choice=Input(CONTEXT, "value"), filter_data=Input(ids.FILTER_STORE, "data")
+    ),
 )
 def show_evidence(item_id, choice, filter_data):
     context, _ = resolve_context(choice, filter_data)
@@ -186,11 +282,20 @@ def show_evidence(item_id, choice, filter_data):
         return {"panel": html.P(message, className="text-muted mb-0"), "stylesheet": mech_style.stylesheet()}
     claims = mech_model.evidence_for(item_id, context)
     if not claims:
-        return {"panel": [html.H2(info["title"], className="h6"),
-                          html.P(f"Not part of the {mech_model.CONTEXTS[context]} view. Choose “All contexts” to see it.",
-                                 className="text-muted mb-0")],
-                "stylesheet": mech_style.stylesheet()}
-    return {"panel": evidence_panel(info, claims, filter_data), "stylesheet": mech_style.stylesheet(item_id, nodes, edges)}
+        return {
+            "panel": [
+                html.H2(info["title"], className="h6"),
+                html.P(
+                    f"Not part of the {mech_model.CONTEXTS[context]} view. Choose “All contexts” to see it.",
+                    className="text-muted mb-0",
+                ),
+            ],
+            "stylesheet": mech_style.stylesheet(),
+        }
+    return {
+        "panel": evidence_panel(info, claims, filter_data),
+        "stylesheet": mech_style.stylesheet(item_id, nodes, edges),
+    }
 
 
 def evidence_panel(info: dict, claims: list[dict], filter_data: Any) -> list:
@@ -200,10 +305,18 @@ def evidence_panel(info: dict, claims: list[dict], filter_data: Any) -> list:
     out: list = [
         html.Div(kind, className="small text-muted text-uppercase"),
         html.H2(info["title"], className="h6 mb-1", id="mech-panel-title"),
-        html.P([html.Span(f"{len(supports)} supporting", className="mech-tally mech-tally-supports"), " · ",
-                html.Span(f"{len(contrasts)} contrasting",
-                          className="mech-tally" + (" mech-tally-contrasts" if contrasts else "")),
-                f" · {evidence_tally(claims)}"], className="small mb-2"),
+        html.P(
+            [
+                html.Span(f"{len(supports)} supporting", className="mech-tally mech-tally-supports"),
+                " · ",
+                html.Span(
+                    f"{len(contrasts)} contrasting",
+                    className="mech-tally" + (" mech-tally-contrasts" if contrasts else ""),
+                ),
+                f" · {evidence_tally(claims)}",
+            ],
+            className="small mb-2",
+        ),
     ]
     if info.get("kind") == "product" and info.get("product_key"):
         out.append(trials_link(info, filter_data))
@@ -224,9 +337,12 @@ def trials_link(info: dict, filter_data: Any) -> html.Div:
         body = [dcc.Link("Open the trials of this product", href=href)]
     else:
         n = counts.get(key, 0)
-        body = [f"{n:,} trial{'s' if n != 1 else ''} in the current filter test this product. ",
-                dcc.Link(f"Open {n:,} trial{'s' if n != 1 else ''}", href=href, className="fw-semibold",
-                         id="mech-trials-link")]
+        body = [
+            f"{n:,} trial{'s' if n != 1 else ''} in the current filter test this product. ",
+            dcc.Link(
+                f"Open {n:,} trial{'s' if n != 1 else ''}", href=href, className="fw-semibold", id="mech-trials-link"
+            ),
+        ]
     if info["id"] == "gamma_sev":
         body.append(html.Div(GAMMA_NOTE, className="text-muted"))
     return html.Div(body, className="mech-trials small mb-2")
@@ -234,32 +350,52 @@ def trials_link(info: dict, filter_data: Any) -> html.Div:
 
 def claim_item(c: dict) -> html.Li:
     via = f" · via {c['mediator']}" if c["mediator"] and c["mediator"] not in c["claim"] else ""
-    details = [html.Span(c["evidence_label"], className=f"badge mech-badge mech-level-{c['evidence_level']}",
-                         title=f"Evidence as stated: {c['evidence_raw']}"),
-               html.Span(c["stance_label"], className=f"badge mech-badge mech-stance-{c['stance']}"),
-               html.Span(c["context_label"], className="badge mech-badge mech-context")]
-    drawn = ("Drawn from the mediator: the source attributes the effect to it." if c["drawn_from"] == "mediator"
-             else None)
-    return html.Li([
-        html.Div(c["claim"] + via, className="mech-claim-text"),
-        html.Div(details, className="mb-1"),
-        html.Div(c["note"], className="mech-note") if c["note"] else None,
-        html.Div(drawn, className="mech-note") if drawn else None,
-        html.Div(["Arrow: ", c["edge_label"]], className="mech-note"),
-        html.A([c["source_label"], " ↗"], href=c["url"], target="_blank", rel="noopener noreferrer",
-               className="mech-source", title=c["url"]),
-    ], className=f"mech-claim mech-claim-{c['stance']}")
+    details = [
+        html.Span(
+            c["evidence_label"],
+            className=f"badge mech-badge mech-level-{c['evidence_level']}",
+            title=f"Evidence as stated: {c['evidence_raw']}",
+        ),
+        html.Span(c["stance_label"], className=f"badge mech-badge mech-stance-{c['stance']}"),
+        html.Span(c["context_label"], className="badge mech-badge mech-context"),
+    ]
+    drawn = (
+        "Drawn from the mediator: the source attributes the effect to it." if c["drawn_from"] == "mediator" else None
+    )
+    return html.Li(
+        [
+            html.Div(c["claim"] + via, className="mech-claim-text"),
+            html.Div(details, className="mb-1"),
+            html.Div(c["note"], className="mech-note") if c["note"] else None,
+            html.Div(drawn, className="mech-note") if drawn else None,
+            html.Div(["Arrow: ", c["edge_label"]], className="mech-note"),
+            html.A(
+                [c["source_label"], " ↗"],
+                href=c["url"],
+                target="_blank",
+                rel="noopener noreferrer",
+                className="mech-source",
+                title=c["url"],
+            ),
+        ],
+        className=f"mech-claim mech-claim-{c['stance']}",
+    )
 
 
 @callback(
     Output(GRAPH, "generateImage"),
     Input(PNG, "n_clicks"),
-    State(CONTEXT, "value"), State(ids.FILTER_STORE, "data"),
+    State(CONTEXT, "value"),
+    State(ids.FILTER_STORE, "data"),
     prevent_initial_call=True,
 )
 def export_image(_png, choice, filter_data):
     if _triggered_id() != PNG:
         return dash.no_update
     context, _ = resolve_context(choice, filter_data)
-    return {"type": "png", "action": "download", "filename": f"msc-mechanism-{context}",
-            "options": {"full": True, "bg": "#ffffff", "scale": 2}}
+    return {
+        "type": "png",
+        "action": "download",
+        "filename": f"msc-mechanism-{context}",
+        "options": {"full": True, "bg": "#ffffff", "scale": 2},
+    }

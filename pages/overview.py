@@ -1,4 +1,5 @@
 """Overview: headline numbers, the world map (click a country to filter) and registrations over time."""
+
 from __future__ import annotations
 
 import dash
@@ -15,8 +16,11 @@ dash.register_page(__name__, path="/", name="Overview", order=0, title="Overview
 MAP, TIMELINE = "overview-map", "overview-timeline"  # chart cards
 NUMBERS, EMPTY, CHARTS = "overview-numbers", "overview-empty", "overview-charts"
 MAP_COLOUR, TIMELINE_STACK = "overview-map-colour", "overview-timeline-stack"
-COLOUR_OPTIONS = [{"label": "All trials", "value": "all"}, {"label": "MSC cells", "value": "msc"},
-                  {"label": "Exosomes / EVs", "value": "msc_ev"}]
+COLOUR_OPTIONS = [
+    {"label": "All trials", "value": "all"},
+    {"label": "MSC cells", "value": "msc"},
+    {"label": "Exosomes / EVs", "value": "msc_ev"},
+]
 
 
 def stack_options() -> list[dict[str, str]]:
@@ -25,30 +29,62 @@ def stack_options() -> list[dict[str, str]]:
 
 
 def layout(**_query):
-    return html.Div([
-        html.H1("Clinical trials of mesenchymal stromal cells and their exosomes", className="h4 mb-1"),
-        html.P("Where MSC and MSC-EV trials run, what they give, and how far they got. Every number comes from "
-               "registry records (ClinicalTrials.gov, WHO ICTRP) bundled with the app.",
-               className="text-muted small mb-3"),
-        html.Div(id=NUMBERS, className="row g-2 mb-3", role="list", **ui.attrs(aria_label="Headline numbers")),
-        html.Div(id=EMPTY),
-        html.Div([
-            ChartCard(MAP, controls=ui.choice_group("Colour the map by", dbc.RadioItems(
-                id=MAP_COLOUR, options=COLOUR_OPTIONS, value="all", inline=True, className="small mb-1")),
-                note="Click a country (or choose it under Country in the filters) to filter every page to it. "
-                     "A trial run in several countries counts in each."),
-            ChartCard(TIMELINE, controls=ui.choice_group(
-                "Stack the bars by", dbc.RadioItems(id=TIMELINE_STACK, options=stack_options(), value="product",
-                                                    inline=True, className="small mb-1"))),
-        ], id=CHARTS),
-    ])
+    return html.Div(
+        [
+            html.H1("Clinical trials of mesenchymal stromal cells and their exosomes", className="h4 mb-1"),
+            html.P(
+                "Where MSC and MSC-EV trials run, what they give, and how far they got. Every number comes from "
+                "registry records (ClinicalTrials.gov, WHO ICTRP) bundled with the app.",
+                className="text-muted small mb-3",
+            ),
+            html.Div(id=NUMBERS, className="row g-2 mb-3", role="list", **ui.attrs(aria_label="Headline numbers")),
+            html.Div(id=EMPTY),
+            html.Div(
+                [
+                    ChartCard(
+                        MAP,
+                        controls=ui.choice_group(
+                            "Colour the map by",
+                            dbc.RadioItems(
+                                id=MAP_COLOUR, options=COLOUR_OPTIONS, value="all", inline=True, className="small mb-1"
+                            ),
+                        ),
+                        note="Click a country (or choose it under Country in the filters) to filter every page to it. "
+                        "A trial run in several countries counts in each.",
+                    ),
+                    ChartCard(
+                        TIMELINE,
+                        controls=ui.choice_group(
+                            "Stack the bars by",
+                            dbc.RadioItems(
+                                id=TIMELINE_STACK,
+                                options=stack_options(),
+                                value="product",
+                                inline=True,
+                                className="small mb-1",
+                            ),
+                        ),
+                    ),
+                ],
+                id=CHARTS,
+            ),
+        ]
+    )
 
 
 @callback(
-    output=dict(numbers=Output(NUMBERS, "children"), empty=Output(EMPTY, "children"), hidden=Output(CHARTS, "hidden"),
-                map=ChartCard.outputs(MAP), timeline=ChartCard.outputs(TIMELINE)),
-    inputs=dict(filter_data=Input(ids.FILTER_STORE, "data"), colour_by=Input(MAP_COLOUR, "value"),
-                stack_by=Input(TIMELINE_STACK, "value")),
+    output=dict(
+        numbers=Output(NUMBERS, "children"),
+        empty=Output(EMPTY, "children"),
+        hidden=Output(CHARTS, "hidden"),
+        map=ChartCard.outputs(MAP),
+        timeline=ChartCard.outputs(TIMELINE),
+    ),
+    inputs=dict(
+        filter_data=Input(ids.FILTER_STORE, "data"),
+        colour_by=Input(MAP_COLOUR, "value"),
+        stack_by=Input(TIMELINE_STACK, "value"),
+    ),
 )
 def update_overview(filter_data, colour_by, stack_by):
     state = FilterState.from_dict(filter_data)
@@ -60,22 +96,34 @@ def update_overview(filter_data, colour_by, stack_by):
     tiles = [
         ui.kpi(f"{numbers['trials']:,}", "trials", "kpi-trials"),
         ui.kpi(f"{numbers['countries']:,}", "countries", "kpi-countries"),
-        ui.kpi(f"{numbers['participants']:,}", f"planned participants ({numbers['enrollment_reported']:,} trials "
-               "report enrollment)", "kpi-participants"),
+        ui.kpi(
+            f"{numbers['participants']:,}",
+            f"planned participants ({numbers['enrollment_reported']:,} trials report enrollment)",
+            "kpi-participants",
+        ),
         ui.kpi(ui.percent(numbers["ev_share"]), "exosome / EV / secretome trials", "kpi-ev"),
         ui.kpi(ui.percent(numbers["recruiting_share"]), "recruiting or about to", "kpi-recruiting"),
     ]
     tiles = [html.Div(tile, className="col-6 col-md-4 col-xl", role="listitem") for tile in tiles]
     if view["empty"]:
-        return {"numbers": tiles, "empty": ui.empty_state(view["scope"]), "hidden": True,
-                "map": ChartCard.BLANK, "timeline": ChartCard.BLANK}
-    map_table = ui.table(["Country", "Trials"], view["map_rows"],
-                         caption=f"{view['no_country']:,} matching trials report no country.")
+        return {
+            "numbers": tiles,
+            "empty": ui.empty_state(view["scope"]),
+            "hidden": True,
+            "map": ChartCard.BLANK,
+            "timeline": ChartCard.BLANK,
+        }
+    map_table = ui.table(
+        ["Country", "Trials"], view["map_rows"], caption=f"{view['no_country']:,} matching trials report no country."
+    )
     return {
-        "numbers": tiles, "empty": None, "hidden": False,
+        "numbers": tiles,
+        "empty": None,
+        "hidden": False,
         "map": ChartCard.content(view["map"], view["map_title"], map_table),
-        "timeline": ChartCard.content(view["timeline"], view["timeline_title"],
-                                      ui.table(view["timeline_header"], view["timeline_rows"])),
+        "timeline": ChartCard.content(
+            view["timeline"], view["timeline_title"], ui.table(view["timeline_header"], view["timeline_rows"])
+        ),
     }
 
 

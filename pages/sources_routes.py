@@ -1,4 +1,5 @@
 """Sources & routes: what is given (tissue, donor, dose) and how (route), with a clickable source × route matrix."""
+
 from __future__ import annotations
 
 import dash
@@ -11,8 +12,9 @@ from msc_atlas.filters import FilterState
 from msc_atlas.ui import components as ui
 from msc_atlas.ui.chart_card import ChartCard
 
-dash.register_page(__name__, path="/sources-routes", name="Sources & routes", order=1,
-                   title="Sources & routes — MSC Trials Atlas")
+dash.register_page(
+    __name__, path="/sources-routes", name="Sources & routes", order=1, title="Sources & routes — MSC Trials Atlas"
+)
 
 MATRIX, DOSE, DOSE_NOTE = "sr-matrix", "sr-dose", "sr-dose-note"
 EMPTY, CHARTS = "sr-empty", "sr-charts"
@@ -42,68 +44,119 @@ def graph_id(name: str) -> str:
     return f"sr-{name}"
 
 
-NO_DOSE_FIGURE = {"layout": {"title": {"text": "No per-kg cell dose is reported for these trials"},
-                             "xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 160}}
+NO_DOSE_FIGURE = {
+    "layout": {
+        "title": {"text": "No per-kg cell dose is reported for these trials"},
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "height": 160,
+    }
+}
 
 
 def layout(**_query):
-    return html.Div([
-        html.H1("Tissue sources, routes and doses", className="h4 mb-1"),
-        html.P("What is given and how. Values the registry text does not state are shown as “not reported”, "
-               "never guessed. A trial that names two tissues or routes counts in each.",
-               className="text-muted small mb-3"),
-        html.Div(id=EMPTY),
-        html.Div([
-            html.Div([html.Div(ChartCard(graph_id(name), note=BAR_NOTE), className="col-12 col-xl-6")
-                      for name in ALWAYS_SHOWN], className="row g-3"),
-            ChartCard(MATRIX, note="Click a cell (or choose a tissue source and a route in the filters) to filter by "
-                                   "that tissue source and route."),
-            ChartCard(DOSE, note=html.Span(id=DOSE_NOTE)),
-            ChartCard(SWITCHED, note=BAR_NOTE, controls=ui.choice_group("Show", dbc.RadioItems(
-                id=SWITCH, value=FIRST_SWITCHED, inline=True, className="small mb-1",
-                options=[{"label": charts()[name].label, "value": name} for name in switched_choices()]))),
-        ], id=CHARTS),
-    ])
+    return html.Div(
+        [
+            html.H1("Tissue sources, routes and doses", className="h4 mb-1"),
+            html.P(
+                "What is given and how. Values the registry text does not state are shown as “not reported”, "
+                "never guessed. A trial that names two tissues or routes counts in each.",
+                className="text-muted small mb-3",
+            ),
+            html.Div(id=EMPTY),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Div(ChartCard(graph_id(name), note=BAR_NOTE), className="col-12 col-xl-6")
+                            for name in ALWAYS_SHOWN
+                        ],
+                        className="row g-3",
+                    ),
+                    ChartCard(
+                        MATRIX,
+                        note="Click a cell (or choose a tissue source and a route in the filters) to filter by "
+                        "that tissue source and route.",
+                    ),
+                    ChartCard(DOSE, note=html.Span(id=DOSE_NOTE)),
+                    ChartCard(
+                        SWITCHED,
+                        note=BAR_NOTE,
+                        controls=ui.choice_group(
+                            "Show",
+                            dbc.RadioItems(
+                                id=SWITCH,
+                                value=FIRST_SWITCHED,
+                                inline=True,
+                                className="small mb-1",
+                                options=[{"label": charts()[name].label, "value": name} for name in switched_choices()],
+                            ),
+                        ),
+                    ),
+                ],
+                id=CHARTS,
+            ),
+        ]
+    )
 
 
 BREAKDOWN_CARDS = (*ALWAYS_SHOWN, "switched")  # the bar chart cards: graph_id(name) is SWITCHED for "switched"
 
 
 @callback(
-    output=dict(empty=Output(EMPTY, "children"), hidden=Output(CHARTS, "hidden"),
-                **{name: ChartCard.outputs(graph_id(name)) for name in BREAKDOWN_CARDS},
-                matrix=ChartCard.outputs(MATRIX), dose=ChartCard.outputs(DOSE), dose_note=Output(DOSE_NOTE, "children")),
+    output=dict(
+        empty=Output(EMPTY, "children"),
+        hidden=Output(CHARTS, "hidden"),
+        **{name: ChartCard.outputs(graph_id(name)) for name in BREAKDOWN_CARDS},
+        matrix=ChartCard.outputs(MATRIX),
+        dose=ChartCard.outputs(DOSE),
+        dose_note=Output(DOSE_NOTE, "children"),
+    ),
     inputs=dict(filter_data=Input(ids.FILTER_STORE, "data"), switched=Input(SWITCH, "value")),
 )
 def update_sources_routes(filter_data, switched):
     view = views.sources_routes.view(FilterState.from_dict(filter_data))
     if view["empty"]:
-        return {"empty": ui.empty_state(view["scope"]), "hidden": True, "dose_note": None,
-                **dict.fromkeys((*BREAKDOWN_CARDS, "matrix", "dose"), ChartCard.BLANK)}
+        return {
+            "empty": ui.empty_state(view["scope"]),
+            "hidden": True,
+            "dose_note": None,
+            **dict.fromkeys((*BREAKDOWN_CARDS, "matrix", "dose"), ChartCard.BLANK),
+        }
     switched = switched if isinstance(switched, str) and switched in switched_choices() else FIRST_SWITCHED
     out = {"empty": None, "hidden": False}
     for card, name in zip(BREAKDOWN_CARDS, (*ALWAYS_SHOWN, switched)):
         part = view[name]
-        out[card] = ChartCard.content(part["figure"], part["title"],
-                                      ui.table([charts()[name].label, "Trials"], part["rows"]))
+        out[card] = ChartCard.content(
+            part["figure"], part["title"], ui.table([charts()[name].label, "Trials"], part["rows"])
+        )
     matrix, dose = view["matrix"], view["dose"]
-    out["matrix"] = ChartCard.content(matrix["figure"], matrix["title"],
-                                      ui.table(["Tissue source", "Route", "Trials"], matrix["rows"]))
+    out["matrix"] = ChartCard.content(
+        matrix["figure"], matrix["title"], ui.table(["Tissue source", "Route", "Trials"], matrix["rows"])
+    )
     out["dose"] = ChartCard.content(
-        dose["figure"] or NO_DOSE_FIGURE, dose["title"],
-        ui.table(["Route", "Trials with a per-kg dose", "Median lowest dose (cells/kg)", "Median highest dose (cells/kg)"],
-                 [(route, n, f"{low:.2g}", f"{high:.2g}") for route, n, low, high in dose["rows"]]))
-    out["dose_note"] = (f"{dose['n_trials']:,} of {view['n']:,} matching trials state a cell dose per kg; a line "
-                        f"spans the levels a trial states, a dot is one level. {ui.percent(dose['silent_share'])} "
-                        "state no dose at all. Exosome / secretome doses (particles, µg protein, mL) are in each "
-                        "trial's record, never drawn as cells.")
+        dose["figure"] or NO_DOSE_FIGURE,
+        dose["title"],
+        ui.table(
+            ["Route", "Trials with a per-kg dose", "Median lowest dose (cells/kg)", "Median highest dose (cells/kg)"],
+            [(route, n, f"{low:.2g}", f"{high:.2g}") for route, n, low, high in dose["rows"]],
+        ),
+    )
+    out["dose_note"] = (
+        f"{dose['n_trials']:,} of {view['n']:,} matching trials state a cell dose per kg; a line "
+        f"spans the levels a trial states, a dot is one level. {ui.percent(dose['silent_share'])} "
+        "state no dose at all. Exosome / secretome doses (particles, µg protein, mL) are in each "
+        "trial's record, never drawn as cells."
+    )
     return out
 
 
 @callback(
     Output(ids.CLICK_STORE, "data", allow_duplicate=True),
-    inputs=dict(clicks=[Input(graph_id(name), "clickData") for name in BREAKDOWN_CARDS] + [Input(MATRIX, "clickData")],
-                switched=State(SWITCH, "value")),
+    inputs=dict(
+        clicks=[Input(graph_id(name), "clickData") for name in BREAKDOWN_CARDS] + [Input(MATRIX, "clickData")],
+        switched=State(SWITCH, "value"),
+    ),
     prevent_initial_call=True,
 )
 def filter_by_clicked_bar(clicks, switched):
@@ -121,7 +174,11 @@ def filter_by_clicked_bar(clicks, switched):
     if name == "switched":
         name = switched
     field = charts().get(name) if isinstance(name, str) else None
-    if field is None or Show.FILTER not in field.show or not isinstance(custom, str) \
-            or custom not in (field.vocabulary or {}):
+    if (
+        field is None
+        or Show.FILTER not in field.show
+        or not isinstance(custom, str)
+        or custom not in (field.vocabulary or {})
+    ):
         return dash.no_update
     return ui.click_payload(**{field.name: [custom]})

@@ -1,4 +1,5 @@
 """Trials: the filtered trials in a sortable, filterable grid, a detail panel per trial, and CSV export."""
+
 from __future__ import annotations
 
 import dash
@@ -36,41 +37,72 @@ def column_defs() -> list[dict]:
 
 
 def layout(**_query):
-    return html.Div([
-        html.Div([
-            html.H1("Trials", className="h4 mb-0"),
-            html.Span(id=COUNT, className="text-muted small ms-2"),
-            html.Div([
-                dbc.Button("Download CSV", id=EXPORT, color="primary", size="sm", n_clicks=0),
-                dcc.Download(id=DOWNLOAD),
-            ], className="ms-auto"),
-        ], className="d-flex align-items-baseline flex-wrap gap-2 mb-2"),
-        html.P("Sort or filter any column; select a row for its full record, the registry phrases behind each "
-               "derived value, and what published reviews say about it. The search box in the filter panel "
-               "searches IDs, titles, conditions and sponsors.", className="text-muted small"),
-        html.Div([
-            html.Label("Quick search in this table", htmlFor=QUICK, className="small fw-semibold me-2"),
-            dcc.Input(id=QUICK, type="search", debounce=0.3, placeholder="any word in any column",
-                      className="form-control form-control-sm", style={"maxWidth": "320px"}),
-        ], className="d-flex align-items-center flex-wrap mb-2"),
-        html.Div(id=EMPTY),
-        dag.AgGrid(
-            id=GRID, columnDefs=column_defs(), rowData=[],
-            defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False},
-            dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
-                                              "enableClickSelection": True},
-                             "pagination": True, "paginationPageSize": 25,
-                             "paginationPageSizeSelector": [25, 50, 100], "tooltipShowDelay": 400,
-                             "animateRows": False, "enableCellTextSelection": True,
-                             # Tab leaves the grid (arrow keys move inside it), as in the ARIA grid pattern:
-                             # otherwise the detail panel below sits behind hundreds of Tab presses
-                             "tabToNextCell": {"function": "false"}, "tabToNextHeader": {"function": "false"}},
-            style={"height": "560px"}, className="ag-theme-quartz",
-        ),
-        html.Section(id=DETAIL, className="card-panel mt-3", **ui.attrs(aria_live="polite"),
-                     children=html.P("Select a trial in the table to see its full record.",
-                                     className="text-muted mb-0")),
-    ])
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H1("Trials", className="h4 mb-0"),
+                    html.Span(id=COUNT, className="text-muted small ms-2"),
+                    html.Div(
+                        [
+                            dbc.Button("Download CSV", id=EXPORT, color="primary", size="sm", n_clicks=0),
+                            dcc.Download(id=DOWNLOAD),
+                        ],
+                        className="ms-auto",
+                    ),
+                ],
+                className="d-flex align-items-baseline flex-wrap gap-2 mb-2",
+            ),
+            html.P(
+                "Sort or filter any column; select a row for its full record, the registry phrases behind each "
+                "derived value, and what published reviews say about it. The search box in the filter panel "
+                "searches IDs, titles, conditions and sponsors.",
+                className="text-muted small",
+            ),
+            html.Div(
+                [
+                    html.Label("Quick search in this table", htmlFor=QUICK, className="small fw-semibold me-2"),
+                    dcc.Input(
+                        id=QUICK,
+                        type="search",
+                        debounce=0.3,
+                        placeholder="any word in any column",
+                        className="form-control form-control-sm",
+                        style={"maxWidth": "320px"},
+                    ),
+                ],
+                className="d-flex align-items-center flex-wrap mb-2",
+            ),
+            html.Div(id=EMPTY),
+            dag.AgGrid(
+                id=GRID,
+                columnDefs=column_defs(),
+                rowData=[],
+                defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False},
+                dashGridOptions={
+                    "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+                    "pagination": True,
+                    "paginationPageSize": 25,
+                    "paginationPageSizeSelector": [25, 50, 100],
+                    "tooltipShowDelay": 400,
+                    "animateRows": False,
+                    "enableCellTextSelection": True,
+                    # Tab leaves the grid (arrow keys move inside it), as in the ARIA grid pattern:
+                    # otherwise the detail panel below sits behind hundreds of Tab presses
+                    "tabToNextCell": {"function": "false"},
+                    "tabToNextHeader": {"function": "false"},
+                },
+                style={"height": "560px"},
+                className="ag-theme-quartz",
+            ),
+            html.Section(
+                id=DETAIL,
+                className="card-panel mt-3",
+                **ui.attrs(aria_live="polite"),
+                children=html.P("Select a trial in the table to see its full record.", className="text-muted mb-0"),
+            ),
+        ]
+    )
 
 
 @callback(
@@ -80,8 +112,11 @@ def layout(**_query):
 def update_trials(filter_data):
     state = FilterState.from_dict(filter_data)
     rows = views.trials.rows(state)
-    return {"rows": rows, "count": f"{len(rows):,} trials — {state.describe()}",
-            "empty": ui.empty_state(state.describe()) if not rows else None}
+    return {
+        "rows": rows,
+        "count": f"{len(rows):,} trials — {state.describe()}",
+        "empty": ui.empty_state(state.describe()) if not rows else None,
+    }
 
 
 @callback(

@@ -4,6 +4,7 @@
 
 Waits until each page's graphs have drawn, prints browser console errors, writes <page>-<width>.png.
 """
+
 from __future__ import annotations
 
 import base64
@@ -15,26 +16,41 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
-PAGES = {"overview": "/", "sources-routes": "/sources-routes", "mechanism": "/mechanism", "trials": "/trials",
-         "about": "/about"}
+PAGES = {
+    "overview": "/",
+    "sources-routes": "/sources-routes",
+    "mechanism": "/mechanism",
+    "trials": "/trials",
+    "about": "/about",
+}
 WIDTHS = {"desktop": (1440, 1000), "phone": (390, 844)}
-READY = ("return !document.querySelector('._dash-loading') && "
-         "[...document.querySelectorAll('.js-plotly-plot')].every(g => g._fullLayout) && "
-         "!document.querySelector('[data-dash-is-loading=\"true\"]')")
+READY = (
+    "return !document.querySelector('._dash-loading') && "
+    "[...document.querySelectorAll('.js-plotly-plot')].every(g => g._fullLayout) && "
+    "!document.querySelector('[data-dash-is-loading=\"true\"]')"
+)
 
 
 def driver(width: int, height: int) -> webdriver.Chrome:
     options = Options()
     options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--hide-scrollbars", f"--window-size={width},{height}",
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--hide-scrollbars",
+        f"--window-size={width},{height}",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     if width < 500:  # headless windows are at least 500 px wide: emulate the phone's viewport instead
-        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+        browser.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True},
+        )
     return browser
 
 
@@ -56,9 +72,14 @@ def main() -> None:
                 full_height = min(browser.execute_script("return document.documentElement.scrollHeight"), 6000)
                 path = out / f"{name}-{width_name}.png"
                 if width < 500:  # whole page, viewport kept at phone size (so vh units stay true)
-                    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {
-                        "captureBeyondViewport": True, "fromSurface": True,
-                        "clip": {"x": 0, "y": 0, "width": width, "height": full_height, "scale": 1}})
+                    shot = browser.execute_cdp_cmd(
+                        "Page.captureScreenshot",
+                        {
+                            "captureBeyondViewport": True,
+                            "fromSurface": True,
+                            "clip": {"x": 0, "y": 0, "width": width, "height": full_height, "scale": 1},
+                        },
+                    )
                     path.write_bytes(base64.b64decode(shot["data"]))
                 else:
                     browser.set_window_size(width, max(height, full_height))

@@ -1,5 +1,6 @@
 """Helpers for the accessibility browser tests: window widths, waiting for a page to settle, running axe-core, and
 keyboard-only input (selenium key events sent to whatever has the focus: no mouse, no element clicks)."""
+
 from __future__ import annotations
 
 import pathlib
@@ -39,14 +40,17 @@ return e ? e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' +
 def set_width(driver, name: str) -> None:
     """Emulate the viewport (headless windows cannot be narrower than 500 px)."""
     width, height = WIDTHS[name]
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": name == "phone"})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": name == "phone"},
+    )
 
 
 def settle(driver, ready_selector: str | None = None, timeout: float = 25) -> None:
     if ready_selector:
         WebDriverWait(driver, timeout).until(
-            lambda d: d.find_elements("css selector", ready_selector), message=f"{ready_selector} never showed")
+            lambda d: d.find_elements("css selector", ready_selector), message=f"{ready_selector} never showed"
+        )
     WebDriverWait(driver, timeout).until(lambda d: d.execute_script(SETTLED), message="the page never settled")
     time.sleep(0.5)  # plotly's and Bootstrap's transitions (opacity) end before colours are measured
 
@@ -84,5 +88,4 @@ def tab_until(driver, js_test: str, limit: int = 80, backwards: bool = False) ->
 
 
 def wait_for_focus(driver, js_test: str, timeout: float = 5) -> None:
-    WebDriverWait(driver, timeout).until(lambda d: focused(d, js_test),
-                                         message=f"focus never reached {js_test}")
+    WebDriverWait(driver, timeout).until(lambda d: focused(d, js_test), message=f"focus never reached {js_test}")

@@ -4,6 +4,7 @@ Used by the fuzz and hardening tests and by the benchmarks (bench/, which put te
 callback through the real HTTP endpoint.
 No Dash import: the callback map is plain data (`app.callback_map`, filled once the app served its first request).
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,10 @@ def _dependency(spec: dict, value_for: Callable[[Any, str], Any], instances: Map
     component_id = parse_id(spec["id"])
     prop = spec["property"]
     if is_pattern(component_id):
-        return [{"id": cid, "property": prop, "value": value_for(cid, prop)}
-                for cid in concrete_ids(component_id, instances)]
+        return [
+            {"id": cid, "property": prop, "value": value_for(cid, prop)}
+            for cid in concrete_ids(component_id, instances)
+        ]
     return {"id": component_id, "property": prop, "value": value_for(component_id, prop)}
 
 
@@ -69,8 +72,13 @@ def _outputs(output_key: str, instances: Mapping[str, list[Any]]) -> Any:
     return outputs if multi else outputs[0]
 
 
-def request_body(output_key: str, callback: Mapping[str, Any], value_for: Callable[[Any, str], Any],
-                 changed: list[str] | None = None, instances: Mapping[str, list[Any]] | None = None) -> dict:
+def request_body(
+    output_key: str,
+    callback: Mapping[str, Any],
+    value_for: Callable[[Any, str], Any],
+    changed: list[str] | None = None,
+    instances: Mapping[str, list[Any]] | None = None,
+) -> dict:
     """The JSON body for one call of the callback registered under `output_key` in `app.callback_map`.
 
     value_for(component_id, property) gives each input and state value; `changed` lists "id.property" strings
@@ -87,8 +95,14 @@ def request_body(output_key: str, callback: Mapping[str, Any], value_for: Callab
             changed = [f"{id_string(ids[0])}.{first['property']}"] if ids else []
         else:
             changed = [f"{first_id}.{first['property']}"]
-    return {"output": output_key, "outputs": _outputs(output_key, instances), "inputs": inputs,
-            "changedPropIds": changed, "parsedChangedPropsIds": changed, "state": state}
+    return {
+        "output": output_key,
+        "outputs": _outputs(output_key, instances),
+        "inputs": inputs,
+        "changedPropIds": changed,
+        "parsedChangedPropsIds": changed,
+        "state": state,
+    }
 
 
 def dependencies(callback: Mapping[str, Any]) -> list[tuple[Any, str]]:

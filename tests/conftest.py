@@ -1,5 +1,6 @@
 """Shared fixtures. Browser tests run in Debian chromium, headless, with every host but this one unresolvable,
 so a request to a CDN fails the page instead of silently passing."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,14 @@ def pytest_setup_options():
     from selenium.webdriver.chrome.options import Options
 
     options = Options()
-    for flag in (BLOCK_OTHER_HOSTS, "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-gpu", "--window-size=1400,1000"):
+    for flag in (
+        BLOCK_OTHER_HOSTS,
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-gpu",
+        "--window-size=1400,1000",
+    ):
         options.add_argument(flag)
     return options
 

@@ -94,15 +94,17 @@ def leading_tissues_by_country(frame: pd.DataFrame, top: int = 3) -> dict[str, s
     counts = counts.sort_values(["country", "n", "tissue"], ascending=[True, False, True])
     text: dict[str, str] = {}
     for country, rows in counts.groupby("country", sort=False):
-        text[country] = ", ".join(f"{vocab.label(vocab.SOURCE_TISSUES, t)} {n}"
-                                  for t, n in zip(rows["tissue"][:top], rows["n"][:top]))
+        text[country] = ", ".join(
+            f"{vocab.label(vocab.SOURCE_TISSUES, t)} {n}" for t, n in zip(rows["tissue"][:top], rows["n"][:top])
+        )
     return text
 
 
 def tissue_route_matrix(frame: pd.DataFrame) -> pd.DataFrame:
     """Trials per (tissue source, route) pair; rows and columns in the order of their totals, unknown last."""
     pairs = pd.DataFrame({"tissue": split_values(frame["source_tissue"])}).join(
-        split_values(frame["route"]).rename("route"))
+        split_values(frame["route"]).rename("route")
+    )
     if pairs.empty:
         return pd.DataFrame(dtype=int)
     matrix = pd.crosstab(pairs["tissue"], pairs["route"])
@@ -141,9 +143,17 @@ def dose_groups(points: pd.DataFrame) -> list[dict]:
     for route, part in points.groupby("route", sort=True):
         low = part["dose_cells_per_kg_min"].to_numpy(dtype=float)
         high = part["dose_cells_per_kg_max"].to_numpy(dtype=float)
-        groups.append({"route": route, "trial_ids": part["trial_id"].tolist(), "low": low, "high": high,
-                       "levels": part["dose_levels"].fillna(0).to_numpy(dtype=int),
-                       "median_low": float(np.median(low)), "median_high": float(np.median(high))})
+        groups.append(
+            {
+                "route": route,
+                "trial_ids": part["trial_id"].tolist(),
+                "low": low,
+                "high": high,
+                "levels": part["dose_levels"].fillna(0).to_numpy(dtype=int),
+                "median_low": float(np.median(low)),
+                "median_high": float(np.median(high)),
+            }
+        )
     return groups
 
 
@@ -151,8 +161,14 @@ def headline_numbers(frame: pd.DataFrame) -> dict[str, float | int | None]:
     """Trials, countries, planned participants, share of EV/secretome trials, share recruiting."""
     trials = len(frame)
     if trials == 0:
-        return {"trials": 0, "countries": 0, "participants": 0, "ev_share": None, "recruiting_share": None,
-                "enrollment_reported": 0}
+        return {
+            "trials": 0,
+            "countries": 0,
+            "participants": 0,
+            "ev_share": None,
+            "recruiting_share": None,
+            "enrollment_reported": 0,
+        }
     enrollment = frame["enrollment"].dropna()
     return {
         "trials": trials,
@@ -160,8 +176,9 @@ def headline_numbers(frame: pd.DataFrame) -> dict[str, float | int | None]:
         "participants": int(enrollment.sum()),
         "enrollment_reported": int(enrollment.size),
         "ev_share": float(frame["product"].isin(["msc_ev", "msc_secretome"]).mean()),
-        "recruiting_share": float(frame["status"].isin(["recruiting", "not_yet_recruiting",
-                                                         "enrolling_by_invitation"]).mean()),
+        "recruiting_share": float(
+            frame["status"].isin(["recruiting", "not_yet_recruiting", "enrolling_by_invitation"]).mean()
+        ),
     }
 
 
@@ -169,12 +186,17 @@ def dose_reporting_share(frame: pd.DataFrame) -> float | None:
     """Share of trials that state no cell dose at all (neither per kg nor total nor a dose phrase)."""
     if frame.empty:
         return None
-    silent = (frame["dose_cells_per_kg_min"].isna() & frame["dose_cells_total_min"].isna()
-              & frame["dose_ev_min"].isna() & (frame["dose_text"] == ""))
+    silent = (
+        frame["dose_cells_per_kg_min"].isna()
+        & frame["dose_cells_total_min"].isna()
+        & frame["dose_ev_min"].isna()
+        & (frame["dose_text"] == "")
+    )
     return float(silent.mean())
 
 
 # -- figures from a frame ------------------------------------------------------------------------------------------
+
 
 def world_map(frame: pd.DataFrame, title: str, colour_by: str = "all") -> figures.Figure:
     """Choropleth of trials per country. colour_by: "all" trials, or one product key (e.g. msc_ev)."""
@@ -194,13 +216,15 @@ def dose_by_route(points: pd.DataFrame, title: str) -> figures.Figure:
 
 # -- the mechanism page's product counts -------------------------------------------------------------------------
 
+
 def trial_counts_by_product(frame) -> dict[str, int]:
     """Distinct trials per product key in an (already filtered) trials frame; {} when it has no product column."""
     if frame is None or not hasattr(frame, "columns") or "product" not in frame.columns:
         return {}
     ids = frame["trial_id"] if "trial_id" in frame.columns else frame.index.to_series(index=frame.index)
-    keys = frame["product"].map(lambda v: [k.strip() for k in v.split(vocab.MULTI_SEP) if k.strip()]
-                                if isinstance(v, str) else [])
+    keys = frame["product"].map(
+        lambda v: [k.strip() for k in v.split(vocab.MULTI_SEP) if k.strip()] if isinstance(v, str) else []
+    )
     pairs = {(key, trial) for trial, row_keys in zip(ids, keys) for key in row_keys}
     counts: dict[str, int] = defaultdict(int)
     for key, _ in pairs:

@@ -4,6 +4,7 @@ opens; and no chart toolbar offers to send a chart to another origin (plotly's "
 
 Failures print the rule id, its impact and the target selectors of every element that fails it.
 """
+
 from __future__ import annotations
 
 import time
@@ -32,8 +33,8 @@ def open_country_dropdown(driver) -> None:
 def open_filter_panel(driver) -> None:
     driver.execute_script("document.getElementById('filter-toggle').click()")
     WebDriverWait(driver, 5).until(
-        lambda d: d.execute_script("return getComputedStyle(document.getElementById('filter-panel')).display")
-        != "none")
+        lambda d: d.execute_script("return getComputedStyle(document.getElementById('filter-panel')).display") != "none"
+    )
     time.sleep(0.3)
 
 
@@ -44,20 +45,27 @@ def open_trial_detail(driver) -> None:
 
 
 def open_evidence(driver) -> None:
-    WebDriverWait(driver, 15).until(lambda d: d.execute_script(
-        "const el = document.getElementById('mechanism-graph');"
-        "return !!(el && el._cyreg && el._cyreg.cy && el._cyreg.cy.nodes().length);"))
+    WebDriverWait(driver, 15).until(
+        lambda d: d.execute_script(
+            "const el = document.getElementById('mechanism-graph');"
+            "return !!(el && el._cyreg && el._cyreg.cy && el._cyreg.cy.nodes().length);"
+        )
+    )
     for element in ("msc_ev", "tsg6__inhibits__lung_injury"):  # a product box (trials link), then an arrow
         driver.execute_script(
-            "document.getElementById('mechanism-graph')._cyreg.cy.getElementById(arguments[0]).emit('tap')", element)
+            "document.getElementById('mechanism-graph')._cyreg.cy.getElementById(arguments[0]).emit('tap')", element
+        )
         WebDriverWait(driver, 10).until(lambda d: d.find_elements("css selector", "#mech-panel li.mech-claim"))
     time.sleep(0.3)
 
 
 # page -> (path, selector present once the page's own content has drawn, extra states: name -> action)
 PAGES = {
-    "overview": ("/", "#overview-map .main-svg", {"filter panel": open_filter_panel,
-                                                   "country dropdown open": open_country_dropdown}),
+    "overview": (
+        "/",
+        "#overview-map .main-svg",
+        {"filter panel": open_filter_panel, "country dropdown open": open_country_dropdown},
+    ),
     "sources-routes": ("/sources-routes", "#sr-matrix .main-svg", {}),
     "mechanism": ("/mechanism", "#mech-status strong", {"evidence panel": open_evidence}),
     "trials": ("/trials", "#trials-grid .ag-row", {"trial detail": open_trial_detail}),
@@ -70,8 +78,11 @@ FILTERED = "?focus=liver"
 def unexcused(violations: list[dict]) -> list[dict]:
     kept = []
     for violation in violations:
-        targets = [t for t in violation["targets"]
-                   if not any(rule == violation["id"] and part in t for rule, part in EXCLUSIONS)]
+        targets = [
+            t
+            for t in violation["targets"]
+            if not any(rule == violation["id"] and part in t for rule, part in EXCLUSIONS)
+        ]
         if targets or not violation["targets"]:
             kept.append(violation | {"targets": targets})
     return kept
@@ -93,9 +104,15 @@ def test_no_wcag_violations(dash_duo, atlas_app, page, width):
     driver = dash_duo.driver
     set_width(driver, width)
     failures = []
-    states = [("default view", "", None), (f"filtered {FILTERED}", FILTERED, None),
-              *[(name, "", action) for name, action in extra_states.items()
-                if not (name == "filter panel" and width == "desktop")]]  # the panel is always open on a desktop
+    states = [
+        ("default view", "", None),
+        (f"filtered {FILTERED}", FILTERED, None),
+        *[
+            (name, "", action)
+            for name, action in extra_states.items()
+            if not (name == "filter panel" and width == "desktop")
+        ],
+    ]  # the panel is always open on a desktop
     for name, query, action in states:
         driver.get(dash_duo.server_url + path + query)
         settle(driver, ready)

@@ -1,5 +1,6 @@
 """The Content-Security-Policy (no 'unsafe-eval', hashed inline scripts) lets every page work: headless Chromium
 logs no CSP violation while each page loads and draws (plotly, dash-ag-grid, dash-cytoscape, the Dash renderer)."""
+
 from __future__ import annotations
 
 from conftest import severe_logs
@@ -10,8 +11,13 @@ document.addEventListener('securitypolicyviolation', function (e) {
   window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sourceFile || '') + ':' + e.lineNumber);
 });
 """
-PAGES = [("/", "#overview-map .main-svg"), ("/sources-routes", "#sr-matrix .main-svg"),
-         ("/mechanism", "#mech-status strong"), ("/trials", "#trials-grid .ag-row"), ("/about", "#about-version")]
+PAGES = [
+    ("/", "#overview-map .main-svg"),
+    ("/sources-routes", "#sr-matrix .main-svg"),
+    ("/mechanism", "#mech-status strong"),
+    ("/trials", "#trials-grid .ag-row"),
+    ("/about", "#about-version"),
+]
 
 
 def test_no_page_violates_the_content_security_policy(dash_duo, atlas_app):
@@ -23,7 +29,8 @@ def test_no_page_violates_the_content_security_policy(dash_duo, atlas_app):
         dash_duo.wait_for_element(selector, timeout=20)
         policy = driver.execute_async_script(
             "var done = arguments[0]; fetch(location.href).then(function (r) {"
-            " done(r.headers.get('Content-Security-Policy')); });")
+            " done(r.headers.get('Content-Security-Policy')); });"
+        )
         assert policy and "unsafe-eval" not in policy and "script-src 'self' 'sha256-" in policy
         assert driver.execute_script("return window.__cspViolations") == [], path
         logs = [entry["message"] for entry in severe_logs(dash_duo)]
@@ -34,8 +41,9 @@ def test_no_page_violates_the_content_security_policy(dash_duo, atlas_app):
     dash_duo.wait_for_element("#trials-detail table", timeout=10)
     assert driver.execute_script("return window.__cspViolations") == []
     # and the recorder does see a violation: an injected inline script is refused
-    driver.execute_script("var s = document.createElement('script'); s.textContent = 'window.__ran = 1';"
-                          "document.body.appendChild(s);")
+    driver.execute_script(
+        "var s = document.createElement('script'); s.textContent = 'window.__ran = 1';document.body.appendChild(s);"
+    )
     dash_duo.wait_for_element("body", timeout=2)
     assert driver.execute_script("return window.__ran") is None
     assert any("script-src" in v for v in driver.execute_script("return window.__cspViolations"))

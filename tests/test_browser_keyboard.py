@@ -3,6 +3,7 @@ the arrow keys and typing, sent to whatever has the focus (no clicks, no element
 filter dropdown and the year slider, pick a country and a tissue source x route pair (the map's and the heatmap's
 keyboard way: the filter panel, which the chart notes point to), open a trial's record, open an arrow's evidence; and
 every Tab stop shows a focus ring."""
+
 from __future__ import annotations
 
 import pytest
@@ -67,15 +68,22 @@ def test_pick_a_country_from_the_keyboard(dash_duo, atlas_app):
     assert "China" in dash_duo.find_element("#overview-map-table").text
     # the note under the map says where a keyboard picks a country: the Country filter
     assert "under Country in the filters" in driver.execute_script(
-        "return document.querySelector('#overview-map-wrap').closest('section').textContent")
+        "return document.querySelector('#overview-map-wrap').closest('section').textContent"
+    )
     tab_until(driver, f"e.id === '{ids.control('country')}'", backwards=True)
     choose(driver, ids.control("country"), typed="China")
     wait_for_url(dash_duo, "country=CHN")
     wait_for_count(dash_duo, expected_count("?country=CHN"))
     dash_duo.wait_for_contains_text("#control-country", "China")
     # the map's name, which a screen reader announces, follows the filter
-    WebDriverWait(driver, 10).until(lambda d: "China" in (d.execute_script(
-        "return document.getElementById('overview-map-wrap').getAttribute('aria-label')") or ""))
+    WebDriverWait(driver, 10).until(
+        lambda d: (
+            "China"
+            in (
+                d.execute_script("return document.getElementById('overview-map-wrap').getAttribute('aria-label')") or ""
+            )
+        )
+    )
     assert severe_logs(dash_duo) == []
 
 
@@ -107,15 +115,15 @@ def test_open_a_trial_record_from_the_keyboard(dash_duo, atlas_app, width):
     dash_duo.wait_for_contains_text("#trials-detail", "Tissue source")
     # Tab leaves the grid (no walk through every cell) and reaches the record's registry link
     tab_until(driver, "!!e.closest('#trials-detail') && e.tagName === 'A'", limit=12)
-    assert driver.execute_script("return document.activeElement.href") == \
-        "https://clinicaltrials.gov/study/NCT04252118"
+    assert driver.execute_script("return document.activeElement.href") == "https://clinicaltrials.gov/study/NCT04252118"
     assert severe_logs(dash_duo) == []
 
 
 def test_open_an_arrows_evidence_from_the_keyboard(dash_duo, atlas_app):
     nodes, edges = mech.subgraph("all")
-    sentence, edge = next((s, e) for s, e in zip(mech.edge_sentences(nodes, edges), edges)
-                          if s.startswith("HGF inhibits"))
+    sentence, edge = next(
+        (s, e) for s, e in zip(mech.edge_sentences(nodes, edges), edges) if s.startswith("HGF inhibits")
+    )
     open_page(dash_duo, atlas_app, "/mechanism", "#mech-status strong")
     driver = dash_duo.driver
     tab_until(driver, "e.id === 'mech-chooser'")
@@ -139,8 +147,9 @@ def test_phone_filter_toggle_opens_the_panel_from_the_keyboard(dash_duo, atlas_a
     assert driver.execute_script(f"return {toggle}.getAttribute('aria-expanded')") == "false"
     tab_until(driver, f"e.id === '{ids.FILTER_TOGGLE}'")
     press(driver, Keys.ENTER, pause=0.4)
-    WebDriverWait(driver, 5).until(lambda d: d.execute_script(f"return {toggle}.getAttribute('aria-expanded')")
-                                   == "true")
+    WebDriverWait(driver, 5).until(
+        lambda d: d.execute_script(f"return {toggle}.getAttribute('aria-expanded')") == "true"
+    )
     choose(driver, ids.control("focus"))
     wait_for_url(dash_duo, "focus=")
     assert severe_logs(dash_duo) == []
@@ -155,10 +164,14 @@ return [s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
 """
 
 
-@pytest.mark.parametrize("path, ready, stops", [
-    ("/", "#overview-map .main-svg", 45), ("/trials", "#trials-grid .ag-row", 35),
-    ("/mechanism", "#mech-status strong", 35),
-])
+@pytest.mark.parametrize(
+    "path, ready, stops",
+    [
+        ("/", "#overview-map .main-svg", 45),
+        ("/trials", "#trials-grid .ag-row", 35),
+        ("/mechanism", "#mech-status strong", 35),
+    ],
+)
 def test_every_tab_stop_shows_a_focus_ring(dash_duo, atlas_app, path, ready, stops):
     open_page(dash_duo, atlas_app, path, ready)
     driver = dash_duo.driver

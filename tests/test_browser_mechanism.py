@@ -2,6 +2,7 @@
 
 Cytoscape draws to a canvas, so a tap is sent to the graph's own Cytoscape instance (the container element keeps
 it in `_cyreg.cy`) instead of clicking pixel coordinates that depend on the layout and the window size."""
+
 from __future__ import annotations
 
 from conftest import severe_logs
@@ -12,15 +13,19 @@ CY = f"document.getElementById('{GRAPH}')._cyreg.cy"
 
 
 def wait_for_graph(dash_duo, timeout=15):
-    WebDriverWait(dash_duo.driver, timeout).until(lambda d: d.execute_script(
-        f"const el = document.getElementById('{GRAPH}');"
-        f"return !!(el && el._cyreg && el._cyreg.cy && el._cyreg.cy.nodes('.product').length);"))
+    WebDriverWait(dash_duo.driver, timeout).until(
+        lambda d: d.execute_script(
+            f"const el = document.getElementById('{GRAPH}');"
+            f"return !!(el && el._cyreg && el._cyreg.cy && el._cyreg.cy.nodes('.product').length);"
+        )
+    )
 
 
 def tap(dash_duo, element_id):
     found = dash_duo.driver.execute_script(
         f"const ele = {CY}.getElementById(arguments[0]); if (ele.empty()) return false; ele.emit('tap'); return true;",
-        element_id)
+        element_id,
+    )
     assert found, f"{element_id} is not in the diagram"
 
 
@@ -54,9 +59,12 @@ def test_tap_a_node_lists_its_evidence(dash_duo, atlas_app):
 def test_tap_an_arrow_and_the_contrasting_finding(dash_duo, atlas_app):
     open_mechanism(dash_duo, atlas_app)
     dash_duo.find_element("#mech-context input[value='liver']").click()
-    WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script(
-        f"return {CY}.getElementById('tsg6__inhibits__lung_injury').empty() && "
-        f"!{CY}.getElementById('gamma_sev__inhibits__hepatic_stellate').empty()"))
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: d.execute_script(
+            f"return {CY}.getElementById('tsg6__inhibits__lung_injury').empty() && "
+            f"!{CY}.getElementById('gamma_sev__inhibits__hepatic_stellate').empty()"
+        )
+    )
     tap(dash_duo, "gamma_sev__inhibits__hepatic_stellate")
     dash_duo.wait_for_contains_text("#mech-panel-title", "Hepatic stellate cells", timeout=10)
     item = dash_duo.find_element("#mech-panel li.mech-claim-contrasts")
@@ -65,7 +73,8 @@ def test_tap_an_arrow_and_the_contrasting_finding(dash_duo, atlas_app):
     # drawn grey and dashed, without an arrowhead: not an active arrow
     style = dash_duo.driver.execute_script(
         f"const e = {CY}.getElementById('gamma_sev__inhibits__hepatic_stellate');"
-        "return [e.style('target-arrow-shape'), e.style('line-style')];")
+        "return [e.style('target-arrow-shape'), e.style('line-style')];"
+    )
     assert style == ["none", "dashed"]
     assert severe_logs(dash_duo) == []
 

@@ -1,4 +1,5 @@
 """What a user does, in headless Chromium against the real app and the bundled data (other hosts unresolvable)."""
+
 from __future__ import annotations
 
 import csv
@@ -49,19 +50,22 @@ def click_graph(dash_duo, graph: str, move, point_js: str, url_fragment: str) ->
     move(ActionChains(dash_duo.driver)).perform()
     try:
         WebDriverWait(dash_duo.driver, 5).until(
-            lambda d: d.find_elements("css selector", f"{graph} .hoverlayer .hovertext"))
+            lambda d: d.find_elements("css selector", f"{graph} .hoverlayer .hovertext")
+        )
         ActionChains(dash_duo.driver).click().perform()
         wait_for_url(dash_duo, url_fragment, timeout=4)
     except Exception:  # noqa: BLE001 - no hover or no plotly_click from the synthetic mouse: use plotly's event
         dash_duo.driver.execute_script(
             f"const gd = document.querySelector('{graph} .js-plotly-plot');"
-            f"gd.emit('plotly_click', {{points: [{point_js}], event: {{}}}});")
+            f"gd.emit('plotly_click', {{points: [{point_js}], event: {{}}}});"
+        )
         wait_for_url(dash_duo, url_fragment)
 
 
 def wait_for_url(dash_duo, fragment: str, timeout: float = 10) -> None:
-    WebDriverWait(dash_duo.driver, timeout).until(lambda d: fragment in d.current_url,
-                                                  message=f"URL never contained {fragment}")
+    WebDriverWait(dash_duo.driver, timeout).until(
+        lambda d: fragment in d.current_url, message=f"URL never contained {fragment}"
+    )
 
 
 @pytest.mark.parametrize("path, selector, _", PAGES)
@@ -120,7 +124,8 @@ def test_clicking_a_country_on_the_map_filters_every_page(dash_duo, atlas_app):
     dash_duo.wait_for_text_to_equal("#kpi-trials .kpi-value", f"{expected_count(''):,}")
     WebDriverWait(dash_duo.driver, 10).until(
         lambda d: not d.find_elements("css selector", "#overview-map-wrap [data-dash-is-loading='true']"),
-        message="the map never finished loading")
+        message="the map never finished loading",
+    )
     # The path plotly drew for China (its bound datum carries the ISO-3 code), then a real mouse click on it.
     china = dash_duo.driver.execute_script("""
         return [...document.querySelectorAll('#overview-map .choroplethlocation')]
@@ -128,8 +133,13 @@ def test_clicking_a_country_on_the_map_filters_every_page(dash_duo, atlas_app):
     """)
     assert china is not None, "China is not on the map"
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", china)
-    click_graph(dash_duo, "#overview-map", lambda actions: actions.move_to_element(china),
-                "{curveNumber: 0, location: 'CHN'}", "country=CHN")
+    click_graph(
+        dash_duo,
+        "#overview-map",
+        lambda actions: actions.move_to_element(china),
+        "{curveNumber: 0, location: 'CHN'}",
+        "country=CHN",
+    )
     wait_for_count(dash_duo, expected_count("?country=CHN"))
     dash_duo.wait_for_contains_text("#control-country", "China")
     assert severe_logs(dash_duo) == []
@@ -144,8 +154,7 @@ def test_csv_export_holds_exactly_the_filtered_rows(dash_duo, atlas_app):
     dash_duo.wait_for_element("#trials-grid .ag-row")
     dash_duo.find_element("#trials-export").click()
     folder = pathlib.Path(dash_duo.download_path)
-    WebDriverWait(dash_duo.driver, 10).until(lambda _: list(folder.glob("*.csv")),
-                                             message="no CSV was downloaded")
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: list(folder.glob("*.csv")), message="no CSV was downloaded")
     text = next(folder.glob("*.csv")).read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0].startswith("# MSC Trials Atlas, dataset ")
@@ -166,10 +175,16 @@ def test_selecting_a_trial_shows_its_record_and_evidence(dash_duo, atlas_app):
     assert severe_logs(dash_duo) == []
 
 
-@pytest.mark.parametrize("query", [
-    "?focus=%E0%A4%A&phase=<script>alert(1)</script>", "?from=99999999999999999999&to=-5", "?country=XXX,USA&&&=",
-    "?" + "q=" + "x" * 5000, "?product=msc&product=msc&product=msc_ev&unknown_key=1",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?focus=%E0%A4%A&phase=<script>alert(1)</script>",
+        "?from=99999999999999999999&to=-5",
+        "?country=XXX,USA&&&=",
+        "?" + "q=" + "x" * 5000,
+        "?product=msc&product=msc&product=msc_ev&unknown_key=1",
+    ],
+)
 def test_malformed_links_show_a_notice_and_still_work(dash_duo, atlas_app, query):
     dash_duo.start_server(atlas_app)
     dash_duo.driver.get(dash_duo.server_url + "/" + query)
@@ -193,9 +208,13 @@ def test_clicking_a_source_route_cell_filters_by_that_pair(dash_duo, atlas_app):
         return [xa.d2p(0), ya.d2p(0)];
     """)
     # selenium 4.2 (the cap of dash[testing]) measures the offset from the element's top-left corner
-    click_graph(dash_duo, "#sr-matrix", lambda actions: actions.move_to_element_with_offset(drag, int(dx), int(dy)),
-                "{curveNumber: 0, x: gd._fullLayout.xaxis._categories[0], y: gd._fullLayout.yaxis._categories[0]}",
-                "tissue=")
+    click_graph(
+        dash_duo,
+        "#sr-matrix",
+        lambda actions: actions.move_to_element_with_offset(drag, int(dx), int(dy)),
+        "{curveNumber: 0, x: gd._fullLayout.xaxis._categories[0], y: gd._fullLayout.yaxis._categories[0]}",
+        "tissue=",
+    )
     state, _ = FilterState.from_search(dash_duo.driver.current_url.split("?", 1)[1])
     assert len(state.tissue) == 1 and len(state.route) == 1
     wait_for_count(dash_duo, expected_count("?" + dash_duo.driver.current_url.split("?", 1)[1]))

@@ -1,5 +1,6 @@
 """In headless Chromium: the graph pages draw with the partial plotly.js (and never fetch the full one), and the
 pages without a plotly graph load no plotly.js at all, until the user opens a graph page."""
+
 from __future__ import annotations
 
 import time
@@ -30,13 +31,15 @@ def assert_only_the_partial_bundle_loaded(dash_duo) -> None:
 def wait_for_all(dash_duo, selectors: list[str], timeout: float = 20) -> None:
     for selector in selectors:
         WebDriverWait(dash_duo.driver, timeout).until(
-            lambda d, s=selector: d.find_elements("css selector", s), message=f"nothing drawn at {selector}")
+            lambda d, s=selector: d.find_elements("css selector", s), message=f"nothing drawn at {selector}"
+        )
 
 
 def test_overview_map_and_timeline_draw_with_the_partial_bundle(dash_duo, atlas_app):
     dash_duo.start_server(atlas_app)
-    wait_for_all(dash_duo, ["#overview-map .choroplethlayer path.choroplethlocation",
-                            "#overview-timeline .barlayer .point"])
+    wait_for_all(
+        dash_duo, ["#overview-map .choroplethlayer path.choroplethlocation", "#overview-timeline .barlayer .point"]
+    )
     assert len(dash_duo.driver.find_elements("css selector", "#overview-map .choroplethlocation")) >= 45
     assert_only_the_partial_bundle_loaded(dash_duo)
     assert severe_logs(dash_duo) == []
@@ -45,15 +48,24 @@ def test_overview_map_and_timeline_draw_with_the_partial_bundle(dash_duo, atlas_
 def test_sources_routes_bars_matrix_and_doses_draw_with_the_partial_bundle(dash_duo, atlas_app):
     dash_duo.start_server(atlas_app)
     dash_duo.driver.get(dash_duo.server_url + "/sources-routes")
-    wait_for_all(dash_duo, ["#sr-tissue .barlayer .point", "#sr-route .barlayer .point",
-                            "#sr-switched .barlayer .point", "#sr-matrix .heatmaplayer image",
-                            "#sr-dose .scatterlayer .point"])
+    wait_for_all(
+        dash_duo,
+        [
+            "#sr-tissue .barlayer .point",
+            "#sr-route .barlayer .point",
+            "#sr-switched .barlayer .point",
+            "#sr-matrix .heatmaplayer image",
+            "#sr-dose .scatterlayer .point",
+        ],
+    )
     assert_only_the_partial_bundle_loaded(dash_duo)
     assert severe_logs(dash_duo) == []
 
 
-@pytest.mark.parametrize("path, ready", [("/trials", "#trials-grid .ag-row"), ("/mechanism", "#mech-status strong"),
-                                         ("/about", "#about-version")])
+@pytest.mark.parametrize(
+    "path, ready",
+    [("/trials", "#trials-grid .ag-row"), ("/mechanism", "#mech-status strong"), ("/about", "#about-version")],
+)
 def test_pages_without_a_graph_load_no_plotly(dash_duo, atlas_app, path, ready):
     dash_duo.start_server(atlas_app)
     dash_duo.driver.get(dash_duo.server_url + path)

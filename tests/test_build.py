@@ -1,4 +1,5 @@
 """The build: determinism against the committed data/, counts, reference review, merging, countries, URLs."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,15 @@ from msc_atlas.pipeline.registry_ids import ids_in_text, url_for
 from msc_atlas.pipeline.sources import SOURCES_DIR, iso_date, norm_enrollment, norm_phase, read_published_facts
 
 DATA = config.BUNDLED_DATA_DIR
-OUTPUTS = ["trials.csv", "README.md", "published_facts.csv", "conflicts.csv", "excluded_trials.csv", "agreement_report.md",
-           "version.json"]
+OUTPUTS = [
+    "trials.csv",
+    "README.md",
+    "published_facts.csv",
+    "conflicts.csv",
+    "excluded_trials.csv",
+    "agreement_report.md",
+    "version.json",
+]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +44,8 @@ def trials() -> pd.DataFrame:
 def test_committed_data_equals_fresh_build(fresh, name):
     out, _ = fresh
     assert (out / name).read_bytes() == (DATA / name).read_bytes(), (
-        f"data/{name} differs from a fresh build: run `python -m msc_atlas.pipeline` and commit data/")
+        f"data/{name} differs from a fresh build: run `python -m msc_atlas.pipeline` and commit data/"
+    )
 
 
 def test_counts(fresh):
@@ -67,10 +76,12 @@ def test_agreement_with_published_tables(fresh):
 def test_reference_review_tsuchiya_2020(trials):
     """Tsuchiya et al., Inflamm Regen 2020: 33 MSC + 1 MSC-exosome COVID-19 trials on ClinicalTrials.gov, 13 countries."""
     ref = report.reference_review(trials, "2020-05-15", report.mid2020_countries(SOURCES_DIR))
-    listing = (f"MSC cells ({len(ref['msc_cells'])}): {ref['msc_cells']}\n"
-               f"MSC exosomes ({len(ref['msc_exosome'])}): {ref['msc_exosome']}\n"
-               f"countries ({len(ref['countries'])}): {ref['countries']}\n"
-               f"left out as not MSC-derived: {ref['excluded_non_msc']}")
+    listing = (
+        f"MSC cells ({len(ref['msc_cells'])}): {ref['msc_cells']}\n"
+        f"MSC exosomes ({len(ref['msc_exosome'])}): {ref['msc_exosome']}\n"
+        f"countries ({len(ref['countries'])}): {ref['countries']}\n"
+        f"left out as not MSC-derived: {ref['excluded_non_msc']}"
+    )
     print(listing)
     assert 31 <= len(ref["msc_cells"]) <= 35, listing
     assert len(ref["msc_exosome"]) == 1, listing
@@ -91,10 +102,10 @@ def test_cross_registered_trial_is_one_row(trials):
 
 def test_trials_from_2020_exports_checked(trials):
     ids = trials.set_index("trial_id")
-    assert ids.at["NCT04400032", "product"] == "msc"           # missed by the 2022 MSC search
-    assert ids.at["NCT04299152", "product"] == "non_msc"       # Stem Cell Educator, kept and flagged
+    assert ids.at["NCT04400032", "product"] == "msc"  # missed by the 2022 MSC search
+    assert ids.at["NCT04299152", "product"] == "non_msc"  # Stem Cell Educator, kept and flagged
     excluded = pd.read_csv(DATA / "excluded_trials.csv", dtype=str, keep_default_na=False)
-    assert "NCT04349540" in set(excluded["trial_id"])          # haematopoietic transplant cohort
+    assert "NCT04349540" in set(excluded["trial_id"])  # haematopoietic transplant cohort
     assert not trials["trial_id"].isin(excluded["trial_id"]).any()
 
 
@@ -103,20 +114,38 @@ def test_columns_and_order(trials):
     assert trials["trial_id"].is_monotonic_increasing
 
 
-@pytest.mark.parametrize("name,iso", [
-    ("Iran, Islamic Republic of", "IRN"), ("Iran (Islamic Republic of)", "IRN"), ("Iran", "IRN"),
-    ("Korea, Republic of", "KOR"), ("South Korea", "KOR"), ("Russian Federation", "RUS"), ("Russia", "RUS"),
-    ("Türkiye", "TUR"), ("Turkey", "TUR"), ("Taiwan", "TWN"), ("Viet Nam", "VNM"), ("Vietnam", "VNM"),
-    ("Hong Kong", "HKG"), ("Macedonia", "MKD"), ("Czechia", "CZE"), ("United States", "USA"),
-    ("United Kingdom", "GBR"), ("No Country Given", None),
-])
+@pytest.mark.parametrize(
+    "name,iso",
+    [
+        ("Iran, Islamic Republic of", "IRN"),
+        ("Iran (Islamic Republic of)", "IRN"),
+        ("Iran", "IRN"),
+        ("Korea, Republic of", "KOR"),
+        ("South Korea", "KOR"),
+        ("Russian Federation", "RUS"),
+        ("Russia", "RUS"),
+        ("Türkiye", "TUR"),
+        ("Turkey", "TUR"),
+        ("Taiwan", "TWN"),
+        ("Viet Nam", "VNM"),
+        ("Vietnam", "VNM"),
+        ("Hong Kong", "HKG"),
+        ("Macedonia", "MKD"),
+        ("Czechia", "CZE"),
+        ("United States", "USA"),
+        ("United Kingdom", "GBR"),
+        ("No Country Given", None),
+    ],
+)
 def test_country_aliases(name, iso):
     assert to_iso3(name) == iso
 
 
 def test_classic_locations_keep_comma_names():
     assert split_location_countries("A Hosp, Tehran, Iran, Islamic Republic of|B, Seoul, Korea, Republic of") == [
-        "Iran, Islamic Republic of", "Korea, Republic of"]
+        "Iran, Islamic Republic of",
+        "Korea, Republic of",
+    ]
 
 
 def test_every_country_string_in_inputs_maps(trials):
@@ -133,7 +162,9 @@ def test_url_only_from_validated_ids(trials):
 
 def test_ids_in_free_text():
     assert ids_in_text("EudraCT Number: 2020-001682-36 | IRCT20200217046526N2 | X-12") == [
-        "EUCTR2020-001682-36", "IRCT20200217046526N2"]
+        "EUCTR2020-001682-36",
+        "IRCT20200217046526N2",
+    ]
 
 
 def test_value_normalisers():
@@ -146,8 +177,15 @@ def test_value_normalisers():
 
 def test_sponsor_class_mapping():
     from msc_atlas.pipeline.sources import SPONSOR_CLASS_MAP as M
+
     assert (M["INDUSTRY"], M["OTHER"], M["OTHER_GOV"], M["NIH"], M["FED"], M["NETWORK"]) == (
-        "industry", "academic_other", "government", "government", "government", "network")
+        "industry",
+        "academic_other",
+        "government",
+        "government",
+        "government",
+        "network",
+    )
 
 
 def test_corrections_are_cited_and_valid(trials):
@@ -169,8 +207,13 @@ def test_corrections_are_cited_and_valid(trials):
 def test_known_conflicts_recorded():
     conf = pd.read_csv(DATA / "conflicts.csv", dtype=str, keep_default_na=False)
     pairs = {(t, f) for t, f in zip(conf["trial_id"], conf["field"])}
-    for key in [("NCT04429763", "countries"), ("NCT04348461", "countries"), ("NCT04299152", "countries"),
-                ("NCT04299152", "product"), ("NCT04444271", "enrollment")]:
+    for key in [
+        ("NCT04429763", "countries"),
+        ("NCT04348461", "countries"),
+        ("NCT04299152", "countries"),
+        ("NCT04299152", "product"),
+        ("NCT04444271", "enrollment"),
+    ]:
         assert key in pairs, key
 
 

@@ -1,4 +1,5 @@
 """msc_atlas.data: the bundled dataset loads, and every kind of damage gives a DatasetError naming what is wrong."""
+
 from __future__ import annotations
 
 import shutil

@@ -41,11 +41,34 @@ def test_one_label_per_field():
 
 
 def test_ui_order_keeps_the_panel_and_grid_order():
-    assert list(fields.filters()) == ["focus", "disease", "product", "tissue", "route", "donor", "phase", "status",
-                                      "country", "registry"]
+    assert list(fields.filters()) == [
+        "focus",
+        "disease",
+        "product",
+        "tissue",
+        "route",
+        "donor",
+        "phase",
+        "status",
+        "country",
+        "registry",
+    ]
     assert [field.name for field in fields.shown(Show.GRID)] == [
-        "trial_id", "title", "focus", "product", "tissue", "route", "donor", "phase", "status", "enrollment",
-        "country", "first_posted", "start_date", "sponsor"]
+        "trial_id",
+        "title",
+        "focus",
+        "product",
+        "tissue",
+        "route",
+        "donor",
+        "phase",
+        "status",
+        "enrollment",
+        "country",
+        "first_posted",
+        "start_date",
+        "sponsor",
+    ]
 
 
 def test_a_field_without_a_key_cannot_be_a_filter():
@@ -56,7 +79,10 @@ def test_a_field_without_a_key_cannot_be_a_filter():
 
 
 def test_registering_a_repeated_column_is_refused():
-    with pytest.raises(ValueError, match="repeated"), fields.registered(Field("route", "Route again", Kind.TEXT, doc="")):
+    with (
+        pytest.raises(ValueError, match="repeated"),
+        fields.registered(Field("route", "Route again", Kind.TEXT, doc="")),
+    ):
         pass
     assert fields.by_column("route").label == "Route"
 
@@ -70,8 +96,10 @@ def test_values_are_shown_with_their_labels():
     assert fields.by_column("dose_cells_per_kg_min").text(1.5e6) == "1.5e+06"
     assert fields.by_column("dose_cells_per_kg_levels").text("1e6;2e6") == "2 levels: 1e+06, 2e+06 (range 1e+06–2e+06)"
     ev_dose = fields.by_column("dose_ev_min")
-    assert ev_dose.detail_text({"dose_ev_min": 1e9, "dose_ev_max": 5e9, "dose_ev_unit": "particles"}) \
+    assert (
+        ev_dose.detail_text({"dose_ev_min": 1e9, "dose_ev_max": 5e9, "dose_ev_unit": "particles"})
         == "1e+09–5e+09 particles"
+    )
     assert fields.by_column("enrollment_type").text("anticipated") == "Anticipated"
 
 
@@ -82,8 +110,12 @@ MASKING = Field(
     "Masking",
     Kind.CATEGORY,
     key="masking",
-    vocabulary={"open_label": "Open label", "single": "Single blind", "double": "Double blind",
-                vocab.UNKNOWN: vocab.NOT_REPORTED},
+    vocabulary={
+        "open_label": "Open label",
+        "single": "Single blind",
+        "double": "Double blind",
+        vocab.UNKNOWN: vocab.NOT_REPORTED,
+    },
     vocabulary_name="the masking vocabulary",
     evidence="masking_evidence",
     show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART,
@@ -91,8 +123,12 @@ MASKING = Field(
     doc="Who is kept unaware of the assigned treatment (registry design module).",
 )
 MASKS = ["double", "double", "open_label", "single", "unknown", "double", "open_label", "double"]
-PHRASES = {"double": "Masking: Double (Participant, Investigator)", "single": "Masking: Single (Participant)",
-           "open_label": "Masking: None (Open Label)", "unknown": ""}
+PHRASES = {
+    "double": "Masking: Double (Participant, Investigator)",
+    "single": "Masking: Single (Participant)",
+    "open_label": "Masking: None (Open Label)",
+    "unknown": "",
+}
 
 
 def _small_dataset(target, trial_rows: list[dict[str, str]]) -> None:
@@ -104,8 +140,14 @@ def _small_dataset(target, trial_rows: list[dict[str, str]]) -> None:
     for row, mask in zip(trial_rows, MASKS):
         writer.writerow({**row, "masking": mask, "masking_evidence": PHRASES[mask]})
     (target / "trials.csv").write_text(out.getvalue(), encoding="utf-8")
-    for name in ("version.json", "published_facts.csv", "conflicts.csv", "mechanism_nodes.csv",
-                 "mechanism_edges.csv", "mechanism_claims.csv"):
+    for name in (
+        "version.json",
+        "published_facts.csv",
+        "conflicts.csv",
+        "mechanism_nodes.csv",
+        "mechanism_edges.csv",
+        "mechanism_claims.csv",
+    ):
         shutil.copy(config.BUNDLED_DATA_DIR / name, target / name)
 
 
@@ -113,7 +155,7 @@ def _small_dataset(target, trial_rows: list[dict[str, str]]) -> None:
 def with_masking(tmp_path, monkeypatch):
     """The registry with MASKING, and the app reading a dataset of eight MSC trials that have a masking column."""
     with open(config.BUNDLED_DATA_DIR / "trials.csv", encoding="utf-8", newline="") as f:
-        bundled = [row for row in csv.DictReader(f) if row["product"] != "non_msc"][:len(MASKS)]
+        bundled = [row for row in csv.DictReader(f) if row["product"] != "non_msc"][: len(MASKS)]
     with fields.registered(MASKING):
         _small_dataset(tmp_path / "data", bundled)
         monkeypatch.setenv(config.DATA_DIR_VARIABLE, str(tmp_path / "data"))
@@ -152,10 +194,13 @@ def test_the_new_field_has_a_filter_control(with_masking):
     panel = shell.filter_panel(["CHN"])
     control = next(c for c in _walk(panel) if isinstance(c, dcc.Dropdown) and c.id == ids.control("masking"))
     assert control.placeholder == "Any masking" and control.multi
-    assert [option["label"] for option in control.options] == ["Open label", "Single blind", "Double blind",
-                                                               vocab.NOT_REPORTED]
-    assert any(getattr(c, "htmlFor", None) == ids.control("masking") and c.children == "Masking"
-               for c in _walk(panel))
+    assert [option["label"] for option in control.options] == [
+        "Open label",
+        "Single blind",
+        "Double blind",
+        vocab.NOT_REPORTED,
+    ]
+    assert any(getattr(c, "htmlFor", None) == ids.control("masking") and c.children == "Masking" for c in _walk(panel))
     state, _ = filter_sync.state_from_controls(FilterState(), {"masking": ["single"], "focus": []})
     assert state.masking == ("single",)
     assert filter_sync.control_values(state)["masking"] == ["single"]
@@ -192,7 +237,8 @@ def test_the_new_field_is_on_the_pages(with_masking, atlas_app):
     import pages.trials as trials
 
     assert {"field": "masking", "headerName": "Masking"}.items() <= next(
-        column for column in trials.column_defs() if column["field"] == "masking").items()
+        column for column in trials.column_defs() if column["field"] == "masking"
+    ).items()
     assert "masking" in sources_routes.switched_choices()
     switch = next(c for c in _walk(sources_routes.layout()) if getattr(c, "id", None) == sources_routes.SWITCH)
     assert {"label": "Masking", "value": "masking"} in switch.options

@@ -1,4 +1,5 @@
 """FilterState: URL round trips, hostile input, and application to a frame."""
+
 import pandas as pd
 import pytest
 import reference
@@ -11,17 +12,77 @@ from msc_atlas.filters import LENSES, FilterState
 def frame():
     rows = [
         # trial_id, other_ids, title, conditions, sponsor, focus, product, tissue, route, countries, posted, registry
-        ("NCT00000001", "", "UC-MSC for COVID-19 ARDS", "COVID-19", "Uni A", "covid19_ards", "msc",
-         "umbilical_cord", "intravenous", "CHN", "2020-03-01", "ClinicalTrials.gov"),
-        ("NCT00000002", "ChiCTR2000000001", "Exosome inhalation", "COVID-19", "Uni B", "covid19_ards", "msc_ev",
-         "unknown", "inhalation", "CHN;USA", "2020-06-01", "ClinicalTrials.gov"),
-        ("NCT00000003", "", "BM-MSC cirrhosis", "Liver Cirrhosis", "Company C", "liver", "msc",
-         "bone_marrow;adipose", "hepatic_artery;intravenous", "IRN", "2015-01-10", "ClinicalTrials.gov"),
-        ("NCT00000004", "", "CAStem", "COVID-19", "Company D", "covid19_ards", "non_msc",
-         "ips_derived", "intravenous", "", "2020-04-01", "ClinicalTrials.gov"),
+        (
+            "NCT00000001",
+            "",
+            "UC-MSC for COVID-19 ARDS",
+            "COVID-19",
+            "Uni A",
+            "covid19_ards",
+            "msc",
+            "umbilical_cord",
+            "intravenous",
+            "CHN",
+            "2020-03-01",
+            "ClinicalTrials.gov",
+        ),
+        (
+            "NCT00000002",
+            "ChiCTR2000000001",
+            "Exosome inhalation",
+            "COVID-19",
+            "Uni B",
+            "covid19_ards",
+            "msc_ev",
+            "unknown",
+            "inhalation",
+            "CHN;USA",
+            "2020-06-01",
+            "ClinicalTrials.gov",
+        ),
+        (
+            "NCT00000003",
+            "",
+            "BM-MSC cirrhosis",
+            "Liver Cirrhosis",
+            "Company C",
+            "liver",
+            "msc",
+            "bone_marrow;adipose",
+            "hepatic_artery;intravenous",
+            "IRN",
+            "2015-01-10",
+            "ClinicalTrials.gov",
+        ),
+        (
+            "NCT00000004",
+            "",
+            "CAStem",
+            "COVID-19",
+            "Company D",
+            "covid19_ards",
+            "non_msc",
+            "ips_derived",
+            "intravenous",
+            "",
+            "2020-04-01",
+            "ClinicalTrials.gov",
+        ),
     ]
-    columns = ["trial_id", "other_ids", "title", "conditions", "sponsor", "focus_area", "product", "source_tissue",
-               "route", "countries", "first_posted", "registry"]
+    columns = [
+        "trial_id",
+        "other_ids",
+        "title",
+        "conditions",
+        "sponsor",
+        "focus_area",
+        "product",
+        "source_tissue",
+        "route",
+        "countries",
+        "first_posted",
+        "registry",
+    ]
     df = pd.DataFrame(rows, columns=columns)
     for column in ("disease_group", "donor", "phase", "status"):
         df[column] = "unknown"
@@ -101,10 +162,20 @@ def test_hostile_payloads_fall_back_to_valid_state():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.text(max_size=12), st.one_of(
-    st.none(), st.text(max_size=50), st.integers(), st.floats(allow_nan=True),
-    st.lists(st.one_of(st.text(max_size=20), st.integers(), st.none()), max_size=5),
-    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3)), max_size=8))
+@given(
+    st.dictionaries(
+        st.text(max_size=12),
+        st.one_of(
+            st.none(),
+            st.text(max_size=50),
+            st.integers(),
+            st.floats(allow_nan=True),
+            st.lists(st.one_of(st.text(max_size=20), st.integers(), st.none()), max_size=5),
+            st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3),
+        ),
+        max_size=8,
+    )
+)
 def test_parse_never_raises_and_round_trips(raw):
     state, notices = FilterState.parse(raw)
     assert isinstance(notices, list)
@@ -125,21 +196,44 @@ def test_filter_index_equals_the_plain_mask_on_the_bundled_data():
 
     trials = load_trials()
     index = FilterIndex(trials)
-    states = [FilterState(), FilterState(product=("non_msc",)), FilterState(tissue=("unknown",)),
-              FilterState(country=("CHN", "USA"), route=("intravenous", "inhalation")),
-              FilterState(focus=("liver",), tissue=("bone_marrow", "umbilical_cord"), year_from=2012, year_to=2018),
-              FilterState(posted_by="2020-05-15", disease=("covid19",)), FilterState(q="Wharton"),
-              FilterState(country=("ATA",)), *[state for _, state in LENSES.values()]]
+    states = [
+        FilterState(),
+        FilterState(product=("non_msc",)),
+        FilterState(tissue=("unknown",)),
+        FilterState(country=("CHN", "USA"), route=("intravenous", "inhalation")),
+        FilterState(focus=("liver",), tissue=("bone_marrow", "umbilical_cord"), year_from=2012, year_to=2018),
+        FilterState(posted_by="2020-05-15", disease=("covid19",)),
+        FilterState(q="Wharton"),
+        FilterState(country=("ATA",)),
+        *[state for _, state in LENSES.values()],
+    ]
     for state in states:
         assert (index.mask(state) == reference.mask(state, trials).to_numpy()).all(), state
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dictionaries(st.sampled_from(["focus", "product", "tissue", "route", "donor", "phase", "country", "from",
-                                        "to", "q"]),
-                       st.sampled_from(["liver", "msc_ev", "non_msc", "adipose,unknown", "intravenous,inhalation",
-                                        "autologous", "phase2", "CHN,IRN,USA", "2015", "2021", "cord", "unknown"]),
-                       max_size=5))
+@given(
+    st.dictionaries(
+        st.sampled_from(["focus", "product", "tissue", "route", "donor", "phase", "country", "from", "to", "q"]),
+        st.sampled_from(
+            [
+                "liver",
+                "msc_ev",
+                "non_msc",
+                "adipose,unknown",
+                "intravenous,inhalation",
+                "autologous",
+                "phase2",
+                "CHN,IRN,USA",
+                "2015",
+                "2021",
+                "cord",
+                "unknown",
+            ]
+        ),
+        max_size=5,
+    )
+)
 def test_filter_index_equals_the_plain_mask_for_random_states(raw):
     from msc_atlas.filters import FilterIndex
 

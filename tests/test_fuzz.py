@@ -4,6 +4,7 @@ normally afterwards.
 
 Fast by default (fixed seed, a few dozen cases per callback); a larger run: FUZZ_EXAMPLES=2000 pytest tests/test_fuzz.py
 """
+
 from __future__ import annotations
 
 import logging
@@ -18,20 +19,65 @@ from hypothesis import strategies as st
 from msc_atlas import ids
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
-FUZZ = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-
-HOSTILE_TEXT = ["", " ", "null", "undefined", "NaN", "-1", "1e309", "<script>alert(1)</script>", "' OR 1=1 --",
-                "../../etc/passwd", "%00", "\x00", "\u202e\u0000\ufeff", "𝕏" * 50, "a" * 100_000, "covid19_ards",
-                "liver", "msc_ev", "CHN", "NCT04315987", "{}", "[]", "\\", "\n\r\t"]
-scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(HOSTILE_TEXT), st.text(max_size=300),
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-hostile = st.recursive(scalars, lambda children: st.one_of(
-    st.lists(children, max_size=6), st.dictionaries(st.one_of(st.text(max_size=20), st.sampled_from(
-        ["focus", "country", "q", "year_from", "year_to", "points", "customdata", "trial_id", "set", "at"])),
-        children, max_size=6)), max_leaves=20)
+
+HOSTILE_TEXT = [
+    "",
+    " ",
+    "null",
+    "undefined",
+    "NaN",
+    "-1",
+    "1e309",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "../../etc/passwd",
+    "%00",
+    "\x00",
+    "\u202e\u0000\ufeff",
+    "𝕏" * 50,
+    "a" * 100_000,
+    "covid19_ards",
+    "liver",
+    "msc_ev",
+    "CHN",
+    "NCT04315987",
+    "{}",
+    "[]",
+    "\\",
+    "\n\r\t",
+]
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(HOSTILE_TEXT),
+    st.text(max_size=300),
+)
+hostile = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=6),
+        st.dictionaries(
+            st.one_of(
+                st.text(max_size=20),
+                st.sampled_from(
+                    ["focus", "country", "q", "year_from", "year_to", "points", "customdata", "trial_id", "set", "at"]
+                ),
+            ),
+            children,
+            max_size=6,
+        ),
+    ),
+    max_leaves=20,
+)
 
 
 class _Errors(logging.Handler):
@@ -96,12 +142,19 @@ def test_every_callback_survives_hostile_inputs(served, key, callback_errors):
     changed_options = [f"{cp.id_string(cid)}.{prop}" for cid, prop in deps if not cp.is_pattern(cid)]
 
     @FUZZ
-    @given(values=st.lists(hostile, min_size=len(deps), max_size=len(deps)),
-           changed=st.sampled_from(changed_options or [""]))
+    @given(
+        values=st.lists(hostile, min_size=len(deps), max_size=len(deps)),
+        changed=st.sampled_from(changed_options or [""]),
+    )
     def check(values, changed):
         pool = iter(values)
-        body = cp.request_body(key, callback, lambda cid, prop: next(pool, None),
-                               changed=[changed] if changed else None, instances=_instances())
+        body = cp.request_body(
+            key,
+            callback,
+            lambda cid, prop: next(pool, None),
+            changed=[changed] if changed else None,
+            instances=_instances(),
+        )
         _assert_clean(client.post(cp.DISPATCH, json=body))
 
     check()
@@ -115,8 +168,9 @@ def test_every_callback_survives_hostile_inputs(served, key, callback_errors):
 
 def _assert_normal_request_works(app, client) -> None:
     key = next(k for k in app.app.callback_map if "trials-grid.rowData" in k)
-    body = cp.request_body(key, app.app.callback_map[key],
-                           lambda cid, prop: {"focus": ["liver"]} if cid == ids.FILTER_STORE else None)
+    body = cp.request_body(
+        key, app.app.callback_map[key], lambda cid, prop: {"focus": ["liver"]} if cid == ids.FILTER_STORE else None
+    )
     response = client.post(cp.DISPATCH, json=body)
     assert response.status_code == 200
     rows = response.get_json()["response"]["trials-grid"]["rowData"]
@@ -131,8 +185,12 @@ def test_dispatch_survives_hostile_envelopes(served, envelope):
     _assert_clean(client.post(cp.DISPATCH, json=envelope))
 
 
-query_keys = st.one_of(st.sampled_from(["focus", "country", "q", "from", "to", "posted_by", "product", "tissue",
-                                        "phase", "", "x", "__proto__"]), st.text(max_size=30))
+query_keys = st.one_of(
+    st.sampled_from(
+        ["focus", "country", "q", "from", "to", "posted_by", "product", "tissue", "phase", "", "x", "__proto__"]
+    ),
+    st.text(max_size=30),
+)
 query_values = st.one_of(st.sampled_from(HOSTILE_TEXT[:-1]), st.text(max_size=200))
 
 
@@ -146,14 +204,17 @@ def test_pages_survive_hostile_query_strings(served, path):
     pages_key = next(k for k in app.app.callback_map if "_pages_content.children" in k)
 
     @FUZZ
-    @given(pairs=st.lists(st.tuples(query_keys, query_values), max_size=6),
-           raw_tail=st.sampled_from(["", "&%", "&%zz", "&&&", "&=", "&focus=%E0%A4%A", "&q=%FF%FE", "#frag"]))
+    @given(
+        pairs=st.lists(st.tuples(query_keys, query_values), max_size=6),
+        raw_tail=st.sampled_from(["", "&%", "&%zz", "&&&", "&=", "&focus=%E0%A4%A", "&q=%FF%FE", "#frag"]),
+    )
     def check(pairs, raw_tail):
         search = "?" + _query(pairs, raw_tail)
         _assert_clean(client.get(path + search))
         # the page layout itself runs in the pages callback, with the query string as the browser sends it
-        body = cp.request_body(pages_key, app.app.callback_map[pages_key],
-                               lambda cid, prop: path if prop == "pathname" else search)
+        body = cp.request_body(
+            pages_key, app.app.callback_map[pages_key], lambda cid, prop: path if prop == "pathname" else search
+        )
         _assert_clean(client.post(cp.DISPATCH, json=body))
 
     check()
@@ -165,9 +226,13 @@ def test_ignored_url_parameters_produce_a_notice(served):
     app, client = served
     key = next(k for k in app.app.callback_map if f"{ids.NOTICE}.children" in k)
     search = "?focus=liver&colour=%3Cb%3E&country=XYZ&to=99999"
-    body = cp.request_body(key, app.app.callback_map[key],
-                           lambda cid, prop: search if (cid, prop) == (ids.URL, "search") else None,
-                           changed=[f"{ids.URL}.search"], instances=_instances())
+    body = cp.request_body(
+        key,
+        app.app.callback_map[key],
+        lambda cid, prop: search if (cid, prop) == (ids.URL, "search") else None,
+        changed=[f"{ids.URL}.search"],
+        instances=_instances(),
+    )
     response = client.post(cp.DISPATCH, json=body)
     assert response.status_code == 200
     text = response.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """The gold sample: drawn reproducibly, labelled completely, revisions reasoned, and the build scored against it."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,8 +10,17 @@ from msc_atlas.pipeline import gold
 from msc_atlas.pipeline.build import assemble
 
 # The issue's thresholds: every derived field >= 97 %, the per-kg dose range >= 95 % of the trials that state one.
-THRESHOLDS = {"product": 0.97, "source_tissue": 0.97, "donor": 0.97, "route": 0.97, "focus_area": 0.97,
-              "disease_group": 0.97, "phase": 0.97, "countries": 0.97, "dose_per_kg_range": 0.95}
+THRESHOLDS = {
+    "product": 0.97,
+    "source_tissue": 0.97,
+    "donor": 0.97,
+    "route": 0.97,
+    "focus_area": 0.97,
+    "disease_group": 0.97,
+    "phase": 0.97,
+    "countries": 0.97,
+    "dose_per_kg_range": 0.95,
+}
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +47,13 @@ def test_sample_is_reproducible_and_large_enough():
 def test_every_sampled_trial_is_labelled_with_vocabulary_keys(labels):
     sample = pd.read_csv(gold.SAMPLE_FILE, dtype=str, keep_default_na=False)
     assert sorted(labels["trial_id"]) == sorted(sample["trial_id"])
-    allowed = {"product": vocab.PRODUCTS, "focus_area": vocab.FOCUS_AREAS, "disease_group": vocab.DISEASE_GROUPS,
-               "phase": vocab.PHASES, "donor": {**vocab.DONORS, "n/a": ""}}
+    allowed = {
+        "product": vocab.PRODUCTS,
+        "focus_area": vocab.FOCUS_AREAS,
+        "disease_group": vocab.DISEASE_GROUPS,
+        "phase": vocab.PHASES,
+        "donor": {**vocab.DONORS, "n/a": ""},
+    }
     multi = {"source_tissue": vocab.SOURCE_TISSUES, "route": vocab.ROUTES}
     for row in labels.to_dict("records"):
         for field, vocabulary in allowed.items():
@@ -62,9 +77,11 @@ def test_revisions_have_reasons_and_match_the_original_labels():
 def test_build_meets_the_accuracy_thresholds(comparison):
     scores = gold.score(comparison).set_index("field")
     for field, threshold in THRESHOLDS.items():
-        assert scores.at[field, "accuracy"] >= threshold, (field, scores.loc[field].to_dict(),
-                                                          comparison[(comparison["field"] == field)
-                                                                     & ~comparison["right"]].to_dict("records"))
+        assert scores.at[field, "accuracy"] >= threshold, (
+            field,
+            scores.loc[field].to_dict(),
+            comparison[(comparison["field"] == field) & ~comparison["right"]].to_dict("records"),
+        )
 
 
 def test_dose_range_rows_score_only_trials_that_state_a_dose(comparison):
@@ -73,10 +90,25 @@ def test_dose_range_rows_score_only_trials_that_state_a_dose(comparison):
 
 
 def test_compare_counts_an_excluded_trial_right_only_when_it_gives_no_msc():
-    labels = pd.DataFrame([{"trial_id": "NCT00000001", "split": "dev", "product": "non_msc"},
-                           {"trial_id": "NCT00000002", "split": "dev", "product": "msc"}])
-    for column in ("source_tissue", "donor", "route", "focus_area", "disease_group", "phase", "countries",
-                   "dose_cells_per_kg_min", "dose_cells_per_kg_max", "dose_cells_total_min", "dose_cells_total_max"):
+    labels = pd.DataFrame(
+        [
+            {"trial_id": "NCT00000001", "split": "dev", "product": "non_msc"},
+            {"trial_id": "NCT00000002", "split": "dev", "product": "msc"},
+        ]
+    )
+    for column in (
+        "source_tissue",
+        "donor",
+        "route",
+        "focus_area",
+        "disease_group",
+        "phase",
+        "countries",
+        "dose_cells_per_kg_min",
+        "dose_cells_per_kg_max",
+        "dose_cells_total_min",
+        "dose_cells_total_max",
+    ):
         labels[column] = ""
     out = gold.compare(pd.DataFrame({"trial_id": []}), labels)
     product = out[out["field"] == "product"].set_index("trial_id")["right"]

@@ -1,5 +1,6 @@
 """Serving hardening (msc_atlas.serving): security headers, /health, callback errors without tracebacks, static
 gzip, and a start that stops with one clear line on a broken dataset."""
+
 from __future__ import annotations
 
 import gzip
@@ -84,12 +85,22 @@ def test_health_reports_the_dataset(client):
     assert body["dataset_version"] == load_trials().attrs["version"]["dataset_version"]
 
 
-@pytest.mark.parametrize("raw", ["{}", "[]", '"text"', '{"output": "nope.children"}', '{"output": 5}',
-                                 '{"output": "trials-detail.children", "inputs": 7}', "not json"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "{}",
+        "[]",
+        '"text"',
+        '{"output": "nope.children"}',
+        '{"output": 5}',
+        '{"output": "trials-detail.children", "inputs": 7}',
+        "not json",
+    ],
+)
 def test_malformed_callback_request_is_a_client_error_without_traceback(client, raw):
     response = client.post(cp.DISPATCH, data=raw, content_type="application/json")
     assert 400 <= response.status_code < 500
-    assert b"Traceback" not in response.data and b"File \"" not in response.data
+    assert b"Traceback" not in response.data and b'File "' not in response.data
 
 
 def test_a_failing_callback_shows_a_notice_not_a_traceback(client, callback_map, monkeypatch, caplog):
@@ -137,12 +148,14 @@ def test_data_dir_can_be_pointed_elsewhere(tmp_path):
 
 # ------------------------------------------------------------------------------------------------ broken data
 
+
 def _corrupt(kind: str, text: str) -> bytes:
     lines = text.splitlines(keepends=True)
     header = lines[0].rstrip("\n").split(",")
     if kind == "missing column":
-        return "".join(line.replace(",sponsor_class", "", 1) if n == 0 else line
-                       for n, line in enumerate(lines)).encode()
+        return "".join(
+            line.replace(",sponsor_class", "", 1) if n == 0 else line for n, line in enumerate(lines)
+        ).encode()
     if kind == "bad ID":
         return (lines[0] + "XX" + lines[1] + "".join(lines[2:])).encode()
     if kind == "duplicate ID":
@@ -155,16 +168,27 @@ def _corrupt(kind: str, text: str) -> bytes:
     import io
 
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    column, value = {"bad date": ("first_posted", "2020-13-45"), "unknown category": ("product", "stem_soup"),
-                     "negative number": ("enrollment", "-5")}[kind]
+    column, value = {
+        "bad date": ("first_posted", "2020-13-45"),
+        "unknown category": ("product", "stem_soup"),
+        "negative number": ("enrollment", "-5"),
+    }[kind]
     rows[3][header.index(column)] = value
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue().encode()
 
 
-KINDS = ["missing column", "bad ID", "bad date", "unknown category", "duplicate ID", "truncated file",
-         "wrong encoding", "negative number"]
+KINDS = [
+    "missing column",
+    "bad ID",
+    "bad date",
+    "unknown category",
+    "duplicate ID",
+    "truncated file",
+    "wrong encoding",
+    "negative number",
+]
 
 
 def _broken_data_dir(tmp_path: Path, kind: str) -> Path:
@@ -196,8 +220,9 @@ def test_app_refuses_to_start_on_broken_data(tmp_path, kind):
 
 
 def test_gunicorn_refuses_to_start_on_broken_data(tmp_path):
-    result = _start([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"],
-                    _broken_data_dir(tmp_path, "bad ID"))
+    result = _start(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"], _broken_data_dir(tmp_path, "bad ID")
+    )
     assert result.returncode != 0
     output = (result.stdout + result.stderr).strip()
     assert "Traceback" not in output

@@ -1,5 +1,6 @@
 """The mechanism graph: build from sources/ + curation/, the bundled tables, the context views, layout, style,
 evidence lookup and the page callbacks (called as functions)."""
+
 from __future__ import annotations
 
 import csv
@@ -36,6 +37,7 @@ def raw_rows():
 
 # -- build ----------------------------------------------------------------------------------------------------
 
+
 def test_bundled_tables_equal_a_fresh_build(tmp_path):
     paths = build.write_mechanism_tables(SOURCES, tmp_path)
     for path in paths.values():
@@ -56,7 +58,10 @@ def test_every_raw_row_is_exactly_one_claim(model, raw_rows):
     for i, row in enumerate(raw_rows, start=1):
         claim = model.claims[f"M{i:03d}"]
         assert (claim["source_raw"], claim["effect_raw"], claim["target_raw"]) == (
-            row["source_node"], row["effect"], row["target_node"])
+            row["source_node"],
+            row["effect"],
+            row["target_node"],
+        )
         assert claim["reported_in"] == row["reported_in"] and claim["context"] == row["context"]
         assert claim["evidence_raw"] == row["evidence"]
 
@@ -78,14 +83,24 @@ def test_unmapped_name_is_an_error_not_a_guess(raw_rows):
         build.build_mechanism_tables(rows, nodes, node_map)
 
 
-@pytest.mark.parametrize("raw, level", [("human", "human"), ("mouse", "animal"), ("rat", "animal"),
-                                        ("animal (CCl4 model)", "animal"), ("in vitro", "in_vitro"),
-                                        ("review", "review"), ("in vitro; mouse", "animal")])
+@pytest.mark.parametrize(
+    "raw, level",
+    [
+        ("human", "human"),
+        ("mouse", "animal"),
+        ("rat", "animal"),
+        ("animal (CCl4 model)", "animal"),
+        ("in vitro", "in_vitro"),
+        ("review", "review"),
+        ("in vitro; mouse", "animal"),
+    ],
+)
 def test_evidence_levels_are_normalised(raw, level):
     assert build.evidence_level(raw) == level
 
 
 # -- the bundled tables -------------------------------------------------------------------------------------
+
 
 def test_tables_validate(model):
     nodes, edges, claims = (read(DATA / f"mechanism_{t}.csv") for t in ("nodes", "edges", "claims"))
@@ -104,8 +119,11 @@ def test_no_orphan_nodes(model):
 
 
 def test_validation_reports_orphans_and_uncited_edges():
-    nodes = [{"node_id": "a", "kind": "mediator"}, {"node_id": "b", "kind": "mediator"},
-             {"node_id": "c", "kind": "outcome"}]
+    nodes = [
+        {"node_id": "a", "kind": "mediator"},
+        {"node_id": "b", "kind": "mediator"},
+        {"node_id": "c", "kind": "outcome"},
+    ]
     edges = [{"edge_id": "a__inhibits__b", "source": "a", "target": "b", "kind": "inhibits"}]
     problems = " ".join(mechanism.validate(nodes, edges, []))
     assert "orphan nodes" in problems and "'c'" in problems
@@ -129,8 +147,11 @@ def test_negative_finding_contrasts_and_is_not_an_active_edge(model):
         for e in edges:
             if e["edge_id"] == claim["edge_id"]:
                 assert e["status"] == "contrasting_only"
-                element = next(el for el in layout.cytoscape_elements(*mechanism.subgraph(context, model))
-                               if el["data"]["id"] == e["edge_id"])
+                element = next(
+                    el
+                    for el in layout.cytoscape_elements(*mechanism.subgraph(context, model))
+                    if el["data"]["id"] == e["edge_id"]
+                )
                 assert "contrasting_only" in element["classes"].split()
     rule = next(r for r in style.stylesheet() if r["selector"] == "edge.contrasting_only")
     assert rule["style"]["target-arrow-shape"] == "none"
@@ -138,10 +159,31 @@ def test_negative_finding_contrasts_and_is_not_an_active_edge(model):
 
 
 def test_the_issue_story_is_in_the_graph(model):
-    for node in ("msc", "msc_ev", "gamma_sev", "pge2", "ido", "tsg6", "il10", "tgfb1", "hgf", "gsev_proteins",
-                 "ev_mirnas", "macrophage_m2", "cx3cr1_macrophage",
-                 "treg", "breg", "reg_dc", "effector_t", "nk_cell", "hepatic_stellate", "cytokine_storm",
-                 "lung_injury", "liver_fibrosis", "ace2_tmprss2"):
+    for node in (
+        "msc",
+        "msc_ev",
+        "gamma_sev",
+        "pge2",
+        "ido",
+        "tsg6",
+        "il10",
+        "tgfb1",
+        "hgf",
+        "gsev_proteins",
+        "ev_mirnas",
+        "macrophage_m2",
+        "cx3cr1_macrophage",
+        "treg",
+        "breg",
+        "reg_dc",
+        "effector_t",
+        "nk_cell",
+        "hepatic_stellate",
+        "cytokine_storm",
+        "lung_injury",
+        "liver_fibrosis",
+        "ace2_tmprss2",
+    ):
         assert node in model.nodes, node
     assert model.edges["msc__lacks__ace2_tmprss2"]["kind"] == "lacks"
     assert "Annexin-A1" in model.nodes["gsev_proteins"]["label"]
@@ -149,6 +191,7 @@ def test_the_issue_story_is_in_the_graph(model):
 
 
 # -- context views ------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("context", list(mechanism.CONTEXTS))
 def test_each_context_is_one_connected_story(model, context):
@@ -184,14 +227,25 @@ def test_garbage_context_means_all(model):
     assert mechanism.subgraph("<script>", model) == mechanism.subgraph("all", model)
 
 
-@pytest.mark.parametrize("focus, context", [((), "all"), (("covid19_ards",), "covid19_ards"), (("liver",), "liver"),
-                                            (("other",), "general"), (("covid19_ards", "liver"), "all"),
-                                            (None, "all"), (5, "all"), ("liver", "liver")])
+@pytest.mark.parametrize(
+    "focus, context",
+    [
+        ((), "all"),
+        (("covid19_ards",), "covid19_ards"),
+        (("liver",), "liver"),
+        (("other",), "general"),
+        (("covid19_ards", "liver"), "all"),
+        (None, "all"),
+        (5, "all"),
+        ("liver", "liver"),
+    ],
+)
 def test_context_follows_focus(focus, context):
     assert mechanism.context_for_focus(focus) == context
 
 
 # -- layout and style ---------------------------------------------------------------------------------------
+
 
 def _overlap(a, b, pad=4):
     return (abs(a["x"] - b["x"]) * 2 < a["w"] + b["w"] + pad) and (abs(a["y"] - b["y"]) * 2 < a["h"] + b["h"] + pad)
@@ -203,7 +257,7 @@ def test_layout_has_no_overlapping_boxes_and_flows_left_to_right(model, context)
     pos = layout.layout_positions(nodes, edges, {"msc": 1234, "msc_ev": 56, "msc_secretome": 7})
     ids_ = sorted(pos)
     for i, a in enumerate(ids_):
-        for b in ids_[i + 1:]:
+        for b in ids_[i + 1 :]:
             assert not _overlap(pos[a], pos[b]), (context, a, b)
     layer = {n["node_id"]: n["layer"] for n in nodes}
     for e in edges:
@@ -283,6 +337,7 @@ def test_legend_svgs_exist_for_every_edge_look():
 
 # -- evidence -----------------------------------------------------------------------------------------------
 
+
 def test_evidence_for_an_edge_lists_its_claims_with_sources(model):
     claims = mechanism.evidence_for("msc__induces__treg", "all", model)
     assert len(claims) == int(model.edges["msc__induces__treg"]["n_citations"])
@@ -321,8 +376,7 @@ def test_text_alternative_has_one_sentence_per_edge(model):
 def test_trial_counts_by_product():
     from reference import trial_counts_by_product  # the oracle of selection.counts_by(state, "product")
 
-    frame = pd.DataFrame({"trial_id": ["A", "B", "B", "C", "D"],
-                          "product": ["msc", "msc", "msc", "msc_ev", None]})
+    frame = pd.DataFrame({"trial_id": ["A", "B", "B", "C", "D"], "product": ["msc", "msc", "msc", "msc_ev", None]})
     assert trial_counts_by_product(frame) == {"msc": 2, "msc_ev": 1}
     assert trial_counts_by_product(None) == {}
     assert trial_counts_by_product(pd.DataFrame({"x": [1]})) == {}

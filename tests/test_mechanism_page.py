@@ -1,4 +1,5 @@
 """Mechanism page callbacks, called as plain functions with good and garbage inputs (no browser)."""
+
 from __future__ import annotations
 
 import dash
@@ -66,8 +67,10 @@ def test_show_evidence_for_a_node_and_out_of_view(page):
 def test_product_panel_links_to_filtered_trials(page):
     panel = page.show_evidence("msc_ev", "all", {"focus": ["covid19_ards"]})["panel"]
     links = [c for c in _walk(panel) if isinstance(c, dash.dcc.Link)]
-    assert any(link.href.startswith("/trials?") and "product=msc_ev" in link.href and "focus=covid19_ards"
-               in link.href for link in links)
+    assert any(
+        link.href.startswith("/trials?") and "product=msc_ev" in link.href and "focus=covid19_ards" in link.href
+        for link in links
+    )
 
 
 def _walk(component):

@@ -1,5 +1,6 @@
 """The partial plotly.js (msc_atlas.plotly_bundle): it registers every trace type the app draws, it is what the URL
 dcc.Graph loads plotly.js from answers (never the full bundle), and it is the file its README and build describe."""
+
 from __future__ import annotations
 
 import gzip
@@ -20,9 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FULL = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 REGISTERED = set(plotly_bundle.CORE_TRACE_TYPES) | set(plotly_bundle.TRACE_TYPES)
-STATES = [FilterState(), *[state for _, state in LENSES.values()], FilterState(country=("CHN",)),
-          FilterState(product=("msc_ev",)), FilterState(route=("intravenous",), tissue=("umbilical_cord",)),
-          FilterState(q="no trial says this zqxj")]  # the last one matches nothing: the empty state
+STATES = [
+    FilterState(),
+    *[state for _, state in LENSES.values()],
+    FilterState(country=("CHN",)),
+    FilterState(product=("msc_ev",)),
+    FilterState(route=("intravenous",), tissue=("umbilical_cord",)),
+    FilterState(q="no trial says this zqxj"),
+]  # the last one matches nothing: the empty state
 
 
 def figures_in(value):
@@ -78,7 +84,8 @@ def test_every_figure_the_pages_send_draws_with_the_bundle(drawn):
 def test_every_figure_function_draws_with_the_bundle():
     frame = load_trials()
     made = [
-        reference.world_map(frame, "t"), reference.world_map(frame, "t", colour_by="msc_ev"),
+        reference.world_map(frame, "t"),
+        reference.world_map(frame, "t", colour_by="msc_ev"),
         reference.registrations_over_time(frame, "t", "product"),
         reference.registrations_over_time(frame, "t", "focus_area"),
         figures.category_bar(reference.count_by(frame, fields.by_column("donor")), fields.by_column("donor"), "t"),

@@ -1,5 +1,6 @@
 """The refresh (msc_atlas.refresh): API v2 + ICTRP fixtures -> a valid dataset and a diff report; paging over a local
 HTTP server; a failed refresh leaves the dataset byte-identical. Every test writes to a tmp copy of data/."""
+
 from __future__ import annotations
 
 import hashlib
@@ -45,8 +46,19 @@ def refreshed(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("refresh")
     out = _copy_data(tmp)
     before = _hashes(out)
-    code = R.main(["--ctgov-json", str(PAGE), "--ictrp", str(ICTRP_CSV), str(ICTRP_XML),
-                   "--out", str(out), "--report", str(tmp / "run")])
+    code = R.main(
+        [
+            "--ctgov-json",
+            str(PAGE),
+            "--ictrp",
+            str(ICTRP_CSV),
+            str(ICTRP_XML),
+            "--out",
+            str(out),
+            "--report",
+            str(tmp / "run"),
+        ]
+    )
     assert code == 0
     return tmp, out, before
 
@@ -58,7 +70,10 @@ def test_refresh_produces_a_valid_dataset(refreshed):
     assert len(trials) == len(bundled) + 2
     v = data.load_version(out / "version.json")
     assert (v["dataset_version"], v["ctgov_as_of"], v["ictrp_as_of"]) == (
-        "2025-04-01-refresh", "2025-03-20", "2025-04-01")
+        "2025-04-01-refresh",
+        "2025-03-20",
+        "2025-04-01",
+    )
     assert v["trial_count"] == len(trials)
     assert v["refresh"]["ctgov_api_v2"]["files"][0]["file"] == "tests/fixtures/refresh/ctgov_v2_page.json"
     assert v["refresh"]["ictrp_refresh"]["skipped_registries"] == {"DRKS": 1}
@@ -69,12 +84,17 @@ def test_refresh_produces_a_valid_dataset(refreshed):
 def test_diff_report_lists_the_edits(refreshed):
     tmp, _, _ = refreshed
     d = pd.read_csv(tmp / "run" / "diff.csv", dtype=str, keep_default_na=False)
-    got = {(r["change"], r["trial_id"], r["field"], r["old"], r["new"]) for r in d.to_dict("records")
-           if r["change"] == "changed"}
-    assert got == {("changed", "NCT04252118", "status", "unknown", "completed"),
-                   ("changed", "ChiCTR2000029990", "status", "recruiting", "completed"),
-                   ("changed", "NCT04276987", "phase", "phase1", "phase1_2"),
-                   ("changed", "NCT01728727", "countries", "CHN", "CHN;HKG")}
+    got = {
+        (r["change"], r["trial_id"], r["field"], r["old"], r["new"])
+        for r in d.to_dict("records")
+        if r["change"] == "changed"
+    }
+    assert got == {
+        ("changed", "NCT04252118", "status", "unknown", "completed"),
+        ("changed", "ChiCTR2000029990", "status", "recruiting", "completed"),
+        ("changed", "NCT04276987", "phase", "phase1", "phase1_2"),
+        ("changed", "NCT01728727", "countries", "CHN", "CHN;HKG"),
+    }
     assert set(d.loc[d["change"] == "added", "trial_id"]) == {"NCT99000001", "ChiCTR9900000001"}
     assert not (d["change"] == "removed").any()
     md = (tmp / "run" / "report.md").read_text(encoding="utf-8")
@@ -122,16 +142,25 @@ def test_truncated_json_changes_nothing(tmp_path):
     _fails(tmp_path, r"page\.json: line \d+, column \d+: invalid JSON .*truncated", ctgov_json=[bad])
 
 
-@pytest.mark.parametrize("mutate,match", [
-    (lambda p: {"studies": {s["protocolSection"]["identificationModule"]["nctId"]: s for s in p["studies"]}},
-     "expected an API v2 /studies page"),
-    (lambda p: [p], r"studies\[0\]: missing protocolSection; not an API v2 study record"),  # an array of pages
-    (lambda p: [], "an empty JSON array"),
-    (lambda p: (p["studies"][1]["protocolSection"]["designModule"].update(phases="PHASE1"), p)[1],
-     r"studies\[1\] \(NCT04276987\): designModule\.phases: expected list, got str"),
-    (lambda p: (p["studies"][0]["protocolSection"]["identificationModule"].pop("nctId"), p)[1],
-     r"studies\[0\]: protocolSection\.identificationModule\.nctId missing"),
-])
+@pytest.mark.parametrize(
+    "mutate,match",
+    [
+        (
+            lambda p: {"studies": {s["protocolSection"]["identificationModule"]["nctId"]: s for s in p["studies"]}},
+            "expected an API v2 /studies page",
+        ),
+        (lambda p: [p], r"studies\[0\]: missing protocolSection; not an API v2 study record"),  # an array of pages
+        (lambda p: [], "an empty JSON array"),
+        (
+            lambda p: (p["studies"][1]["protocolSection"]["designModule"].update(phases="PHASE1"), p)[1],
+            r"studies\[1\] \(NCT04276987\): designModule\.phases: expected list, got str",
+        ),
+        (
+            lambda p: (p["studies"][0]["protocolSection"]["identificationModule"].pop("nctId"), p)[1],
+            r"studies\[0\]: protocolSection\.identificationModule\.nctId missing",
+        ),
+    ],
+)
 def test_wrong_shape_json_changes_nothing(tmp_path, mutate, match):
     bad = tmp_path / "page.json"
     bad.write_text(json.dumps(mutate(json.loads(PAGE.read_text(encoding="utf-8")))), encoding="utf-8")
@@ -172,8 +201,12 @@ def test_invalid_build_result_changes_nothing(tmp_path, monkeypatch):
         return summary
 
     monkeypatch.setattr(B, "build", bad_build)
-    _fails(tmp_path, r"fails validation: .*column 'status': bad value 'finished'", ctgov_json=[PAGED],
-           ctgov_as_of="2025-01-01")
+    _fails(
+        tmp_path,
+        r"fails validation: .*column 'status': bad value 'finished'",
+        ctgov_json=[PAGED],
+        ctgov_as_of="2025-01-01",
+    )
 
 
 def test_cli_reports_failure(tmp_path, capsys):
@@ -189,6 +222,7 @@ def test_cli_reports_failure(tmp_path, capsys):
 
 class _FakeAPI(BaseHTTPRequestHandler):
     """/api/v2/studies on 127.0.0.1: page 1 without a pageToken, page 2 for the token page 1 gave."""
+
     requests: list[dict] = []
     status = 200
 
@@ -260,36 +294,82 @@ def test_api_v2_records_match_the_flat_export():
     flat = {r["id"]: r for r in read_ctgov_full(SOURCES_DIR) if r["id"] in api}
     assert set(flat) == set(api)
     for nct, rec in api.items():
-        for key in ("linked_ids", "title", "official_title", "conditions", "mesh_terms", "keywords", "interventions",
-                    "intervention_descriptions", "arm_descriptions", "summary", "phase", "status", "enrollment",
-                    "enrollment_type", "start_date", "first_posted", "sponsor", "sponsor_class", "countries_raw"):
+        for key in (
+            "linked_ids",
+            "title",
+            "official_title",
+            "conditions",
+            "mesh_terms",
+            "keywords",
+            "interventions",
+            "intervention_descriptions",
+            "arm_descriptions",
+            "summary",
+            "phase",
+            "status",
+            "enrollment",
+            "enrollment_type",
+            "start_date",
+            "first_posted",
+            "sponsor",
+            "sponsor_class",
+            "countries_raw",
+        ):
             assert rec[key] == flat[nct][key], (nct, key)
 
 
-@pytest.mark.parametrize("phases,key", [([], "unknown"), (["NA"], "not_applicable"), (["EARLY_PHASE1"], "early_phase1"),
-                                        (["PHASE2", "PHASE1"], "phase1_2"), (["PHASE2", "PHASE3"], "phase2_3")])
+@pytest.mark.parametrize(
+    "phases,key",
+    [
+        ([], "unknown"),
+        (["NA"], "not_applicable"),
+        (["EARLY_PHASE1"], "early_phase1"),
+        (["PHASE2", "PHASE1"], "phase1_2"),
+        (["PHASE2", "PHASE3"], "phase2_3"),
+    ],
+)
 def test_phase_enums(phases, key):
     study = json.loads(PAGE.read_text(encoding="utf-8"))["studies"][0]
     study["protocolSection"]["designModule"]["phases"] = phases
     assert ctgov_v2.study_record(study, "s", [])[0]["phase"] == key
 
 
-@pytest.mark.parametrize("text,iso", [("2020-02-17", "2020-02-17"), ("20200217", "2020-02-17"),
-                                      ("17/02/2020", "2020-02-17"), ("31 March 2025", "2025-03-31"),
-                                      ("05/04/2025 10:12:30", "2025-04-05"), ("February 2020", "2020-02"),
-                                      ("", ""), ("sometime", "")])
+@pytest.mark.parametrize(
+    "text,iso",
+    [
+        ("2020-02-17", "2020-02-17"),
+        ("20200217", "2020-02-17"),
+        ("17/02/2020", "2020-02-17"),
+        ("31 March 2025", "2025-03-31"),
+        ("05/04/2025 10:12:30", "2025-04-05"),
+        ("February 2020", "2020-02"),
+        ("", ""),
+        ("sometime", ""),
+    ],
+)
 def test_ictrp_dates(text, iso):
     assert ictrp.ictrp_date(text) == iso
 
 
 def test_diff_names_merged_and_excluded_trials():
     cols = ["trial_id", "other_ids", "title", "status", "phase", "countries"]
-    old = pd.DataFrame([["ChiCTR1", "", "a", "unknown", "phase1", "CHN"], ["NCT1", "", "b", "recruiting", "phase2", ""],
-                        ["NCT2", "", "c", "completed", "phase3", "USA"]], columns=cols)
+    old = pd.DataFrame(
+        [
+            ["ChiCTR1", "", "a", "unknown", "phase1", "CHN"],
+            ["NCT1", "", "b", "recruiting", "phase2", ""],
+            ["NCT2", "", "c", "completed", "phase3", "USA"],
+        ],
+        columns=cols,
+    )
     new = pd.DataFrame([["NCT1", "ChiCTR1", "b", "completed", "phase2", ""]], columns=cols)
     excluded = pd.DataFrame([["NCT2", "no intervention registered"]], columns=["trial_id", "reason"])
     d = diff.diff_trials(old, new, excluded).set_index("trial_id")
     assert d.at["ChiCTR1", "note"] == "merged into NCT1 (cross-registration)"
     assert d.at["NCT2", "note"] == "excluded: no intervention registered"
     assert diff.summary(diff.diff_trials(old, new, excluded)) == {
-        "added": 0, "removed": 2, "status_changed": 1, "phase_changed": 0, "countries_changed": 0}
+        "added": 0,
+        "removed": 2,
+        "status_changed": 1,
+        "phase_changed": 0,
+        "countries_changed": 0,
+    }

@@ -1,5 +1,6 @@
 """ClinicalTrials.gov website downloads (ctg-studies.csv with whichever columns the user ticked): real files from
 sources/raw/ctgov_website_exports/ (30, 29 and 11 columns), malformed copies, and the merge with richer records."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,8 +37,17 @@ def test_fields_of_a_full_download():
 
 def test_an_eleven_column_download_carries_only_its_columns():
     rec = read_downloads([CHOSEN_11]).by_id["NCT04397796"]
-    assert rec["carried"] == {"id", "title", "status", "conditions", "interventions", "intervention_types",
-                              "sponsor", "study_type", "start_date"}
+    assert rec["carried"] == {
+        "id",
+        "title",
+        "status",
+        "conditions",
+        "interventions",
+        "intervention_types",
+        "sponsor",
+        "study_type",
+        "start_date",
+    }
     assert rec["start_date"] == "2020-06" or rec["start_date"].startswith("2020")  # "June 2020" style dates
 
 
@@ -45,8 +55,13 @@ def test_a_narrow_download_updates_status_and_keeps_every_other_bundled_value():
     """A 9-column download of a bundled trial: its status wins; phase, countries, enrollment, summary and arms
     stay those of the richer bundled record (never turned into unknown)."""
     bundled = next(r for r in read_ctgov_full() if r["id"] == "NCT04447833")
-    narrow = _record(id="NCT04447833", source="ctgov_website", status="completed", title=bundled["title"],
-                     carried={"id", "title", "status", "conditions", "interventions", "sponsor", "study_type"})
+    narrow = _record(
+        id="NCT04447833",
+        source="ctgov_website",
+        status="completed",
+        title=bundled["title"],
+        carried={"id", "title", "status", "conditions", "interventions", "sponsor", "study_type"},
+    )
     merged = merge_group([narrow, bundled])
     assert merged["status"] == "completed"
     assert merged["phase"] == bundled["phase"] != "unknown"
@@ -55,15 +70,18 @@ def test_a_narrow_download_updates_status_and_keeps_every_other_bundled_value():
     assert merged["last_update_posted"] == bundled["last_update_posted"] and merged["record_as_of"] == ""
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "empty file"),
-    (b"Rank,Title\n1,x\n", "no 'NCT Number' column"),
-    (b"NCT Number,Study Title\nNCT0123,bad id\n", "not an NCT ID"),
-    (b"NCT Number,Study Title,Study Status\nNCT04447833,\"unterminated,RECRUITING\n", "malformed CSV|truncated"),
-    (b"NCT Number,Study Title,Study Status\nNCT04447833,x\n", "2 fields, expected 3"),
-    (b"NCT Number,Study Title\n", "a header but no studies"),
-    ("NCT Number,Study Title\nNCT04447833,Caf\u00e9\n".encode("latin-1"), "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty file"),
+        (b"Rank,Title\n1,x\n", "no 'NCT Number' column"),
+        (b"NCT Number,Study Title\nNCT0123,bad id\n", "not an NCT ID"),
+        (b'NCT Number,Study Title,Study Status\nNCT04447833,"unterminated,RECRUITING\n', "malformed CSV|truncated"),
+        (b"NCT Number,Study Title,Study Status\nNCT04447833,x\n", "2 fields, expected 3"),
+        (b"NCT Number,Study Title\n", "a header but no studies"),
+        ("NCT Number,Study Title\nNCT04447833,Caf\u00e9\n".encode("latin-1"), "not UTF-8"),
+    ],
+)
 def test_malformed_downloads_are_refused_with_the_reason(tmp_path: Path, content: bytes, message: str):
     bad = tmp_path / "ctg-studies.csv"
     bad.write_bytes(content)

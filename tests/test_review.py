@@ -1,5 +1,6 @@
 """The review kit: the record flow accounts for every record, the methods paragraph quotes the page's numbers,
 and the publication table holds exactly the filtered trials in XLSX, Markdown and CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -26,8 +27,13 @@ def test_every_record_read_lands_in_exactly_one_box():
     assert set(LEDGER["box"]) <= {"duplicate_row", "merged", "excluded", "not_msc", "included"}
     boxes = LEDGER["box"].value_counts()
     assert boxes.sum() == len(LEDGER)  # one box per row, no row without one
-    assert FLOW["records_read"] == (FLOW["duplicate_rows"] + FLOW["merged_records"] + FLOW["excluded_trials"]
-                                    + FLOW["not_msc_trials"] + FLOW["included_trials"])
+    assert FLOW["records_read"] == (
+        FLOW["duplicate_rows"]
+        + FLOW["merged_records"]
+        + FLOW["excluded_trials"]
+        + FLOW["not_msc_trials"]
+        + FLOW["included_trials"]
+    )
     assert FLOW["trials_screened"] == FLOW["excluded_trials"] + FLOW["trials_assessed"]
     assert FLOW["trials_assessed"] == FLOW["not_msc_trials"] + FLOW["included_trials"]
     assert sum(e["trials"] for e in FLOW["excluded"]) == FLOW["excluded_trials"]
@@ -41,7 +47,9 @@ def test_the_flow_matches_the_dataset():
     assert FLOW["included_trials"] == int((trials["product"] != "non_msc").sum())
     assert FLOW["excluded_trials"] == len(excluded)
     firsts = LEDGER[LEDGER["box"].isin(["excluded", "not_msc", "included"])]
-    assert firsts["trial_id"].is_unique and set(firsts["trial_id"]) == set(trials["trial_id"]) | set(excluded["trial_id"])
+    assert firsts["trial_id"].is_unique and set(firsts["trial_id"]) == set(trials["trial_id"]) | set(
+        excluded["trial_id"]
+    )
     assert FLOW["included_by_product"] == trials[trials["product"] != "non_msc"]["product"].value_counts().to_dict()
 
 
@@ -49,8 +57,14 @@ def test_the_flow_matches_the_dataset():
 def test_methods_paragraph_quotes_the_view_numbers(state):
     counts = trial_counts()
     numbers = counts.headline_numbers(counts.index.mask(state))
-    text = methods.paragraph(scope=state.describe(), numbers=numbers, version=data.load_version(), flow=FLOW,
-                             accuracy=ACCURACY, link="https://atlas.example/" + state.to_query())
+    text = methods.paragraph(
+        scope=state.describe(),
+        numbers=numbers,
+        version=data.load_version(),
+        flow=FLOW,
+        accuracy=ACCURACY,
+        link="https://atlas.example/" + state.to_query(),
+    )
     assert f"comprises {numbers['trials']:,} trials in {numbers['countries']:,} countries" in text
     assert f"{numbers['participants']:,} planned participants" in text
     assert f"{FLOW['included_trials']:,} trials of MSCs" in text and data.load_version()["dataset_version"] in text
@@ -76,7 +90,14 @@ def test_publication_table_in_three_formats_holds_exactly_the_filtered_trials():
 
 
 def test_dose_range_text():
-    row = {"dose_cells_per_kg_min": 1e6, "dose_cells_per_kg_max": 2e6, "dose_cells_total_min": None,
-           "dose_cells_total_max": None, "dose_ev_min": None, "dose_ev_max": None, "dose_levels": 2}
+    row = {
+        "dose_cells_per_kg_min": 1e6,
+        "dose_cells_per_kg_max": 2e6,
+        "dose_cells_total_min": None,
+        "dose_cells_total_max": None,
+        "dose_ev_min": None,
+        "dose_ev_max": None,
+        "dose_levels": 2,
+    }
     assert table.dose_range(row) == "10^6 – 2 × 10^6 cells/kg (2 levels)"
     assert table.dose_range({**row, "dose_cells_per_kg_min": None, "dose_levels": None}) == "not reported"

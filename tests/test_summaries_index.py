@@ -2,6 +2,7 @@
 
 The Overview and Sources & routes views count from the codes; tests/reference.py is the plain pandas oracle.
 """
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,13 +22,20 @@ COUNTS = TrialCounts(INDEX)
 STATES = [
     *[state for _, state in LENSES.values()],
     FilterState(focus=("liver",), product=("msc_ev",)),  # empty: no liver EV trial exists
-    FilterState(country=("CHN",)), FilterState(country=("CHN", "USA")), FilterState(country=("IRN",), phase=("phase2",)),
-    FilterState(tissue=("umbilical_cord", "adipose")), FilterState(tissue=(vocab.UNKNOWN,)),
-    FilterState(route=("intravenous", "intrathecal")), FilterState(route=(vocab.UNKNOWN, "inhalation")),
+    FilterState(country=("CHN",)),
+    FilterState(country=("CHN", "USA")),
+    FilterState(country=("IRN",), phase=("phase2",)),
+    FilterState(tissue=("umbilical_cord", "adipose")),
+    FilterState(tissue=(vocab.UNKNOWN,)),
+    FilterState(route=("intravenous", "intrathecal")),
+    FilterState(route=(vocab.UNKNOWN, "inhalation")),
     FilterState(tissue=("bone_marrow",), route=("intra_articular",)),
-    FilterState(product=("non_msc",)), FilterState(product=("msc", "msc_ev", "msc_secretome", "non_msc")),
-    FilterState(donor=("autologous",), status=("recruiting",)), FilterState(year_from=2019, year_to=2021),
-    FilterState(q="cirrhosis"), FilterState(posted_by="2012-01-01"),
+    FilterState(product=("non_msc",)),
+    FilterState(product=("msc", "msc_ev", "msc_secretome", "non_msc")),
+    FilterState(donor=("autologous",), status=("recruiting",)),
+    FilterState(year_from=2019, year_to=2021),
+    FilterState(q="cirrhosis"),
+    FilterState(posted_by="2012-01-01"),
 ]
 BREAKDOWNS = [fields.by_column(column) for column in ("source_tissue", "route", "donor", "phase", "status", "product")]
 
@@ -53,8 +61,9 @@ def test_index_counts_equal_the_frame_summaries(state):
     if not frame.empty:  # the crosstabs of an empty frame are never drawn
         assert_frame_equal(COUNTS.tissue_route_matrix(keep), reference.tissue_route_matrix(frame))
         for column in ("product", "focus_area"):
-            assert_frame_equal(COUNTS.registrations_by_year(keep, column),
-                               reference.registrations_by_year(frame, column))
+            assert_frame_equal(
+                COUNTS.registrations_by_year(keep, column), reference.registrations_by_year(frame, column)
+            )
 
 
 @pytest.mark.parametrize("state", STATES, ids=lambda state: state.key() or "default")
@@ -67,22 +76,24 @@ def test_index_figures_equal_the_frame_figures(state):
         return
     for colour_by in ("all", "msc_ev"):
         narrowed = keep if colour_by == "all" else COUNTS.product_mask(keep, colour_by)
-        assert to_json_plotly(figures.country_map(COUNTS.country_counts(narrowed),
-                                                  COUNTS.leading_tissues_by_country(narrowed), "t")) \
-            == to_json_plotly(reference.world_map(frame, "t", colour_by))
+        assert to_json_plotly(
+            figures.country_map(COUNTS.country_counts(narrowed), COUNTS.leading_tissues_by_country(narrowed), "t")
+        ) == to_json_plotly(reference.world_map(frame, "t", colour_by))
     for stack_by, column in (("product", "product"), ("focus_area", "focus_area")):
-        assert to_json_plotly(figures.timeline(COUNTS.registrations_by_year(keep, column), "t",
-                                               fields.by_column(column))) \
-            == to_json_plotly(reference.registrations_over_time(frame, "t", stack_by))
+        assert to_json_plotly(
+            figures.timeline(COUNTS.registrations_by_year(keep, column), "t", fields.by_column(column))
+        ) == to_json_plotly(reference.registrations_over_time(frame, "t", stack_by))
     points = reference.dose_per_kg_by_route(frame)
     if len(points):
-        assert to_json_plotly(figures.dose_ranges(COUNTS.dose_groups(keep), "t")) \
-            == to_json_plotly(reference.dose_by_route(points, "t"))
+        assert to_json_plotly(figures.dose_ranges(COUNTS.dose_groups(keep), "t")) == to_json_plotly(
+            reference.dose_by_route(points, "t")
+        )
         assert COUNTS.dose_trials(keep) == points["trial_id"].nunique()
         expected = reference.dose_groups(points)
         got = COUNTS.dose_groups(keep)
-        assert [(g["route"], g["trial_ids"], g["median_low"], g["median_high"]) for g in got] == \
-            [(g["route"], g["trial_ids"], g["median_low"], g["median_high"]) for g in expected]
+        assert [(g["route"], g["trial_ids"], g["median_low"], g["median_high"]) for g in got] == [
+            (g["route"], g["trial_ids"], g["median_low"], g["median_high"]) for g in expected
+        ]
 
 
 def test_views_show_what_the_frame_summaries_give():
@@ -91,7 +102,9 @@ def test_views_show_what_the_frame_summaries_give():
     overview = views.overview.view(state, "msc", "focus_area")
     assert overview["numbers"] == reference.headline_numbers(frame)
     subset = frame[frame["product"] == "msc"]
-    assert overview["map_rows"] == views.common.value_rows(reference.country_counts(subset), fields.by_column("countries"))
+    assert overview["map_rows"] == views.common.value_rows(
+        reference.country_counts(subset), fields.by_column("countries")
+    )
     assert overview["no_country"] == int((subset["countries"] == "").sum())
     per_year = reference.registrations_by_year(frame, "focus_area")
     assert overview["timeline_rows"] == [(str(year), *[int(v) for v in row]) for year, row in per_year.iterrows()]
@@ -99,18 +112,46 @@ def test_views_show_what_the_frame_summaries_give():
     tissue = fields.by_column("source_tissue")
     assert sources["tissue"]["rows"] == views.common.value_rows(reference.count_by(frame, tissue), tissue)
     matrix = reference.tissue_route_matrix(frame)
-    assert sources["matrix"]["rows"] == [(vocab.label(vocab.SOURCE_TISSUES, t), vocab.label(vocab.ROUTES, r), int(n))
-                                         for t, row in matrix.iterrows() for r, n in row.items() if n]
+    assert sources["matrix"]["rows"] == [
+        (vocab.label(vocab.SOURCE_TISSUES, t), vocab.label(vocab.ROUTES, r), int(n))
+        for t, row in matrix.iterrows()
+        for r, n in row.items()
+        if n
+    ]
 
 
 def test_multi_valued_oddities_count_like_the_frame():
     """Empty tokens, repeated values and values outside the vocabulary are counted as the summaries count them."""
     frame = TRIALS.head(12).copy()
     frame["countries"] = ["CHN;USA", "", "USA;;CHN", "CHN;CHN", "XXX", "USA", "", "FRA;USA", "CHN", "USA", "ESP", ""]
-    frame["route"] = ["intravenous;intravenous", "", "intravenous;", "odd_route", "unknown", "intrathecal;intravenous",
-                      "", "intravenous", "inhalation", "", "intravenous", "unknown"]
-    frame["source_tissue"] = ["", "unknown", "adipose;", "adipose;adipose", "bone_marrow", "umbilical_cord",
-                              "bone_marrow;adipose", "", "adipose", "unknown", "umbilical_cord", "bone_marrow"]
+    frame["route"] = [
+        "intravenous;intravenous",
+        "",
+        "intravenous;",
+        "odd_route",
+        "unknown",
+        "intrathecal;intravenous",
+        "",
+        "intravenous",
+        "inhalation",
+        "",
+        "intravenous",
+        "unknown",
+    ]
+    frame["source_tissue"] = [
+        "",
+        "unknown",
+        "adipose;",
+        "adipose;adipose",
+        "bone_marrow",
+        "umbilical_cord",
+        "bone_marrow;adipose",
+        "",
+        "adipose",
+        "unknown",
+        "umbilical_cord",
+        "bone_marrow",
+    ]
     counts = TrialCounts(FilterIndex(frame))
     for keep in (np.ones(len(frame), dtype=bool), np.arange(len(frame)) % 3 != 1):
         subset = frame[keep]

@@ -18,7 +18,11 @@ def _run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.parametrize("command", [("ruff", "check", "."), ("mypy",)], ids=["ruff check", "mypy"])
+@pytest.mark.parametrize(
+    "command",
+    [("ruff", "check", "."), ("ruff", "format", "--check", "."), ("mypy",)],
+    ids=["ruff check", "ruff format", "mypy"],
+)
 def test_tool_is_clean(command):
     result = _run(*command)
     assert result.returncode == 0, f"{' '.join(command)}:\n{result.stdout}\n{result.stderr}"

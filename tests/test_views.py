@@ -1,4 +1,5 @@
 """Summaries, figures and page views on the bundled data, and the shared filter's decision logic."""
+
 import csv
 import io
 
@@ -96,7 +97,10 @@ def test_export_csv_holds_exactly_the_filtered_rows_with_version_and_citation():
 
 def test_export_csv_respects_the_rows_the_grid_shows():
     state = liver()
-    shown = [{"trial_id": t} for t in list(reference.apply(state, TRIALS)["trial_id"])[:3]] + [{"trial_id": "NCT99999999"}, 5]
+    shown = [{"trial_id": t} for t in list(reference.apply(state, TRIALS)["trial_id"])[:3]] + [
+        {"trial_id": "NCT99999999"},
+        5,
+    ]
     text, _ = views.trials.export_csv(state, shown)
     rows = list(csv.DictReader(io.StringIO("\n".join(text.splitlines()[2:]))))
     assert [r["trial_id"] for r in rows] == [row["trial_id"] for row in shown[:3]]
@@ -111,12 +115,19 @@ def test_trial_detail_has_evidence_and_unknown_ids_give_none():
     assert views.detail.trial_detail("<script>") is None
 
 
-@pytest.mark.parametrize("trigger, expected_push, expected_set", [
-    (None, False, True), ("url", False, True), ("control-focus", True, False), ("filter-clear", True, True),
-])
+@pytest.mark.parametrize(
+    "trigger, expected_push, expected_set",
+    [
+        (None, False, True),
+        ("url", False, True),
+        ("control-focus", True, False),
+        ("filter-clear", True, True),
+    ],
+)
 def test_resolve_decides_who_leads(trigger, expected_push, expected_set):
     state, notices, push, set_controls = filter_sync.resolve(
-        trigger, "?focus=liver", {"focus": ["covid19_ards"]}, None, None)
+        trigger, "?focus=liver", {"focus": ["covid19_ards"]}, None, None
+    )
     assert (push, set_controls) == (expected_push, expected_set)
     if trigger in (None, "url"):
         assert state.focus == ("liver",)

@@ -133,28 +133,48 @@ def layout_positions(nodes: list[dict], edges: list[dict], trial_counts: dict | 
             continue
         placed = _spread([(n["node_id"], want, boxes[n["node_id"]]["h"]) for _, want, _, n in wanted])
         ys.update(placed)
-    return {n["node_id"]: {"x": round(xs[n["layer"]], 1), "y": round(ys[n["node_id"]], 1), **boxes[n["node_id"]]}
-            for n in nodes}
+    return {
+        n["node_id"]: {"x": round(xs[n["layer"]], 1), "y": round(ys[n["node_id"]], 1), **boxes[n["node_id"]]}
+        for n in nodes
+    }
 
 
-def cytoscape_elements(nodes: list[dict], edges: list[dict], trial_counts: dict | None = None,
-                       headings: bool = True) -> list[dict]:
+def cytoscape_elements(
+    nodes: list[dict], edges: list[dict], trial_counts: dict | None = None, headings: bool = True
+) -> list[dict]:
     """Cytoscape elements with preset positions. Product nodes show their trial count when counts are given."""
     pos = layout_positions(nodes, edges, trial_counts)
     elements = []
     for n in nodes:
         p = pos[n["node_id"]]
-        data = {"id": n["node_id"], "label": "\n".join(p["lines"]), "kind": n["kind"], "w": p["w"], "h": p["h"],
-                "tmw": p["tmw"], "product_key": n.get("product_key", "")}
+        data = {
+            "id": n["node_id"],
+            "label": "\n".join(p["lines"]),
+            "kind": n["kind"],
+            "w": p["w"],
+            "h": p["h"],
+            "tmw": p["tmw"],
+            "product_key": n.get("product_key", ""),
+        }
         if n["kind"] == "product":
             data["fill"], data["fg"] = product_colours(n.get("product_key", ""))
         elements.append({"data": data, "position": {"x": p["x"], "y": p["y"]}, "classes": n["kind"]})
     for e in edges:
         classes = f"{e['kind']} {e['status']}"
-        elements.append({"data": {"id": e["edge_id"], "source": e["source"], "target": e["target"], "kind": e["kind"],
-                                  "status": e["status"], "n": e["n_citations"],
-                                  "width": round(2 + min(e["n_citations"], 6) * 0.6, 1)},
-                         "classes": classes})
+        elements.append(
+            {
+                "data": {
+                    "id": e["edge_id"],
+                    "source": e["source"],
+                    "target": e["target"],
+                    "kind": e["kind"],
+                    "status": e["status"],
+                    "n": e["n_citations"],
+                    "width": round(2 + min(e["n_citations"], 6) * 0.6, 1),
+                },
+                "classes": classes,
+            }
+        )
     if headings and nodes:
         top = min(pos[n["node_id"]]["y"] - pos[n["node_id"]]["h"] / 2 for n in nodes)
         kinds_in_layer = defaultdict(set)
@@ -165,8 +185,15 @@ def cytoscape_elements(nodes: list[dict], edges: list[dict], trial_counts: dict 
             if layer == 1 and "product" not in kinds:
                 text = "Property"
             x = next(pos[n["node_id"]]["x"] for n in nodes if n["layer"] == layer)
-            elements.append({"data": {"id": f"heading-{layer}", "label": text}, "position": {"x": x, "y": top - 44},
-                             "classes": "colhead", "selectable": False, "grabbable": False})
+            elements.append(
+                {
+                    "data": {"id": f"heading-{layer}", "label": text},
+                    "position": {"x": x, "y": top - 44},
+                    "classes": "colhead",
+                    "selectable": False,
+                    "grabbable": False,
+                }
+            )
     return elements
 
 

@@ -33,8 +33,14 @@ EVIDENCE_LEVELS = {"human": "Human", "animal": "Animal", "in_vitro": "In vitro",
 STANCES = {"supports": "Supports", "contrasts": "Contrasts"}
 NODE_KINDS = ("product", "mediator", "target_cell", "outcome", "property")
 # Edge kinds and the verb that reads an arrow as a sentence ("MSC induces Tregs").
-EDGE_VERBS = {"induces": "induces", "polarizes": "polarizes", "inhibits": "inhibits",
-              "secretes_carries": "secretes or carries", "recruits": "recruits", "lacks": "lacks"}
+EDGE_VERBS = {
+    "induces": "induces",
+    "polarizes": "polarizes",
+    "inhibits": "inhibits",
+    "secretes_carries": "secretes or carries",
+    "recruits": "recruits",
+    "lacks": "lacks",
+}
 EDGE_KINDS = tuple(EDGE_VERBS)
 
 
@@ -173,8 +179,11 @@ def view_claim_ids(context: str, model: MechanismModel | None = None) -> list[st
             continue
         e = m.edges[c["edge_id"]]
         both_shown = e["source"] in shown and e["target"] in shown
-        lineage = (m.nodes[e["source"]]["kind"] == "product" and m.nodes[e["target"]]["kind"] == "product"
-                   and e["target"] in shown)
+        lineage = (
+            m.nodes[e["source"]]["kind"] == "product"
+            and m.nodes[e["target"]]["kind"] == "product"
+            and e["target"] in shown
+        )
         if (c["context"] == "general" and both_shown) or lineage:
             chosen.add(cid)
     return sorted(chosen)
@@ -191,9 +200,16 @@ def subgraph(context: str = "all", model: MechanismModel | None = None) -> tuple
     for edge_id in sorted(per_edge):
         ids = per_edge[edge_id]
         n_contrasts = sum(m.claims[c]["stance"] == "contrasts" for c in ids)
-        edges.append({**m.edges[edge_id], "claim_ids": ids, "n_citations": len(ids),
-                      "n_contrasts": n_contrasts, "n_supports": len(ids) - n_contrasts,
-                      "status": "contrasting_only" if n_contrasts == len(ids) else "active"})
+        edges.append(
+            {
+                **m.edges[edge_id],
+                "claim_ids": ids,
+                "n_citations": len(ids),
+                "n_contrasts": n_contrasts,
+                "n_supports": len(ids) - n_contrasts,
+                "status": "contrasting_only" if n_contrasts == len(ids) else "active",
+            }
+        )
     node_ids = {e[end] for e in edges for end in ("source", "target")}
     nodes = sorted((dict(m.nodes[n]) for n in node_ids), key=lambda n: (n["layer"], n["order"], n["node_id"]))
     return nodes, edges
@@ -225,6 +241,7 @@ def components(nodes: list[dict], edges: list[dict], active_only: bool = True) -
 
 # ---------------------------------------------------------------- evidence
 
+
 def describe(item_id, model: MechanismModel | None = None) -> dict | None:
     """Title of a node or edge for the evidence panel; None for an unknown id."""
     m = _model(model)
@@ -232,13 +249,21 @@ def describe(item_id, model: MechanismModel | None = None) -> dict | None:
         return None
     if item_id in m.nodes:
         n = m.nodes[item_id]
-        return {"type": "node", "id": item_id, "title": n["label"], "kind": n["kind"],
-                "product_key": n.get("product_key", "")}
+        return {
+            "type": "node",
+            "id": item_id,
+            "title": n["label"],
+            "kind": n["kind"],
+            "product_key": n.get("product_key", ""),
+        }
     if item_id in m.edges:
         e = m.edges[item_id]
-        return {"type": "edge", "id": item_id, "kind": e["kind"],
-                "title": f"{m.nodes[e['source']]['label']} → {EDGE_VERBS[e['kind']]} → "
-                         f"{m.nodes[e['target']]['label']}"}
+        return {
+            "type": "edge",
+            "id": item_id,
+            "kind": e["kind"],
+            "title": f"{m.nodes[e['source']]['label']} → {EDGE_VERBS[e['kind']]} → {m.nodes[e['target']]['label']}",
+        }
     return None
 
 
@@ -255,8 +280,13 @@ def evidence_for(item_id, context: str = "all", model: MechanismModel | None = N
         for cid in sorted(in_view):
             c = m.claims[cid]
             e = m.edges[c["edge_id"]]
-            touching = {e["source"], e["target"], c["source_node"], c["target_node"],
-                        *filter(None, c["mediator_nodes"].split(";"))}
+            touching = {
+                e["source"],
+                e["target"],
+                c["source_node"],
+                c["target_node"],
+                *filter(None, c["mediator_nodes"].split(";")),
+            }
             if item_id in touching:
                 ids.append(cid)
     rank = list(EVIDENCE_LEVELS)
@@ -264,16 +294,27 @@ def evidence_for(item_id, context: str = "all", model: MechanismModel | None = N
     for cid in sorted(ids, key=lambda c: (rank.index(m.claims[c]["evidence_level"]), c)):
         c = m.claims[cid]
         e = m.edges[c["edge_id"]]
-        out.append({
-            "claim_id": cid, "claim": c["claim"], "mediator": c["mediator"], "note": c["note"],
-            "context": c["context"], "context_label": CONTEXTS[c["context"]],
-            "evidence_level": c["evidence_level"], "evidence_label": EVIDENCE_LEVELS[c["evidence_level"]],
-            "evidence_raw": c["evidence_raw"], "stance": c["stance"], "stance_label": STANCES[c["stance"]],
-            "url": c["reported_in"], "source_label": urlparse(c["reported_in"]).netloc.removeprefix("www."),
-            "edge_id": c["edge_id"], "drawn_from": c["drawn_from"],
-            "edge_label": f"{m.nodes[e['source']]['label']} → {EDGE_VERBS[e['kind']]} → "
-                          f"{m.nodes[e['target']]['label']}",
-        })
+        out.append(
+            {
+                "claim_id": cid,
+                "claim": c["claim"],
+                "mediator": c["mediator"],
+                "note": c["note"],
+                "context": c["context"],
+                "context_label": CONTEXTS[c["context"]],
+                "evidence_level": c["evidence_level"],
+                "evidence_label": EVIDENCE_LEVELS[c["evidence_level"]],
+                "evidence_raw": c["evidence_raw"],
+                "stance": c["stance"],
+                "stance_label": STANCES[c["stance"]],
+                "url": c["reported_in"],
+                "source_label": urlparse(c["reported_in"]).netloc.removeprefix("www."),
+                "edge_id": c["edge_id"],
+                "drawn_from": c["drawn_from"],
+                "edge_label": f"{m.nodes[e['source']]['label']} → {EDGE_VERBS[e['kind']]} → "
+                f"{m.nodes[e['target']]['label']}",
+            }
+        )
     return out
 
 
@@ -284,8 +325,10 @@ def edge_sentences(nodes: list[dict], edges: list[dict]) -> list[str]:
     for e in edges:
         cites = f"{e['n_citations']} citation{'s' if e['n_citations'] != 1 else ''}"
         if e["status"] == "contrasting_only":
-            out.append(f"{labels[e['source']]} was tested for: {EDGE_VERBS[e['kind']]} "
-                       f"{labels[e['target']]}; the effect was not found (contrasting evidence, {cites}).")
+            out.append(
+                f"{labels[e['source']]} was tested for: {EDGE_VERBS[e['kind']]} "
+                f"{labels[e['target']]}; the effect was not found (contrasting evidence, {cites})."
+            )
         else:
             out.append(f"{labels[e['source']]} {EDGE_VERBS[e['kind']]} {labels[e['target']]} ({cites}).")
     return out

@@ -2,6 +2,7 @@
 
 Run: python -m msc_atlas.pipeline [--out DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,21 +33,52 @@ from msc_atlas.vocab import MULTI_SEP, UNKNOWN
 # The dataset version is a constant bumped by hand when the inputs or rules change: never the clock.
 DATASET_VERSION = "2026.11.30"
 AS_OF = {
-    "ctgov_as_of": "2022-10-13",            # full-study records pulled 7-13 Oct 2022 (VersionHolder)
-    "ctgov_search_as_of": "2022-09-29",     # classic MSC search export, newest First Posted
-    "ctgov_covid_as_of": "2020-10-12",      # newest ClinicalTrials.gov COVID-19 daily download
-    "ictrp_as_of": "2020-12-16",            # newest ICTRP-derived list (ebmdatalab TrialsTracker)
-    "ictrp_raw_as_of": "2020-07-06",        # WHO ICTRP export (file says 2020-06-07; data run to 6 Jul 2020)
+    "ctgov_as_of": "2022-10-13",  # full-study records pulled 7-13 Oct 2022 (VersionHolder)
+    "ctgov_search_as_of": "2022-09-29",  # classic MSC search export, newest First Posted
+    "ctgov_covid_as_of": "2020-10-12",  # newest ClinicalTrials.gov COVID-19 daily download
+    "ictrp_as_of": "2020-12-16",  # newest ICTRP-derived list (ebmdatalab TrialsTracker)
+    "ictrp_raw_as_of": "2020-07-06",  # WHO ICTRP export (file says 2020-06-07; data run to 6 Jul 2020)
     "published_facts_as_of": "2024-02-19",  # newest review page date in published_trial_facts.csv
 }
 
 CLASSIFIED = ["focus_area", "disease_group", "product", "source_tissue", "donor", "route"]
-DERIVED_REPORTED = ["focus_area", "disease_group", "product", "source_tissue", "donor", "route", "phase", "status",
-                    "enrollment", "sponsor_class", "countries", "dose"]
-PUBLISHED_OUT_COLUMNS = ["trial_id", "registry_id", "disease_area", "product", "product_key", "source_tissue",
-                         "source_tissue_key", "donor", "donor_key", "route", "route_key", "dose_text", "phase",
-                         "enrollment", "status_as_reported", "countries", "countries_iso3", "sponsor", "reported_in",
-                         "reported_date", "notes"]
+DERIVED_REPORTED = [
+    "focus_area",
+    "disease_group",
+    "product",
+    "source_tissue",
+    "donor",
+    "route",
+    "phase",
+    "status",
+    "enrollment",
+    "sponsor_class",
+    "countries",
+    "dose",
+]
+PUBLISHED_OUT_COLUMNS = [
+    "trial_id",
+    "registry_id",
+    "disease_area",
+    "product",
+    "product_key",
+    "source_tissue",
+    "source_tissue_key",
+    "donor",
+    "donor_key",
+    "route",
+    "route_key",
+    "dose_text",
+    "phase",
+    "enrollment",
+    "status_as_reported",
+    "countries",
+    "countries_iso3",
+    "sponsor",
+    "reported_in",
+    "reported_date",
+    "notes",
+]
 
 
 def fmt_num(x: float | int | None) -> str:
@@ -60,16 +92,20 @@ def fmt_num(x: float | int | None) -> str:
 
 
 def _trial_text(merged: dict) -> C.TrialText:
-    return C.TrialText(**{k: merged["text"][k] for k in C.TrialText._fields if k in merged["text"]},
-                       study_type=merged["study_type"])
+    return C.TrialText(
+        **{k: merged["text"][k] for k in C.TrialText._fields if k in merged["text"]}, study_type=merged["study_type"]
+    )
 
 
 def classify_one(t: C.TrialText) -> tuple[dict, C.Dose]:
     product = C.classify_product(t)
     dec = {
-        "focus_area": C.classify_focus_area(t), "disease_group": C.classify_disease_group(t),
-        "product": product, "source_tissue": C.classify_source_tissue(t),
-        "donor": C.classify_donor(t), "route": C.classify_route(t, product.value),
+        "focus_area": C.classify_focus_area(t),
+        "disease_group": C.classify_disease_group(t),
+        "product": product,
+        "source_tissue": C.classify_source_tissue(t),
+        "donor": C.classify_donor(t),
+        "route": C.classify_route(t, product.value),
     }
     return dec, C.parse_dose(t, dec["product"].value)
 
@@ -89,40 +125,52 @@ def classify_all(texts: list[C.TrialText], workers: int = 2) -> list[tuple[dict,
 def _row(m: dict, classified: tuple[dict, C.Dose]) -> dict:
     dec, dose = classified
     row = {
-        "trial_id": m["trial_id"], "other_ids": MULTI_SEP.join(m["other_ids"]), "registry": m["registry"],
-        "url": url_for(m["trial_id"]), "title": m["text"]["title"] or m["text"]["official_title"],
+        "trial_id": m["trial_id"],
+        "other_ids": MULTI_SEP.join(m["other_ids"]),
+        "registry": m["registry"],
+        "url": url_for(m["trial_id"]),
+        "title": m["text"]["title"] or m["text"]["official_title"],
         "conditions": m["text"]["conditions"],
     }
     for field, d in dec.items():
         row[field] = d.value
         row[f"{field}_evidence"] = d.evidence
-    row.update({
-        "dose_text": dose.text,
-        "dose_cells_per_kg_min": fmt_num(min(dose.per_kg, default=None)),
-        "dose_cells_per_kg_max": fmt_num(max(dose.per_kg, default=None)),
-        "dose_cells_total_min": fmt_num(min(dose.total, default=None)),
-        "dose_cells_total_max": fmt_num(max(dose.total, default=None)),
-        "dose_levels": str(dose.levels) if dose.levels else "",
-        "dose_cells_per_kg_levels": MULTI_SEP.join(fmt_num(x) for x in dose.per_kg),
-        "dose_cells_total_levels": MULTI_SEP.join(fmt_num(x) for x in dose.total),
-        "dose_ev_min": fmt_num(min(dose.ev, default=None)), "dose_ev_max": fmt_num(max(dose.ev, default=None)),
-        "dose_ev_unit": dose.ev_unit,
-        "phase": m["phase"], "status": m["status"],
-        "enrollment": "" if m["enrollment"] is None else str(int(m["enrollment"])),
-        "enrollment_type": m["enrollment_type"] if m["enrollment"] is not None else UNKNOWN,
-        "start_date": m["start_date"], "first_posted": m["first_posted"],
-        "last_update_posted": m["last_update_posted"], "record_as_of": m["record_as_of"],
-        "sponsor": m["sponsor"], "sponsor_class": m["sponsor_class"],
-        "countries": MULTI_SEP.join(m["countries"]), "countries_evidence": m["countries_evidence"],
-        "sources": MULTI_SEP.join(m["sources"]),
-    })
+    row.update(
+        {
+            "dose_text": dose.text,
+            "dose_cells_per_kg_min": fmt_num(min(dose.per_kg, default=None)),
+            "dose_cells_per_kg_max": fmt_num(max(dose.per_kg, default=None)),
+            "dose_cells_total_min": fmt_num(min(dose.total, default=None)),
+            "dose_cells_total_max": fmt_num(max(dose.total, default=None)),
+            "dose_levels": str(dose.levels) if dose.levels else "",
+            "dose_cells_per_kg_levels": MULTI_SEP.join(fmt_num(x) for x in dose.per_kg),
+            "dose_cells_total_levels": MULTI_SEP.join(fmt_num(x) for x in dose.total),
+            "dose_ev_min": fmt_num(min(dose.ev, default=None)),
+            "dose_ev_max": fmt_num(max(dose.ev, default=None)),
+            "dose_ev_unit": dose.ev_unit,
+            "phase": m["phase"],
+            "status": m["status"],
+            "enrollment": "" if m["enrollment"] is None else str(int(m["enrollment"])),
+            "enrollment_type": m["enrollment_type"] if m["enrollment"] is not None else UNKNOWN,
+            "start_date": m["start_date"],
+            "first_posted": m["first_posted"],
+            "last_update_posted": m["last_update_posted"],
+            "record_as_of": m["record_as_of"],
+            "sponsor": m["sponsor"],
+            "sponsor_class": m["sponsor_class"],
+            "countries": MULTI_SEP.join(m["countries"]),
+            "countries_evidence": m["countries_evidence"],
+            "sources": MULTI_SEP.join(m["sources"]),
+        }
+    )
     for field in ("product", "source_tissue", "donor", "route", "countries"):
         row[f"{field}_registry"] = row[field]  # registry-derived value, before curation
     return row
 
 
-def assemble(sources_dir: Path = SOURCES_DIR, workers: int = 2,
-             extra_records: list[dict] | tuple = ()) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def assemble(
+    sources_dir: Path = SOURCES_DIR, workers: int = 2, extra_records: list[dict] | tuple = ()
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(trials before curation, normalised published facts, excluded trials).
 
     `extra_records` (RECORD_KEYS dicts from a refresh, msc_atlas.refresh) join the bundled records before merging.
@@ -135,18 +183,30 @@ def assemble(sources_dir: Path = SOURCES_DIR, workers: int = 2,
         merged = merge_group(recs)
         ok, reason = inclusion(merged, recs, published_ids)
         if not ok:
-            excluded.append({"trial_id": merged["trial_id"], "other_ids": MULTI_SEP.join(merged["other_ids"]),
-                             "title": merged["text"]["title"], "sources": MULTI_SEP.join(merged["sources"]),
-                             "reason": reason})
+            excluded.append(
+                {
+                    "trial_id": merged["trial_id"],
+                    "other_ids": MULTI_SEP.join(merged["other_ids"]),
+                    "title": merged["text"]["title"],
+                    "sources": MULTI_SEP.join(merged["sources"]),
+                    "reason": reason,
+                }
+            )
             continue
         kept.append((merged, reason))
     classified = classify_all([_trial_text(m) for m, _ in kept], workers=workers)
     for (merged, reason), cls in zip(kept, classified):
         product = cls[0]["product"]
         if reason == NEW_IN_REFRESH and product.value == "non_msc":
-            excluded.append({"trial_id": merged["trial_id"], "other_ids": MULTI_SEP.join(merged["other_ids"]),
-                             "title": merged["text"]["title"], "sources": MULTI_SEP.join(merged["sources"]),
-                             "reason": f"new in a refresh, not an MSC product: {product.evidence}"})
+            excluded.append(
+                {
+                    "trial_id": merged["trial_id"],
+                    "other_ids": MULTI_SEP.join(merged["other_ids"]),
+                    "title": merged["text"]["title"],
+                    "sources": MULTI_SEP.join(merged["sources"]),
+                    "reason": f"new in a refresh, not an MSC product: {product.evidence}",
+                }
+            )
             continue
         row = _row(merged, cls)
         if reason == "cited by a published review table":
@@ -174,7 +234,9 @@ def apply_corrections(trials: pd.DataFrame, corrections: pd.DataFrame) -> tuple[
             if current != r["value"]:
                 skipped.append(f"{tid} {field}: cited as {r['value']!r} but derived {current!r}; review the row")
             else:
-                out.at[tid, f"{field}_evidence"] = f"{out.at[tid, f'{field}_evidence']} (confirmed: {r['citation_url']})"
+                out.at[tid, f"{field}_evidence"] = (
+                    f"{out.at[tid, f'{field}_evidence']} (confirmed: {r['citation_url']})"
+                )
             continue
         if current not in ("", UNKNOWN) and r["applies_when"] != "registry_wrong":
             skipped.append(f"{tid} {field}: registry already states {current!r}")
@@ -188,8 +250,9 @@ def apply_corrections(trials: pd.DataFrame, corrections: pd.DataFrame) -> tuple[
     return out.reset_index(drop=True), skipped
 
 
-def _record_flow(trials: pd.DataFrame, excluded: pd.DataFrame, sources_dir: Path,
-                 extra_records: list[dict] | tuple) -> tuple[pd.DataFrame, dict]:
+def _record_flow(
+    trials: pd.DataFrame, excluded: pd.DataFrame, sources_dir: Path, extra_records: list[dict] | tuple
+) -> tuple[pd.DataFrame, dict]:
     """(ledger of every record read, the flow counts): msc_atlas.pipeline.flow."""
     from msc_atlas.pipeline import flow
     from msc_atlas.pipeline.sources import rows_read
@@ -212,8 +275,14 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
     flat.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
-def build(out_dir: Path = config.BUNDLED_DATA_DIR, sources_dir: Path = SOURCES_DIR, corrections_file: Path = CORRECTIONS_FILE,
-          verbose: bool = True, extra_records: list[dict] | tuple = (), version_update: dict | None = None) -> dict:
+def build(
+    out_dir: Path = config.BUNDLED_DATA_DIR,
+    sources_dir: Path = SOURCES_DIR,
+    corrections_file: Path = CORRECTIONS_FILE,
+    verbose: bool = True,
+    extra_records: list[dict] | tuple = (),
+    version_update: dict | None = None,
+) -> dict:
     """Build every data/ file into out_dir; returns the report dict (counts, agreement).
 
     A refresh (msc_atlas.refresh) passes its registry records as `extra_records` and its version / as-of dates as
@@ -249,17 +318,30 @@ def build(out_dir: Path = config.BUNDLED_DATA_DIR, sources_dir: Path = SOURCES_D
 
     write_mechanism_tables(sources_dir, out_dir)
     version = {
-        "dataset_version": DATASET_VERSION, **AS_OF,
+        "dataset_version": DATASET_VERSION,
+        **AS_OF,
         "trial_count": len(trials),
-        "inputs": {name: {"file": f"sources/{rel}", "sha256": _sha256(sources_dir / rel)}
-                   for name, rel in {**SOURCE_FILES, PUBLISHED_FACTS: PUBLISHED_FILE}.items()},
-        "corrections": {"file": "curation/corrections.csv", "rows": len(corrections),
-                        "sha256": _sha256(Path(corrections_file))},
+        "inputs": {
+            name: {"file": f"sources/{rel}", "sha256": _sha256(sources_dir / rel)}
+            for name, rel in {**SOURCE_FILES, PUBLISHED_FACTS: PUBLISHED_FILE}.items()
+        },
+        "corrections": {
+            "file": "curation/corrections.csv",
+            "rows": len(corrections),
+            "sha256": _sha256(Path(corrections_file)),
+        },
     }
     version.update(version_update or {})
     (out_dir / "version.json").write_text(json.dumps(version, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    summary = {"counts": counts, "agreement": agreement, "reference": ref, "skipped_corrections": skipped,
-               "excluded": len(excluded), "conflicts": len(conf), "gold": gold_scores}
+    summary = {
+        "counts": counts,
+        "agreement": agreement,
+        "reference": ref,
+        "skipped_corrections": skipped,
+        "excluded": len(excluded),
+        "conflicts": len(conf),
+        "gold": gold_scores,
+    }
     from msc_atlas.pipeline import datadoc
     from msc_atlas.pipeline.registry_ids import URL_PATTERNS
 

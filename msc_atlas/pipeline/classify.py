@@ -49,6 +49,7 @@ Decisions (the judgement calls; change them here, nowhere else)
     (in that order). Numbers only for a single value ("1-3 x 10^6", "1, 2 or 3 million" give text only);
     concentrations (cells/ml) and exosome doses (particles, ug, mg) keep the text and no numbers.
 """
+
 from __future__ import annotations
 
 import re
@@ -77,13 +78,19 @@ def _tiers(t: TrialText) -> tuple[Texts, Texts]:
 
 # ---------------------------------------------------------------------------------------------- focus area
 
-_COVID = _Rule("cov corona", r"(?<!non-)(?<!non )(?:covid|sars[- ]?cov|2019[- ]?n[- ]?cov|\bncov\b|corona ?virus|corona disease)")
-_ARDS = _Rule("ards respiratory distress lung ali ARDS ALI",
-              r"\bARDS\b|acute respiratory distress|adult respiratory distress|respiratory distress syndrome,? adult"
-              r"|(?:acute|surgery[- ]induced|post-?operative|ventilator[- ]induced|traumatic) lung injur\w*|(?-i:\bALI\b)")
-_LIVER = _Rule("liver hepat cirrho biliar cholang pbc psc nash nafld aclf wilson crigler hbv hcv",
-               r"\bliver\b(?! metasta)|hepatic(?! arter)|hepatitis|hepato(?!cyte growth)(?!splenic)|(?<!renal )(?<!kidney )cirrho"
-               r"|biliar|cholang|\bPBC\b|\bPSC\b(?!-\d)|\bNASH\b|\bNAFLD\b|\bACLF\b|wilson'?s? disease|crigler|\bHBV\b|\bHCV\b")
+_COVID = _Rule(
+    "cov corona", r"(?<!non-)(?<!non )(?:covid|sars[- ]?cov|2019[- ]?n[- ]?cov|\bncov\b|corona ?virus|corona disease)"
+)
+_ARDS = _Rule(
+    "ards respiratory distress lung ali ARDS ALI",
+    r"\bARDS\b|acute respiratory distress|adult respiratory distress|respiratory distress syndrome,? adult"
+    r"|(?:acute|surgery[- ]induced|post-?operative|ventilator[- ]induced|traumatic) lung injur\w*|(?-i:\bALI\b)",
+)
+_LIVER = _Rule(
+    "liver hepat cirrho biliar cholang pbc psc nash nafld aclf wilson crigler hbv hcv",
+    r"\bliver\b(?! metasta)|hepatic(?! arter)|hepatitis|hepato(?!cyte growth)(?!splenic)|(?<!renal )(?<!kidney )cirrho"
+    r"|biliar|cholang|\bPBC\b|\bPSC\b(?!-\d)|\bNASH\b|\bNAFLD\b|\bACLF\b|wilson'?s? disease|crigler|\bHBV\b|\bHCV\b",
+)
 # A condition entry that names the procedure or the product, not a disease ("Stem Cell Transplantation",
 # "Mesenchymal Stem Cells", "Cell Therapy", "Bone Marrow Donor"), or NCI's boilerplate "Cancer": it must not hide the
 # disease listed beside it or in the MeSH terms.
@@ -91,7 +98,9 @@ _PROCEDURE_ENTRY = re.compile(
     r"^\W*(?:(?:human|adult|allogeneic|allogenic|autologous|umbilical|cord|adipose|bone|marrow|derived|mesenchymal|stromal"
     r"|stem|progenitor|cell|cellular|therapy)[\s-]+)*(?:cells?|MSCs?|therapy|therapies)(?:[\s-]+(?:transplant\w*|therapy"
     r"|therapies|infusion|injection|treatment|implantation|administration))?\W*$|^\W*(?:regenerative medicine|tissue "
-    r"engineering|(?:bone marrow|healthy|stem cell) donors?|cancer)\W*$", re.IGNORECASE)  # NCI lists a bare "Cancer"
+    r"engineering|(?:bone marrow|healthy|stem cell) donors?|cancer)\W*$",
+    re.IGNORECASE,
+)  # NCI lists a bare "Cancer"
 
 
 def _condition_texts(t: TrialText) -> Texts:
@@ -99,6 +108,8 @@ def _condition_texts(t: TrialText) -> Texts:
     entries = [e for field in _CONDITIONS for e in re.split(r"\s\|\s", getattr(t, field)) if e.strip()]
     diseases = [e for e in entries if not _PROCEDURE_ENTRY.match(e)]
     return Texts([*(diseases or entries), t.title, t.official_title])
+
+
 # Liver words that belong to another disease: GvHD of the liver.
 _LIVER_NOT = _Rule("graft gvhd", r"graft[- ]?(?:versus|vs\.?)[- ]?host|\bgvhd\b")
 
@@ -119,59 +130,110 @@ def classify_focus_area(t: TrialText) -> Decision:
 # ---------------------------------------------------------------------------------------------- disease group
 
 # Order matters: the first rule that matches wins, so specific phrases come before general words.
-_DISEASE_RULES: list[tuple[str, _Rule]] = [(k, _Rule("", p)) for k, p in [
-    ("other", r"depressi|alcohol use|schizophren|bipolar|psychiatr|anxiety|addiction|substance use|post-?traumatic stress"),
-    ("reproductive", r"uterine|cesarean|caesarean|asherman|intrauterine adhesion"),
-    ("gvhd_immune", r"psoria"),
-    ("lung", r"airway|tracheo\w*|respiratory tract|broncho-?pleural"),
-    ("neurological", r"multiple sclerosis|cerebrovascular|isch(?:a)?emic stroke|cerebral infarct"),
-    ("musculoskeletal", r"avascular necrosis|osteonecrosis"),
-    ("skin_wound", r"foot, diabetic|diabetic foot"),
-    # a transplanted organ's rejection or tolerance (not the organ's disease); a liver transplant is liver (focus area)
-    ("gvhd_immune", r"(?:kidney|renal|lung|heart|islet|solid organ|organ) (?:allo)?transplant\w*|allograft"
-                    r"|(?:transplant\w*|graft|allograft) (?:\w+ ){0,3}?(?:rejection|tolerance)|(?:rejection|tolerance) "
-                    r"(?:\w+ ){0,4}?(?:transplant\w*|graft|allograft)"),
-    ("cancer", r"gastrointestinal stromal|\bGIST\b"),  # a tumour, not a GI disease or an MSC ("stromal")
-    ("kidney", r"lupus nephritis|diabetic (?:nephropath|kidney)|erectile|peyronie|urinary incontinence|stress incontinence"
-               r"|interstitial cystitis"),
-    ("skin_wound", r"diabetic (?:foot|wound|ulcer|leg ulcer)|foot ulcer"),
-    ("eye", r"diabetic retinopath|diabetic macular"),
-    ("vascular", r"critical limb|limb isch|diabetic (?:angiopath|vascul|limb)|buerger|thromboangiitis|peripheral (?:arter|vascul)"
-                 r"|intermittent claudication"),
-    ("gvhd_immune", r"graft[- ]?(?:versus|vs\.?|-)[- ]?host|\bgvhd\b|\bgvh\b|lupus|rheumatoid|systemic sclerosis|scleroderma"
-                    r"|sj[oö]gren|autoimmun|ankylosing|dermatomyositis|polymyositis|vasculitis|beh[cç]et|rejection"
-                    r"|immune thrombocytop|myasthenia|immune system disease"),
-    ("gastrointestinal", r"crohn|fistula|colitis|inflammatory bowel|\bIBD\b|pancreatitis|pouchitis|\bpouch\b|fa?ecal incontinence"
-                         r"|anal sphincter|esophag|oesophag|gastr|intestin|bowel|xerostomia|dry mouth|hyposalivation|salivary|mucositis"),
-    ("cancer", r"cancer|carcinoma|tumou?r|neoplasm|glioblastoma|glioma|sarcoma|melanoma"
-               r"|neuroblastoma|oncolog"),
-    ("haematological", r"aplastic|graft failure|poor graft function|engraftment|h(?:a)?ematopoietic|haemopoietic|stem cell transplant"
-                       r"|bone marrow transplant|\bHSCT\b|\bHCT\b|leuk[ae]mia|lymphoma|myelodysplas|myeloma|h(?:a)?emophilia|thalass"
-                       r"|sickle|diamond[- ]blackfan|fanconi|h(?:a)?ematolog|cytopeni|chimerism|immune reconstitution|myeloproliferative"
-                       r"|myelofibrosis|neutropeni|an(?:a)?emia|malignan"),
-    ("neurological", r"stroke|cerebral|brain|spinal cord|amyotrophic|\bALS\b|multiple sclerosis|parkinson|alzheimer|dementia"
-                     r"|autis|huntington|multiple system atrophy|ataxia|neuro|palsy|epilep|demyelinat|nervous system|optic nerve"
-                     r"|optic atrophy|charcot|duchenne|muscular dystroph|myelitis|encephal|hypoxic[- ]ischemic"
-                     r"|intraventricular h(?:a)?emorrh|paralysis|parapleg|tetrapleg|quadripleg|spinal muscular"),
-    ("cardiovascular", r"heart|cardi|myocard|coronary|angina|ventricular|hypoplastic left|pulmonary (?:arterial )?hypertension"),
-    ("vascular", r"isch(?:a)?emi|(?<!a)vascular|arter(?:y|ial) disease|atheroscler|lymph(?:o)?edema|varic|endothelial dysfunction|raynaud"),
-    ("lung", r"bronchopulmonary|\bBPD\b|\bCOPD\b|pulmonary|lung|emphysema|bronch|asthma|pneumon|respiratory|cystic fibrosis"
-             r"|pneumoconiosis|silicosis|trache|laryn|airway|dysphonia|vocal"),
-    ("kidney", r"kidney|renal|nephr|bladder|urolog|urethr|urinary|\bAKI\b|\bCKD\b|dialysis|glomerul"),
-    ("diabetes_metabolic", r"diabet|insulin|\bT[12]DM?\b|metabolic|obesity|hypercholesterol|lipid|mucopolysacchar|lysosomal"
-                           r"|hypophosphatasia|glucose"),
-    ("skin_wound", r"burn|wound|ulcer|epidermolysis|psoria|dermatitis|eczema|skin|scar|cicatri|keloid|alopecia|vitiligo"
-                   r"|lyell|necrolysis|photoaging|wrinkle|lipodystroph|romberg|hemiatrophy|radiation injur|radiodermatitis"),
-    ("eye", r"\beye|retin|macula|cornea|glaucoma|optic|ocular|visual|vision|limbal|keratoconus|uveitis|blind"),
-    ("reproductive", r"ovar|asherman|intrauterine adhesion|endometri|infertil|uter|pregnan|eclampsia|azoosperm|menopaus"
-                     r"|hypogonad|testic|sperm"),
-    ("musculoskeletal", r"arthrit|arthros|osteo|cartilag|chondr|\bbone|fracture|union|tendon|tendin|rotator|spine|spinal|disc\b"
-                        r"|discs|disk|discogenic|lumbar|back pain|joint|knee|\bhip|shoulder|ankle|menisc|ligament|muscle|musculo|epicondyl|cleft"
-                        r"|alveolar|periodont|maxill|craniofacial|avascular necrosis|femoral head|spondyl|arthrodesis|fusion"
-                        r"|sarcopenia|elbow|plantar|achilles|skeletal|dental|tooth|teeth|gingiv|temporomandibular|leg length"),
-    ("ageing_frailty", r"frailty|\baging|ageing|longevity|senescen"),
-    ("healthy", r"healthy|normal volunteer|human volunteers|\bvolunteers\b"),
-]]
+_DISEASE_RULES: list[tuple[str, _Rule]] = [
+    (k, _Rule("", p))
+    for k, p in [
+        (
+            "other",
+            r"depressi|alcohol use|schizophren|bipolar|psychiatr|anxiety|addiction|substance use|post-?traumatic stress",
+        ),
+        ("reproductive", r"uterine|cesarean|caesarean|asherman|intrauterine adhesion"),
+        ("gvhd_immune", r"psoria"),
+        ("lung", r"airway|tracheo\w*|respiratory tract|broncho-?pleural"),
+        ("neurological", r"multiple sclerosis|cerebrovascular|isch(?:a)?emic stroke|cerebral infarct"),
+        ("musculoskeletal", r"avascular necrosis|osteonecrosis"),
+        ("skin_wound", r"foot, diabetic|diabetic foot"),
+        # a transplanted organ's rejection or tolerance (not the organ's disease); a liver transplant is liver (focus area)
+        (
+            "gvhd_immune",
+            r"(?:kidney|renal|lung|heart|islet|solid organ|organ) (?:allo)?transplant\w*|allograft"
+            r"|(?:transplant\w*|graft|allograft) (?:\w+ ){0,3}?(?:rejection|tolerance)|(?:rejection|tolerance) "
+            r"(?:\w+ ){0,4}?(?:transplant\w*|graft|allograft)",
+        ),
+        ("cancer", r"gastrointestinal stromal|\bGIST\b"),  # a tumour, not a GI disease or an MSC ("stromal")
+        (
+            "kidney",
+            r"lupus nephritis|diabetic (?:nephropath|kidney)|erectile|peyronie|urinary incontinence|stress incontinence"
+            r"|interstitial cystitis",
+        ),
+        ("skin_wound", r"diabetic (?:foot|wound|ulcer|leg ulcer)|foot ulcer"),
+        ("eye", r"diabetic retinopath|diabetic macular"),
+        (
+            "vascular",
+            r"critical limb|limb isch|diabetic (?:angiopath|vascul|limb)|buerger|thromboangiitis|peripheral (?:arter|vascul)"
+            r"|intermittent claudication",
+        ),
+        (
+            "gvhd_immune",
+            r"graft[- ]?(?:versus|vs\.?|-)[- ]?host|\bgvhd\b|\bgvh\b|lupus|rheumatoid|systemic sclerosis|scleroderma"
+            r"|sj[oö]gren|autoimmun|ankylosing|dermatomyositis|polymyositis|vasculitis|beh[cç]et|rejection"
+            r"|immune thrombocytop|myasthenia|immune system disease",
+        ),
+        (
+            "gastrointestinal",
+            r"crohn|fistula|colitis|inflammatory bowel|\bIBD\b|pancreatitis|pouchitis|\bpouch\b|fa?ecal incontinence"
+            r"|anal sphincter|esophag|oesophag|gastr|intestin|bowel|xerostomia|dry mouth|hyposalivation|salivary|mucositis",
+        ),
+        (
+            "cancer",
+            r"cancer|carcinoma|tumou?r|neoplasm|glioblastoma|glioma|sarcoma|melanoma"
+            r"|neuroblastoma|oncolog",
+        ),
+        (
+            "haematological",
+            r"aplastic|graft failure|poor graft function|engraftment|h(?:a)?ematopoietic|haemopoietic|stem cell transplant"
+            r"|bone marrow transplant|\bHSCT\b|\bHCT\b|leuk[ae]mia|lymphoma|myelodysplas|myeloma|h(?:a)?emophilia|thalass"
+            r"|sickle|diamond[- ]blackfan|fanconi|h(?:a)?ematolog|cytopeni|chimerism|immune reconstitution|myeloproliferative"
+            r"|myelofibrosis|neutropeni|an(?:a)?emia|malignan",
+        ),
+        (
+            "neurological",
+            r"stroke|cerebral|brain|spinal cord|amyotrophic|\bALS\b|multiple sclerosis|parkinson|alzheimer|dementia"
+            r"|autis|huntington|multiple system atrophy|ataxia|neuro|palsy|epilep|demyelinat|nervous system|optic nerve"
+            r"|optic atrophy|charcot|duchenne|muscular dystroph|myelitis|encephal|hypoxic[- ]ischemic"
+            r"|intraventricular h(?:a)?emorrh|paralysis|parapleg|tetrapleg|quadripleg|spinal muscular",
+        ),
+        (
+            "cardiovascular",
+            r"heart|cardi|myocard|coronary|angina|ventricular|hypoplastic left|pulmonary (?:arterial )?hypertension",
+        ),
+        (
+            "vascular",
+            r"isch(?:a)?emi|(?<!a)vascular|arter(?:y|ial) disease|atheroscler|lymph(?:o)?edema|varic|endothelial dysfunction|raynaud",
+        ),
+        (
+            "lung",
+            r"bronchopulmonary|\bBPD\b|\bCOPD\b|pulmonary|lung|emphysema|bronch|asthma|pneumon|respiratory|cystic fibrosis"
+            r"|pneumoconiosis|silicosis|trache|laryn|airway|dysphonia|vocal",
+        ),
+        ("kidney", r"kidney|renal|nephr|bladder|urolog|urethr|urinary|\bAKI\b|\bCKD\b|dialysis|glomerul"),
+        (
+            "diabetes_metabolic",
+            r"diabet|insulin|\bT[12]DM?\b|metabolic|obesity|hypercholesterol|lipid|mucopolysacchar|lysosomal"
+            r"|hypophosphatasia|glucose",
+        ),
+        (
+            "skin_wound",
+            r"burn|wound|ulcer|epidermolysis|psoria|dermatitis|eczema|skin|scar|cicatri|keloid|alopecia|vitiligo"
+            r"|lyell|necrolysis|photoaging|wrinkle|lipodystroph|romberg|hemiatrophy|radiation injur|radiodermatitis",
+        ),
+        ("eye", r"\beye|retin|macula|cornea|glaucoma|optic|ocular|visual|vision|limbal|keratoconus|uveitis|blind"),
+        (
+            "reproductive",
+            r"ovar|asherman|intrauterine adhesion|endometri|infertil|uter|pregnan|eclampsia|azoosperm|menopaus"
+            r"|hypogonad|testic|sperm",
+        ),
+        (
+            "musculoskeletal",
+            r"arthrit|arthros|osteo|cartilag|chondr|\bbone|fracture|union|tendon|tendin|rotator|spine|spinal|disc\b"
+            r"|discs|disk|discogenic|lumbar|back pain|joint|knee|\bhip|shoulder|ankle|menisc|ligament|muscle|musculo|epicondyl|cleft"
+            r"|alveolar|periodont|maxill|craniofacial|avascular necrosis|femoral head|spondyl|arthrodesis|fusion"
+            r"|sarcopenia|elbow|plantar|achilles|skeletal|dental|tooth|teeth|gingiv|temporomandibular|leg length",
+        ),
+        ("ageing_frailty", r"frailty|\baging|ageing|longevity|senescen"),
+        ("healthy", r"healthy|normal volunteer|human volunteers|\bvolunteers\b"),
+    ]
+]
 
 
 def classify_disease_group(t: TrialText) -> Decision:
@@ -201,13 +263,17 @@ def classify_disease_group(t: TrialText) -> Decision:
 # ---------------------------------------------------------------------------------------------- product
 
 # Named MSC products the patterns below know without the dictionary (the dictionary adds tissue and donor).
-_MSC_NAMES = (r"remestemcel|prochymal|multistem|stempeucel|PLX-?PAD|PLX-?R18|emiplacel|cartistem|\btemcell\b|alofisel"
-              r"|darvadstrocel|cx601|cx611|nurown|lomecel|rexlemestrocel|cellgram|jointstem|astrostem|cupistem|cymerus"
-              r"|furestem|allorx|ALLO-ASC|HB-adMSC|ORBCEL|ProTrans|XCEL-UMC|Cellistem|pneumostem|CYP-00\d|celyvir"
-              r"|exoflo|NestaCell|obnitix|MC0518")
-_NAME_GATES = "remestemcel prochymal multistem stempeucel plx emiplacel cartistem temcell alofisel darvadstrocel cx60 cx61 " \
-              "nurown lomecel rexlemestrocel cellgram jointstem astrostem cupistem cymerus furestem allorx allo-asc " \
-              "hb-admsc orbcel protrans xcel-umc cellistem pneumostem cyp-00 celyvir exoflo nestacell obnitix mc0518"
+_MSC_NAMES = (
+    r"remestemcel|prochymal|multistem|stempeucel|PLX-?PAD|PLX-?R18|emiplacel|cartistem|\btemcell\b|alofisel"
+    r"|darvadstrocel|cx601|cx611|nurown|lomecel|rexlemestrocel|cellgram|jointstem|astrostem|cupistem|cymerus"
+    r"|furestem|allorx|ALLO-ASC|HB-adMSC|ORBCEL|ProTrans|XCEL-UMC|Cellistem|pneumostem|CYP-00\d|celyvir"
+    r"|exoflo|NestaCell|obnitix|MC0518"
+)
+_NAME_GATES = (
+    "remestemcel prochymal multistem stempeucel plx emiplacel cartistem temcell alofisel darvadstrocel cx60 cx61 "
+    "nurown lomecel rexlemestrocel cellgram jointstem astrostem cupistem cymerus furestem allorx allo-asc "
+    "hb-admsc orbcel protrans xcel-umc cellistem pneumostem cyp-00 celyvir exoflo nestacell obnitix mc0518"
+)
 # Phrases that contain "mesenchymal" or "stromal" but name no MSC product; masked before any product rule runs.
 _NOT_A_PRODUCT = re.compile(
     r"epithelial[- ](?:to[- ]|-)?mesenchymal[- ]transitions?\w*|\bEMT\b|mesenchymal[- ]epithelial[- ]transition"
@@ -220,24 +286,31 @@ _NOT_A_PRODUCT = re.compile(
     r"|(?:expanded|expansion|co-?cultured|co-?culture|grown) (?:with|on|over) (?:a )?(?:feeder )?(?:layer of )?"
     r"(?:MPCs?|MSCs?|mesenchymal)\w*"
     r"(?: (?:stem|stromal|precursor) cells?)?|feeder[- ]layers?",
-    re.IGNORECASE)
-_MSC = _Rule("mesenchym stromal msc mpc asc adsc adrc svf dpsc menscs wharton mapc adipose fat umbilical cord placent amnio "
-             "dental menstrual decidua endometri synovi strocel stemcel " + _NAME_GATES,
-             r"mesenchym\w*|stromal cells?|stromal vascular fraction|MSCs?\b|\w+-MSCs?\b|\bMPCs?\b|\bADSCs?\b|\bh?ASCs?\b"
-             r"|\bADRCs?\b|\bSVF\b|\bDPSCs?\b|\bMenSCs?\b|\bMAPCs?\b|wharton'?s? jelly"
-             # INN stems of MSC products: -mestrocel / -strocel (stromal cells), -stemcel (remestemcel-L)
-             r"|\b\w+(?:strocel|stemcel)\b|" + _MSC_NAMES
-             # stem cells of the tissues whose culture-expanded stem cells are MSCs
-             + r"|(?:adipose|adipose[- ]tissue|fat|umbilical[- ]cord|cord[- ]tissue|placenta\w*|amnio\w*|dental[- ]pulp"
-               r"|menstrual[- ]blood|decidua\w*|endometri\w*|synovi\w*)[- ](?:[\w-]+[- ]){0,2}?(?:stem|stromal|progenitor) cells?")
-_MSC_CELLS = _Rule("msc mesenchym stromal", r"MSCs?\b(?!-(?:EX|EV|Exo|CM|sEV))|mesenchymal (?:stem |stromal )?cells?|stromal cells?")
+    re.IGNORECASE,
+)
+_MSC = _Rule(
+    "mesenchym stromal msc mpc asc adsc adrc svf dpsc menscs wharton mapc adipose fat umbilical cord placent amnio "
+    "dental menstrual decidua endometri synovi strocel stemcel " + _NAME_GATES,
+    r"mesenchym\w*|stromal cells?|stromal vascular fraction|MSCs?\b|\w+-MSCs?\b|\bMPCs?\b|\bADSCs?\b|\bh?ASCs?\b"
+    r"|\bADRCs?\b|\bSVF\b|\bDPSCs?\b|\bMenSCs?\b|\bMAPCs?\b|wharton'?s? jelly"
+    # INN stems of MSC products: -mestrocel / -strocel (stromal cells), -stemcel (remestemcel-L)
+    r"|\b\w+(?:strocel|stemcel)\b|"
+    + _MSC_NAMES
+    # stem cells of the tissues whose culture-expanded stem cells are MSCs
+    + r"|(?:adipose|adipose[- ]tissue|fat|umbilical[- ]cord|cord[- ]tissue|placenta\w*|amnio\w*|dental[- ]pulp"
+    r"|menstrual[- ]blood|decidua\w*|endometri\w*|synovi\w*)[- ](?:[\w-]+[- ]){0,2}?(?:stem|stromal|progenitor) cells?",
+)
+_MSC_CELLS = _Rule(
+    "msc mesenchym stromal", r"MSCs?\b(?!-(?:EX|EV|Exo|CM|sEV))|mesenchymal (?:stem |stromal )?cells?|stromal cells?"
+)
 
 _NON_MSC_PRODUCT = _Rule(
     "castem regulatory imrc educator hematopoietic haematopoietic nhpbsc exo hek t-rex cd24 rapa treg",
     r"CAStem|(?:immunity[- ]and[- ])?matrix[- ]regulatory cells|\bIMRCs?\b|stem cell educator"
     r"|non[- ]?h(?:a)?ematopoietic peripheral blood stem cells?|peripheral blood non[- ]?h(?:a)?ematopoietic stem cells?|\bNHPBSCs?\b"
     r"|(?:CSTC|T[- ]cells?)[- ]?(?:derived )?exo(?:some)?s?|amniotic fluid[- ](?:derived )?exosom|\bHEK[- ]?293|T-REx"
-    r"|CD24[- ]?(?:exo|overexpress)|\bEXO-CD24")
+    r"|CD24[- ]?(?:exo|overexpress)|\bEXO-CD24",
+)
 # MSCs differentiated into another cell type before they are given: another product (policy, curation/gold/GUIDE.md).
 _DIFFERENTIATED = _Rule(
     "hepatocyte neural neuron insulin osteoblast msc-np preob islet differentiat trans-differentiat transdifferentiat",
@@ -247,7 +320,8 @@ _DIFFERENTIATED = _Rule(
     r"|(?:trans-?)?differentiat\w* (?:of )?(?:[\w-]+ ){0,4}?(?:into|to) (?:\w+ ){0,2}(?:hepatocytes?|neurons?|neural|insulin"
     r"|islet|osteoblast\w*)"
     r"|(?:MSC|stem cell|stromal cell)s?[- ]derived (?:neural|hepatocyte|insulin|neuronal|islet)[- ]?(?:progenitor|precursor|like|producing)?"
-    r"|\bMSC-NPs?\b|neural progenitors?|insulin[- ]producing cells?|osteoblastic cells|\bPREOB\b|neuron[- ]like cells?")
+    r"|\bMSC-NPs?\b|neural progenitors?|insulin[- ]producing cells?|osteoblastic cells|\bPREOB\b|neuron[- ]like cells?",
+)
 # Non-MSC cell or tissue products: decisive when the interventions, arms and titles name no MSC.
 _OTHER_CELLS = _Rule(
     "mononuclear mnc bmac concentrat platelet prp prf transplant hsct cd34 cd133 chondrocyte endothelial fibroblast "
@@ -259,7 +333,8 @@ _OTHER_CELLS = _Rule(
     r"|lymphocytes?|(?:autologous )?bone marrow (?:cells|transplant\w*|implant\w*|graft\w*|aspirate)|fat graft\w*|fat transfer"
     r"|fat (?:injection|filler)|lipofilling|lipo-?injection|microfat|nanofat|micro-?fragmented adipose|lipogems"
     r"|adipose tissue graft\w*|autologous fat|lipoaspirate|cord blood (?:units?|transplant\w*|infusion)|fetal blood"
-    r"|blood transfusion|RAPA-\d+|regulatory T[- ]cells|\bTregs?\b|(?:epidermal|dermal) cell suspension|melanocytes?")
+    r"|blood transfusion|RAPA-\d+|regulatory T[- ]cells|\bTregs?\b|(?:epidermal|dermal) cell suspension|melanocytes?",
+)
 # Nothing is given to participants: the record samples, measures or observes (an observational study, a biomarker
 # study, a manufacturing or laboratory study).
 _MEASURED_ONLY = _Rule(
@@ -267,44 +342,60 @@ _MEASURED_ONLY = _Rule(
     "isolat characteri no_intervention",
     r"^(?:\w+: )?(?:[\w ,/&()-]*\b(?:samples?|sampling|collection|biops\w*|harvest\w*|blood draw|observation\w*|sequencing"
     r"|questionnaires?|measurements?|analys[ie]s|imaging|MRI|exercise|diet|counts?|isolation|characteri[sz]ation"
-    r"|no intervention)\b[\w ,/&()-]*)$")
+    r"|no intervention)\b[\w ,/&()-]*)$",
+)
 # An observational study of participants treated with MSCs before (a follow-up or a retrospective cohort) is about an
 # MSC product: said by its title, or by a summary sentence about participants who received it.
 _FOLLOW_UP_TITLE = re.compile(r"follow[- ]?up|long[- ]term|retrospective|extension (?:study|trial)", re.IGNORECASE)
-_TREATED_BEFORE = re.compile(r"previously (?:received|treated|enrolled|participated)|who (?:received|were (?:treated"
-                             r"|administered|transplanted|injected)|participated|completed)|participated in"
-                             r"|(?:patients?|participants?|subjects?) (?:\w+ ){0,3}?(?:treated with|receiving|given|administered)",
-                             re.IGNORECASE)
+_TREATED_BEFORE = re.compile(
+    r"previously (?:received|treated|enrolled|participated)|who (?:received|were (?:treated"
+    r"|administered|transplanted|injected)|participated|completed)|participated in"
+    r"|(?:patients?|participants?|subjects?) (?:\w+ ){0,3}?(?:treated with|receiving|given|administered)",
+    re.IGNORECASE,
+)
 # A title about MSCs as the subject of study, not as a product given ("Mobilization of MSCs", "MSCs in the
 # synovial fluid", "Osteogenic potential of MSCs").
 _STUDIED_NOT_GIVEN = re.compile(
     r"endogenous|mobili[sz]\w*|circulating|in the (?:synovial fluid|peripheral blood|blood|bone marrow|serum|plasma)"
     r"|potential of|characteri[sz]\w*|quantif\w*|counts?\b|levels? of|number of|isolation of|biomarkers?|imprint"
-    r"|in ?vitro|ex ?vivo|differentiation of|release|recruit\w*|collection|xenograft|cell bank|inherent|contained in|present in|in the aspirate", re.IGNORECASE)
+    r"|in ?vitro|ex ?vivo|differentiation of|release|recruit\w*|collection|xenograft|cell bank|inherent|contained in|present in|in the aspirate",
+    re.IGNORECASE,
+)
 # A cell product named only generically or by code: the summary or keywords may say what it is.
-_GENERIC_PRODUCT = _Rule("",  # no gates: a product code has no fixed substring
-                         r"stem cells?|cell(?:ular)? therap\w*|cell transplant\w*|\bcells\b|\binj\b|investigational product"
-                         # a product code: letters and digits with a hyphen ("CB-AC-02", "allo-APZ2-EB") or 2+ capitals
-                         # and 2+ digits ("EN001", "CS10BR05"); not units or chemicals ("mm2", "CO2")
-                         r"|(?-i:(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Z]{2})[A-Za-z]\w*-[\w-]+|\b[A-Z]{2,}\d{2,}\w*)|\w+®|\w+™")
-_BACKGROUND = re.compile(r"\b(?:have|has) been|\b(?:can|could|may|might|would)\b|are known|studies|previous|reported|shown"
-                         r"|widely|promising|is known|potential|possible|recent(?:ly)?\b|\binclude|identified|characteri[sz]ed"
-                         r"|described", re.IGNORECASE)
+_GENERIC_PRODUCT = _Rule(
+    "",  # no gates: a product code has no fixed substring
+    r"stem cells?|cell(?:ular)? therap\w*|cell transplant\w*|\bcells\b|\binj\b|investigational product"
+    # a product code: letters and digits with a hyphen ("CB-AC-02", "allo-APZ2-EB") or 2+ capitals
+    # and 2+ digits ("EN001", "CS10BR05"); not units or chemicals ("mm2", "CO2")
+    r"|(?-i:(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Z]{2})[A-Za-z]\w*-[\w-]+|\b[A-Z]{2,}\d{2,}\w*)|\w+®|\w+™",
+)
+_BACKGROUND = re.compile(
+    r"\b(?:have|has) been|\b(?:can|could|may|might|would)\b|are known|studies|previous|reported|shown"
+    r"|widely|promising|is known|potential|possible|recent(?:ly)?\b|\binclude|identified|characteri[sz]ed"
+    r"|described",
+    re.IGNORECASE,
+)
 
-_EV = _Rule("exo vesicle EV Ev microvesic nanovesic MV",
-            r"(?<!blood )(?<!plasma )(?<!serum )(?<!urine )exosom\w*(?!al metabolom)|\bexos?\b|extracellular vesicles?|\w*-?s?EVs?\b"
-            r"|\bExoFlo\b|micro-?vesicles?|nano-?vesicles?|\bMVs\b")
-_SECRETOME = _Rule("secretome conditioned factors supernatant lysate paracrine",
-                   r"secretome|conditioned medi(?:um|a)|MSC[- ]derived (?:soluble )?factors|culture supernatant|\blysate of (?:MSC|stem)"
-                   r"|paracrine factors")
+_EV = _Rule(
+    "exo vesicle EV Ev microvesic nanovesic MV",
+    r"(?<!blood )(?<!plasma )(?<!serum )(?<!urine )exosom\w*(?!al metabolom)|\bexos?\b|extracellular vesicles?|\w*-?s?EVs?\b"
+    r"|\bExoFlo\b|micro-?vesicles?|nano-?vesicles?|\bMVs\b",
+)
+_SECRETOME = _Rule(
+    "secretome conditioned factors supernatant lysate paracrine",
+    r"secretome|conditioned medi(?:um|a)|MSC[- ]derived (?:soluble )?factors|culture supernatant|\blysate of (?:MSC|stem)"
+    r"|paracrine factors",
+)
 _TITLE_CELLS = _Rule("msc mesenchym stromal stem", _MSC_CELLS.pattern.pattern + r"|stem cells?")
 _ARMS = ("interventions", "intervention_descriptions", "arm_labels", "arm_descriptions")
 _CELL_DOSE = _Rule("cell", r"cells?\s*/\s*kg|cells? per (?:kg|kilogram)|\b(?:10\S*|million)\s*(?:\w+\s*){0,2}cells")
 _PRODUCT_WORD = r"exo|vesic|\bs?EVs?\b|secret|conditioned|supernatant|paracrine|-EX\b|-CM\b|drops\b"
 _CLAUSE_END = re.compile(r"\b(?:and|plus|with|enriched|or|followed|then|versus|vs)\b|[,;.|]", re.IGNORECASE)
-_AFTER = re.compile(_PRODUCT_WORD, re.IGNORECASE)                    # "MSC-derived exosomes", "MSC secretome"
+_AFTER = re.compile(_PRODUCT_WORD, re.IGNORECASE)  # "MSC-derived exosomes", "MSC secretome"
 _LINKED = re.compile(rf"(?:{_PRODUCT_WORD})\w*\s*-\s*$", re.IGNORECASE)  # "Secretome-MSCs", "Exosome-MSC"
-_BEFORE = re.compile(rf"(?:{_PRODUCT_WORD}|particles|factors?)\S*\s.*\b(?:from|of|by)\b", re.IGNORECASE)  # "exosomes from MSCs"
+_BEFORE = re.compile(
+    rf"(?:{_PRODUCT_WORD}|particles|factors?)\S*\s.*\b(?:from|of|by)\b", re.IGNORECASE
+)  # "exosomes from MSCs"
 
 
 def _mask(text: str) -> str:
@@ -318,12 +409,12 @@ def _masked(t: TrialText) -> TrialText:
 
 def _is_source(text: str, m: re.Match) -> bool:
     """Is this MSC mention only the source of an EV / secretome product (not cells given to patients)?"""
-    after = text[m.end():m.end() + 40]
+    after = text[m.end() : m.end() + 40]
     clause_end = _CLAUSE_END.search(after)
-    after = after[:clause_end.start()] if clause_end else after
-    before = text[max(0, m.start() - 80):m.start()]
+    after = after[: clause_end.start()] if clause_end else after
+    before = text[max(0, m.start() - 80) : m.start()]
     ends = list(_CLAUSE_END.finditer(before))
-    before = before[ends[-1].end():] if ends else before
+    before = before[ends[-1].end() :] if ends else before
     return bool(_AFTER.search(after) or _BEFORE.search(before) or _LINKED.search(before))
 
 
@@ -347,9 +438,15 @@ def _no_product_given(t: TrialText) -> str | None:
     names = [p for p in re.split(r"\s\|\s", t.interventions) if p.strip()]
     descriptions = re.split(r"\s\|\s", t.intervention_descriptions)
     descriptions = descriptions if len(descriptions) == len(names) else [""] * len(names)
-    if names and not follow_up and not _first(_MSC, _texts(t, _ARMS)) and all(
+    if (
+        names
+        and not follow_up
+        and not _first(_MSC, _texts(t, _ARMS))
+        and all(
             _MEASURED_ONLY.search(n, n.lower()) or (d and _MEASURED_ONLY.search(d, d.lower()))
-            for n, d in zip(names, descriptions)):
+            for n, d in zip(names, descriptions)
+        )
+    ):
         return NOTHING_GIVEN + "the registered interventions only sample, measure or observe: " + t.interventions[:120]
     return None
 
@@ -373,8 +470,11 @@ def _msc_named(t: TrialText) -> tuple[str, re.Match] | None:
     interventions that name no cell product ("...Stem Cell Collection for Xenograft Studies" giving filgrastim)."""
     arms = _texts(t, _ARMS)
     typed = t.intervention_types.strip()
-    title_counts = not (typed and not re.search(r"biological|genetic|combination|procedure", typed, re.IGNORECASE)
-                        and not _first(_CELLISH, arms))
+    title_counts = not (
+        typed
+        and not re.search(r"biological|genetic|combination|procedure", typed, re.IGNORECASE)
+        and not _first(_CELLISH, arms)
+    )
     for fields in (_ARMS, _TITLES) if title_counts else (_ARMS,):
         for text, low in _texts(t, fields):
             for pattern in _MSC.open(text, low):
@@ -385,7 +485,9 @@ def _msc_named(t: TrialText) -> tuple[str, re.Match] | None:
     return None
 
 
-_CELLISH = _Rule("cell inj", r"stem cells?|\bcells\b|cell(?:ular)? therap\w*|cell transplant\w*|\binj\b|cells?\s*/\s*kg")
+_CELLISH = _Rule(
+    "cell inj", r"stem cells?|\bcells\b|cell(?:ular)? therap\w*|cell transplant\w*|\binj\b|cells?\s*/\s*kg"
+)
 _PRODUCT_TYPES = re.compile(r"biological|drug|genetic|combination", re.IGNORECASE)
 
 
@@ -438,8 +540,13 @@ def classify_product(t: TrialText) -> Decision:
     if named and named[0].product != "msc" and not (ev or sec):
         return Decision(named[0].product, f"{named[1].group(0)} ({named[0].name}, {named[0].cited_id})")
     if (ev or sec) and not _arms_give_a_product(t):
-        return Decision("non_msc", NOTHING_GIVEN + "the registered interventions give no MSC product ("
-                        + (t.intervention_types or "no biological") + "); the EVs are named only in the title")
+        return Decision(
+            "non_msc",
+            NOTHING_GIVEN
+            + "the registered interventions give no MSC product ("
+            + (t.intervention_types or "no biological")
+            + "); the EVs are named only in the title",
+        )
     if (ev or sec) and not (_first(_MSC, tier1) or _first(_MSC, tier2) or named):
         return Decision("non_msc", EV_ORIGIN_UNSTATED + _evidence(ev or sec))
     if ev or sec:
@@ -447,15 +554,17 @@ def classify_product(t: TrialText) -> Decision:
         # descriptions (which mention MSCs as background); otherwise the interventions and arms decide.
         titles = Texts(x for x, low in _texts(t, _TITLES) if _EV.search(x, low) or _SECRETOME.search(x, low))
         if titles:
-            cells = _cells_given(titles, (_TITLE_CELLS,)) or _cells_given(_texts(t, ("interventions", "arm_labels")),
-                                                                         (_MSC_CELLS,))
+            cells = _cells_given(titles, (_TITLE_CELLS,)) or _cells_given(
+                _texts(t, ("interventions", "arm_labels")), (_MSC_CELLS,)
+            )
         else:
             cells = _cells_given(_texts(t, _ARMS), (_CELL_DOSE, _MSC_CELLS))
         if cells:
             return _msc_unless_differentiated(tier1, _evidence(cells))
         if ev and sec:  # the earlier mention names the product
-            sec_first = tier1.index(next(x for x in tier1 if x[0] is sec[0])) < tier1.index(next(x for x in tier1 if x[0] is ev[0])) \
-                or (sec[0] is ev[0] and sec[1].start() < ev[1].start())
+            sec_first = tier1.index(next(x for x in tier1 if x[0] is sec[0])) < tier1.index(
+                next(x for x in tier1 if x[0] is ev[0])
+            ) or (sec[0] is ev[0] and sec[1].start() < ev[1].start())
             ev = None if sec_first else ev
         return Decision("msc_ev", _evidence(ev)) if ev else Decision("msc_secretome", _evidence(sec))
     hit = _msc_named(t)
@@ -486,60 +595,85 @@ def _msc_unless_differentiated(tier1: Texts, evidence: str) -> Decision:
 
 # ---------------------------------------------------------------------------------------------- source tissue
 
-_CELL = (r"(?:\w*chymal|stromal|stem|progenitor|precursor|MSCs?|cells?|exosom\w*|extracellular|EVs?|secretome|fraction|SVF"
-         r"|conditioned|derived|origin)")
-_BETWEEN = (r"(?:tissue|derived|drived|based|origin\w*|isolated|sourced|cultured|expanded|adherent|regenerative|jelly|matrix|lining"
-            r"|wharton'?s?|fluid"
-            r"|human|allogeneic|allogenic|autologous|adult|multipotent|\(\w+\))")
-_SOURCE_OF = (r"(?:(?:(?:derived|drived|isolated|obtained|harvested|expanded|extracted|originat\w*|sourced|prepared|collected"
-              r"|purified|cultured|separated|taken|and)[\s-]+){1,3}(?:from|of)?|from|of)[\s-]+(?:(?:the|a|human|healthy|donors?'?"
-              r"|donated|patients?'?s?|own|autologous|allogeneic|allogenic|adult|young|newborns?'?|fetal|iliac(?: crest| bone)?"
-              r"|[\w']+ and)[\s-]+){0,3}")
+_CELL = (
+    r"(?:\w*chymal|stromal|stem|progenitor|precursor|MSCs?|cells?|exosom\w*|extracellular|EVs?|secretome|fraction|SVF"
+    r"|conditioned|derived|origin)"
+)
+_BETWEEN = (
+    r"(?:tissue|derived|drived|based|origin\w*|isolated|sourced|cultured|expanded|adherent|regenerative|jelly|matrix|lining"
+    r"|wharton'?s?|fluid"
+    r"|human|allogeneic|allogenic|autologous|adult|multipotent|\(\w+\))"
+)
+_SOURCE_OF = (
+    r"(?:(?:(?:derived|drived|isolated|obtained|harvested|expanded|extracted|originat\w*|sourced|prepared|collected"
+    r"|purified|cultured|separated|taken|and)[\s-]+){1,3}(?:from|of)?|from|of)[\s-]+(?:(?:the|a|human|healthy|donors?'?"
+    r"|donated|patients?'?s?|own|autologous|allogeneic|allogenic|adult|young|newborns?'?|fetal|iliac(?: crest| bone)?"
+    r"|[\w']+ and)[\s-]+){0,3}"
+)
 
 
 def _near(gates: str, tissue: str) -> _Rule:
     """`tissue` next to a cell word: "umbilical cord MSCs", "adipose tissue-derived stromal cells",
     "MSCs isolated from the placenta and umbilical cord" (not "MSCs for the treatment of skin ulcers")."""
-    return _Rule(gates, rf"(?:{tissue})(?:[\s-]*{_BETWEEN}){{0,3}}[\s-]*{_CELL}\b|\b{_CELL}\)?[\s-]+{_SOURCE_OF}(?:{tissue})")
+    return _Rule(
+        gates, rf"(?:{tissue})(?:[\s-]*{_BETWEEN}){{0,3}}[\s-]*{_CELL}\b|\b{_CELL}\)?[\s-]+{_SOURCE_OF}(?:{tissue})"
+    )
 
 
 _TISSUE_RULES: dict[str, _Rule] = {  # vocab order; upper-case gates are abbreviations looked for as written
     "bone_marrow": _near("marrow", r"bone[- ]?marrow")
-                   | _Rule("marrow", r"(?:harvest\w*|aspirat\w*|biops\w*|sampl\w*|collect\w*|puncture) (?:of )?(?:\w+ ){0,2}bone[- ]?marrow"
-                                     r"|bone[- ]?marrow (?:aspirat|harvest|biops|puncture|concentrate)\w*")
-                   | _Rule("BM", r"\bh?BM[- ]?h?MSCs?\b|\bh?BMSCs?\b|\bBM[- ]MPCs?\b|\bBM[- ]derived"),
-    "umbilical_cord": _near("umbilic cord", r"umbilical[- ]cord(?![- ]?blood)|\bcord (?:tissue|lining|matrix)|umbilical(?! cord)(?! vein)")
-                      | _Rule("UC UMSC", r"\bh?UC[- ]?h?MSCs?\b|\bh?UCMSCs?\b|\bUC[- ]derived|\bhUC\b|\bh?UMSCs?\b|\bUCT-?MSCs?\b"),
+    | _Rule(
+        "marrow",
+        r"(?:harvest\w*|aspirat\w*|biops\w*|sampl\w*|collect\w*|puncture) (?:of )?(?:\w+ ){0,2}bone[- ]?marrow"
+        r"|bone[- ]?marrow (?:aspirat|harvest|biops|puncture|concentrate)\w*",
+    )
+    | _Rule("BM", r"\bh?BM[- ]?h?MSCs?\b|\bh?BMSCs?\b|\bBM[- ]MPCs?\b|\bBM[- ]derived"),
+    "umbilical_cord": _near(
+        "umbilic cord", r"umbilical[- ]cord(?![- ]?blood)|\bcord (?:tissue|lining|matrix)|umbilical(?! cord)(?! vein)"
+    )
+    | _Rule("UC UMSC", r"\bh?UC[- ]?h?MSCs?\b|\bh?UCMSCs?\b|\bUC[- ]derived|\bhUC\b|\bh?UMSCs?\b|\bUCT-?MSCs?\b"),
     "wharton_jelly": _Rule("wharton WJ", r"wharton|\bWJ\b|\bWJ[- ]?h?MSCs?\b|\bWJ[- ]?derived"),
     "adipose": _near("adipo fat lipoaspirate", r"adipose|\bfat\b|lipoaspirate|adipocyte")
-               | _Rule("ASC", r"\bh?ASCs?\b", unless="adherent stromal")  # Pluristem's placental "adherent stromal cells"
-               | _Rule("AD Ad ASC AT ADRC SVF stromal_vascular lipoaspirate liposuction adipose",
-                       r"\bh?AD[- ]?MSCs?\b|\bAdMSCs?\b|\bh?ADSCs?\b|\bAT[- ]?MSCs?\b|\bADRCs?\b|\bSVF\b"
-                       r"|stromal vascular fraction|\bAD[- ]derived|adipose[- ](?:tissue[- ])?derived|\bAMSCs?\b|lipoaspirate"
-                       r"|liposuction"),
+    | _Rule("ASC", r"\bh?ASCs?\b", unless="adherent stromal")  # Pluristem's placental "adherent stromal cells"
+    | _Rule(
+        "AD Ad ASC AT ADRC SVF stromal_vascular lipoaspirate liposuction adipose",
+        r"\bh?AD[- ]?MSCs?\b|\bAdMSCs?\b|\bh?ADSCs?\b|\bAT[- ]?MSCs?\b|\bADRCs?\b|\bSVF\b"
+        r"|stromal vascular fraction|\bAD[- ]derived|adipose[- ](?:tissue[- ])?derived|\bAMSCs?\b|lipoaspirate"
+        r"|liposuction",
+    ),
     "placenta": _near("placent decidu chorion", r"placenta\w*|decidua\w*|chorion\w*")
-                | _Rule("PD PL PMSC PLX", r"\bP[DL][- ]?MSCs?\b|\bPMSCs?\b|PLX-?PAD|PLX-?R18"),
+    | _Rule("PD PL PMSC PLX", r"\bP[DL][- ]?MSCs?\b|\bPMSCs?\b|PLX-?PAD|PLX-?R18"),
     "amnion": _near("amnio", r"amnio\w*")
-              | _Rule("AM hAEC amniotic", r"\bAM[- ]?MSCs?\b|\bhAECs?\b|amniotic (?:membrane|fluid|epithel)"),
-    "cord_blood": _near("cord_blood cord-blood", r"cord[- ]blood") | _Rule("UCB CB", r"\bh?UCB[- ]?h?MSCs?\b|\bCB[- ]?MSCs?\b|\bUCB[- ]derived"),
+    | _Rule("AM hAEC amniotic", r"\bAM[- ]?MSCs?\b|\bhAECs?\b|amniotic (?:membrane|fluid|epithel)"),
+    "cord_blood": _near("cord_blood cord-blood", r"cord[- ]blood")
+    | _Rule("UCB CB", r"\bh?UCB[- ]?h?MSCs?\b|\bCB[- ]?MSCs?\b|\bUCB[- ]derived"),
     "dental_pulp": _near("pulp teeth tooth exfoliated", r"dental[- ]pulp|\bpulp|deciduous teeth|exfoliated|tooth|teeth")
-                   | _Rule("DPSC SHED", r"\bh?DPSCs?\b|(?-i:\bSHEDs?\b)"),
-    "menstrual_blood": _near("menstru", r"menstru\w*(?: blood)?") | _Rule("MenSC ERC endometrial_regenerative",
-                                                             r"\bMenSCs?\b|endometrial regenerative cells?|\bERCs?\b"),
+    | _Rule("DPSC SHED", r"\bh?DPSCs?\b|(?-i:\bSHEDs?\b)"),
+    "menstrual_blood": _near("menstru", r"menstru\w*(?: blood)?")
+    | _Rule("MenSC ERC endometrial_regenerative", r"\bMenSCs?\b|endometrial regenerative cells?|\bERCs?\b"),
     "olfactory_mucosa": _Rule("olfactory", r"olfactory (?:mucosa|ensheathing|stem|ecto)\w*"),
     "skin": _near("skin derm hair", r"\bskin|dermal|dermis|hair follicle") | _Rule("ABCB5", r"ABCB5"),
     "peripheral_blood": _near("peripheral_blood peripheral-blood", r"peripheral[- ]blood(?! mononuclear)")
-                        | _Rule("PB hematopoietic haematopoietic", r"\bPB[- ]?MSCs?\b|non[- ]?h(?:a)?ematopoietic peripheral blood stem cells?"),
-    "ips_derived": _Rule("pluripotent ips iPS ESC embryonic CYP cymerus castem",
-                         r"induced pluripotent|\bh?iPS\w*|\bESC[- ]derived|\bhESCs?\b|embryonic stem|\bCYP-00\d|cymerus|CAStem|pluripotent"),
-    "other": _near("synovi muscle periodontal gingiva endometri liver-derived liver_derived fetal_liver",
-                   r"synovi\w*|\bmuscle|periodontal ligament|gingiva\w*|endometri\w*(?! regenerative)|liver[- ]derived|fetal liver")
-             | _Rule("hepastem PDLSC GMSC", r"hepastem|\bPDLSCs?\b|\bGMSCs?\b"),
+    | _Rule(
+        "PB hematopoietic haematopoietic", r"\bPB[- ]?MSCs?\b|non[- ]?h(?:a)?ematopoietic peripheral blood stem cells?"
+    ),
+    "ips_derived": _Rule(
+        "pluripotent ips iPS ESC embryonic CYP cymerus castem",
+        r"induced pluripotent|\bh?iPS\w*|\bESC[- ]derived|\bhESCs?\b|embryonic stem|\bCYP-00\d|cymerus|CAStem|pluripotent",
+    ),
+    "other": _near(
+        "synovi muscle periodontal gingiva endometri liver-derived liver_derived fetal_liver",
+        r"synovi\w*|\bmuscle|periodontal ligament|gingiva\w*|endometri\w*(?! regenerative)|liver[- ]derived|fetal liver",
+    )
+    | _Rule("hepastem PDLSC GMSC", r"hepastem|\bPDLSCs?\b|\bGMSCs?\b"),
 }
 # A tissue named for a transplant, not for MSCs ("bone marrow/peripheral blood stem cell transplant").
-_TRANSPLANT_TISSUE = re.compile(r"(?:bone[- ]marrow|peripheral[- ]blood|(?:umbilical )?cord[- ]blood)(?:\s*(?:/|or|and)\s*(?:bone[- ]marrow"
-                                r"|peripheral[- ]blood|(?:umbilical )?cord[- ]blood))?[\s-]+(?:(?:h(?:a)?ematopoietic|stem|progenitor)"
-                                r"[\s-]+)?(?:cells?[\s-]+)?(?:transplant\w*|graft\w*|donors?|units?)", re.IGNORECASE)
+_TRANSPLANT_TISSUE = re.compile(
+    r"(?:bone[- ]marrow|peripheral[- ]blood|(?:umbilical )?cord[- ]blood)(?:\s*(?:/|or|and)\s*(?:bone[- ]marrow"
+    r"|peripheral[- ]blood|(?:umbilical )?cord[- ]blood))?[\s-]+(?:(?:h(?:a)?ematopoietic|stem|progenitor)"
+    r"[\s-]+)?(?:cells?[\s-]+)?(?:transplant\w*|graft\w*|donors?|units?)",
+    re.IGNORECASE,
+)
 
 
 def _named_product_tissues(texts: Texts) -> tuple[list[str], list[str]]:
@@ -597,42 +731,52 @@ def classify_source_tissue(t: TrialText) -> Decision:
 # transplantation", "autologous BMDMSC transplantation").
 _NOT_MSC_WORD = r"(?!(?:mesenchymal|stromal|\w*MSCs?|\w*ASCs?|MPCs?|umbilical|adipose|wharton)\b)"
 _HSCT_SETTING = r"h(?:a)?ematopoietic|HSCT|HCT|BMT|SCT\b|stem cell transplant|bone marrow transplant|(?:cord blood )?transplant(?:ation)?\b"
-_OTHER_MATERIAL = (r"serum|plasma|platelet|PRP|blood\b|chondrocyte|fat graft|fat transfer|bone graft|T[- ]cells|lymphocytes|HSC\b"
-                   r"|CAR|NK\b|recipients?|donors? lymph|neural|NPCs?|islets?|hepatocytes?|kidney|liver|renal|organ|mononuclear"
-                   r"|BM-?MNC|bone marrow (?:cells|concentrate|aspirate)|BMAC")
+_OTHER_MATERIAL = (
+    r"serum|plasma|platelet|PRP|blood\b|chondrocyte|fat graft|fat transfer|bone graft|T[- ]cells|lymphocytes|HSC\b"
+    r"|CAR|NK\b|recipients?|donors? lymph|neural|NPCs?|islets?|hepatocytes?|kidney|liver|renal|organ|mononuclear"
+    r"|BM-?MNC|bone marrow (?:cells|concentrate|aspirate)|BMAC"
+)
 
 
 def _donor_rules(setting: str) -> dict[str, _Rule]:
     not_setting = r"(?![\s-]+(?:" + _NOT_MSC_WORD + r"\w+[\s-]+){0,2}?(?:" + setting + r"))"
     return {
-        "allogeneic": _Rule("allogen allogenic allo- autologous third donor",
-                            r"(?:\ballo(?:gene(?:ic|ous)|genic|genetic)\b|\ballo-(?!HSCT|SCT|HCT|BMT|transplant)|non[- ]?autologous"
-                            r"|third[- ]party|(?:healthy|unrelated|adult|young|screened|donated)(?:[\s-]+\w+)?[\s-]+donors?\b"
-                            r"|\bdonor[- ](?:derived|mesenchymal|MSCs?|stromal|stem cells?)"
-                            r"|(?:MSCs?|cells) (?:\w+ ){0,3}from (?:the |a |an |healthy |unrelated )(?:\w+ ){0,2}donors?\b)"
-                            + not_setting),
-        "autologous": _Rule("auto own participant patient subject",
-                            r"(?:(?<!non-)(?<!non )\bauto(?:logous|genous|genic)\b|\bauto-(?!HSCT|SCT|HCT|immun)|patient'?s'? own"
-                            r"|their own|his own|(?:her|own) (?:bone marrow|adipose|fat|cells|stem cells|mesenchymal)"
-                            r"|from the recipient|recipient[- ]derived"
-                            # cells harvested from the participants themselves
-                            r"|(?:participants?|patients?|subjects?)(?:'s?)? (?:\w+ ){0,6}?(?:liposuction|lipoaspiration"
-                            r"|bone marrow (?:aspiration|harvest))\w*|(?:liposuction|lipoaspiration|bone marrow aspiration) "
-                            r"(?:\w+ ){0,3}(?:from|of) (?:the |each )?(?:participants?|patients?|subjects?))" + not_setting),
+        "allogeneic": _Rule(
+            "allogen allogenic allo- autologous third donor",
+            r"(?:\ballo(?:gene(?:ic|ous)|genic|genetic)\b|\ballo-(?!HSCT|SCT|HCT|BMT|transplant)|non[- ]?autologous"
+            r"|third[- ]party|(?:healthy|unrelated|adult|young|screened|donated)(?:[\s-]+\w+)?[\s-]+donors?\b"
+            r"|\bdonor[- ](?:derived|mesenchymal|MSCs?|stromal|stem cells?)"
+            r"|(?:MSCs?|cells) (?:\w+ ){0,3}from (?:the |a |an |healthy |unrelated )(?:\w+ ){0,2}donors?\b)"
+            + not_setting,
+        ),
+        "autologous": _Rule(
+            "auto own participant patient subject",
+            r"(?:(?<!non-)(?<!non )\bauto(?:logous|genous|genic)\b|\bauto-(?!HSCT|SCT|HCT|immun)|patient'?s'? own"
+            r"|their own|his own|(?:her|own) (?:bone marrow|adipose|fat|cells|stem cells|mesenchymal)"
+            r"|from the recipient|recipient[- ]derived"
+            # cells harvested from the participants themselves
+            r"|(?:participants?|patients?|subjects?)(?:'s?)? (?:\w+ ){0,6}?(?:liposuction|lipoaspiration"
+            r"|bone marrow (?:aspiration|harvest))\w*|(?:liposuction|lipoaspiration|bone marrow aspiration) "
+            r"(?:\w+ ){0,3}(?:from|of) (?:the |each )?(?:participants?|patients?|subjects?))" + not_setting,
+        ),
     }
 
 
 _DONOR_RULES = _donor_rules(_HSCT_SETTING + "|" + _OTHER_MATERIAL)
 # In a trial with no haematopoietic transplant, "allogeneic stem cell transplantation" is the MSCs' own transplantation.
 _DONOR_RULES_NO_HSCT = _donor_rules(_OTHER_MATERIAL)
-_HSCT_CONTEXT = _Rule("hematopoietic haematopoietic hsct hct bmt gvhd graft leuk lymphoma myelo transplant",
-                      r"h(?:a)?ematopoietic|\bHSCT\b|\bHCT\b|\bBMT\b|gvhd|graft[- ]?(?:versus|vs\.?)[- ]?host|leuk(?:a)?emia|lymphoma"
-                      r"|myelo(?:ma|dysplas|fibrosis)|bone marrow transplant\w*")
+_HSCT_CONTEXT = _Rule(
+    "hematopoietic haematopoietic hsct hct bmt gvhd graft leuk lymphoma myelo transplant",
+    r"h(?:a)?ematopoietic|\bHSCT\b|\bHCT\b|\bBMT\b|gvhd|graft[- ]?(?:versus|vs\.?)[- ]?host|leuk(?:a)?emia|lymphoma"
+    r"|myelo(?:ma|dysplas|fibrosis)|bone marrow transplant\w*",
+)
 # Sentences that name the product: donor words elsewhere describe another arm's cells or the background.
-_DONOR_CONTEXT = _Rule("mesenchym stromal msc mpc asc adsc svf stem cell product wharton exo vesic ev secretome umbilical cord "
-                       "placent adipose marrow imp " + _NAME_GATES,
-                       _MSC.alternatives[0].pattern.pattern + r"|stem cells?|\bcells?\b|exosom|vesicles?|\bs?EVs?\b|secretome"
-                       r"|investigational (?:medicinal )?product|\bIMP\b|umbilical cords?|placentas?|adipose tissue|bone marrow")
+_DONOR_CONTEXT = _Rule(
+    "mesenchym stromal msc mpc asc adsc svf stem cell product wharton exo vesic ev secretome umbilical cord "
+    "placent adipose marrow imp " + _NAME_GATES,
+    _MSC.alternatives[0].pattern.pattern + r"|stem cells?|\bcells?\b|exosom|vesicles?|\bs?EVs?\b|secretome"
+    r"|investigational (?:medicinal )?product|\bIMP\b|umbilical cords?|placentas?|adipose tissue|bone marrow",
+)
 
 
 def _product_sentences(texts: Texts, skip_background: bool) -> Texts:
@@ -664,81 +808,155 @@ def classify_donor(t: TrialText) -> Decision:
 # ---------------------------------------------------------------------------------------------- route
 
 # "IV" as a word, but not the Roman numeral of a phase, grade, stage, class ... (the look-behinds run after the match).
-_IV = (r"(?-i:(?<![\w/-])IV(?![\w/-]))" + "".join(f"(?<!{w} iv)" for w in (
-    "phase", "grade", "stage", "type", "class", "level", "nyha", "step", "part", "group", "arm", "cohort", "category",
-    "and", "or", "to", "gold", "ckd", "fontaine", "kl", "outerbridge", "icrs")) + r"(?<!phaseiv)(?<!\(iv)")
+_IV = (
+    r"(?-i:(?<![\w/-])IV(?![\w/-]))"
+    + "".join(
+        f"(?<!{w} iv)"
+        for w in (
+            "phase",
+            "grade",
+            "stage",
+            "type",
+            "class",
+            "level",
+            "nyha",
+            "step",
+            "part",
+            "group",
+            "arm",
+            "cohort",
+            "category",
+            "and",
+            "or",
+            "to",
+            "gold",
+            "ckd",
+            "fontaine",
+            "kl",
+            "outerbridge",
+            "icrs",
+        )
+    )
+    + r"(?<!phaseiv)(?<!\(iv)"
+)
 # "into the ..." anywhere; "in / to / at / on the ..." only after a verb of giving ("injected in the nonunion space",
 # not "therapy in polycystic ovary").
-_INTO = (r"(?:(?:inject|administ|deliver|implant|infus|transplant|placed|put)\w*\s+(?:[\w,()-]+\s+){0,6}?(?:in|to|at|on)"
-         r"|into|onto|around) (?:the |a |an |each |both |his |her |their )?(?:[\w'’-]+ ){0,3}?")
-_ROUTE_RULES: dict[str, _Rule] = {k: v if isinstance(v, _Rule) else _Rule(*v)  # type: ignore[misc]  # tuples or rules
-                                  for k, v in {  # vocab order
-    "intravenous": ("intraven i.v i. v IV vein venous infus systemic vena intravenal",
-                    r"intra[- ]?venous\w*|\bi\.\s?v\b\.?|" + _IV + r"|peripheral(?:ly)? (?:vein|venous|infusion)|venous (?:infusion"
-                    r"|injection|route|administration|catheter)|(?<!portal )(?<!hepatic )(?<!splenic )(?<!umbilical )(?<!renal )"
-                    r"\bvein\b(?! graft)|(?:systemic|systemically|peripheral) (?:infusion|administration|delivery)"
-                    r"|intravenal|\bvena\b"),
-    "inhalation": ("nebuli aerosol inhal atomi", r"nebuli[sz]\w*|aerosol\w*|inhal\w*|atomi[sz]\w*"),
-    "intratracheal": ("trache bronch pulmonary", r"intra[- ]?trache\w*|endo[- ]?trache\w*|bronchoscop\w*|intra[- ]?bronch\w*"
-                      r"|endo[- ]?bronch\w*"
-                      r"|intra[- ]?pulmonary"),
-    "hepatic_artery": ("hepatic", r"hepatic arter\w*|arteria hepatica|hepatic intra[- ]?arterial"),
-    "portal_vein": ("portal", r"portal vein|intra[- ]?portal|trans[- ]?portal|portal venous"),
-    "intrasplenic": ("splen spleen", r"intra[- ]?splenic|splenic (?:arter|puncture|inject)\w*|into the spleen"),
-    "intra_arterial": ("arteri carotid", r"intra[- ]?arterial\w*|intra[- ]?carotid|carotid arter\w*|femoral arter\w*"
-                       r"|vertebral arter\w*|arterial (?:infusion|injection)|renal arter\w*"),
-    "intracoronary": ("coronar", r"intra[- ]?coronar\w*|coronary arter\w* (?:infusion|injection)"),
-    "intramyocardial": ("myocard endocard epicard noga NOGA heart infarct", r"intra[- ]?myocardi\w*|trans[- ]?endocardi\w*"
-                        r"|endomyocardi\w*|epicardi\w*|\bNOGA\b|into (?:the )?(?:\w+ )?(?:myocardium|heart muscle)"
-                        r"|myocardial injection|inject\w* (?:\w+ ){0,3}?(?:in|into) the (?:peri-?)?infarct\w*"),
-    "intrathecal": ("theca lumbar subarachnoid cistern", r"intra[- ]?theca\w*|lumbar puncture|subarachnoid|intra[- ]?cisternal"),
-    "intracerebral": ("cerebr stereota ventricul striat nigr brain spinal medullary",
-                      r"intra[- ]?cerebral(?! h(?:a)?emorrh)|stereota\w*|intra[- ]?cerebroventricular"
-                      r"|intraventricular(?! h(?:a)?emorrh)|intra[- ]?striatal|intra[- ]?nigral|into the brain|intra[- ]?spinal"
-                      r"|intra[- ]?medullary (?:spinal|injection)"),
-    "intramuscular": ("intramusc intra-musc intra musc i.m IM muscle", r"(?<!local )intra[- ]?muscular\w*|\bi\.m\.|(?-i:(?<![\w/-])IM(?![\w/-]))"
-                      r"|into the (?:\w+ ){0,2}muscles?|muscle injection"),
-    "intra_articular": ("articular joint knee synovial capsular", r"intra[- ]?articular\w*|" + _INTO + r"(?:joint|knee)s?\b"
-                        r"|articular cavity|joint (?:cavity|space)|intra[- ]?synovial|knee injection|joint injection"
-                        r"|intra[- ]?capsular"),
-    "intradiscal": ("discal disc disk pulposus vertebral", r"intra[- ]?discal|" + _INTO + r"dis[ck]s?\b|nucleus pulposus"
-                    r"|intra[- ]?vertebral disc|disc injection"),
-    "intravitreal": ("vitreal vitreous retinal choroidal tenon conjunctival cameral bulbar ocular",
-                     r"intra[- ]?vitreal\w*|sub[- ]?retinal\w*|supra[- ]?choroidal|sub[- ]?tenon|sub[- ]?conjunctival"
-                     r"|intra[- ]?cameral|retrobulbar|peribulbar|intra[- ]?ocular|vitreous cavity|into the vitreous"),
-    "subcutaneous": ("subcutan sub-cutan sub cutan s.c", r"sub[- ]?cutaneous\w*(?! (?:fat|adipose|tissue|lipo))|\bs\.c\."),
-    "intradermal": ("dermal cutaneous", r"intra[- ]?dermal\w*|intra[- ]?cutaneous"),
-    "local_injection": _Rule("local lesion fistul cavern ovar tendin glandular osseous pancrea perianal peri-anal sphincter "
-                             "submucos myometr endometri tumor tumour testi",
-                             r"local(?:ly)? (?:intra[- ]?muscular )?(?:inject\w*|infiltrat\w*|administ\w*)|intra[- ]?lesional\w*|peri[- ]?lesional"
-                             r"|peri[- ]?fistul\w*|intra[- ]?cavern\w*|intra[- ]?ovarian|intra[- ]?tendin\w*|peri[- ]?tendin\w*"
-                             r"|intra[- ]?glandular|intra[- ]?osseous|intra[- ]?pancrea\w*|peri[- ]?anal injection"
-                             r"|intra[- ]?sphincter\w*|submucos\w*|intra[- ]?myometr\w*|intra[- ]?endometri\w*|intra[- ]?tumou?ral"
-                             r"|intra[- ]?testicular|rete testis")
-                       | _Rule("into to in around injected inject",
-                               r"(?:inject\w* (?:directly )?)?" + _INTO + r"(?:fistula|fistulas|fistulae|lesions?|sphincter|wound bed"
-                               r"|wound edges?|ulcers?|scars?|tendons?|ovar\w*|penis|corpus cavernosum|gingiva\w*|defects?|keloids?"
-                               r"|nonunion|non-union|fracture|footprint|tumou?rs?|testis|testes)\b"),
-    "topical": ("topical drop applied appli spray dressing gel ointment cream use sheet",
-                r"topical\w*|eye ?drops?|/\s*drop\b|\bdrops? (?:\w+ )?(?:times|daily|a day)"
-                r"|(?:appli\w*|use\w*|spread\w*|paint\w*|rub\w*) (?:of (?:[\w-]+ ){1,4})?(?:directly )?(?:on|onto|to|over) "
-                r"(?:the |a |an )?(?:[\w'’-]+ ){0,3}?(?:wounds?|ulcers?|skin|burns?|lesions?|surface|scalp|hair|face)\b"
-                r"|(?:wounds?|ulcers?|burns?|skin) (?:\w+ ){0,4}(?:receive|treated with) (?:\w+ ){0,2}appli\w*"
-                r"|spray(?:ed)? (?:on|onto)|dressing|\bgel\b|hydrogel sheet|ointment|cream|serum (?:on|to) the"),
-    "implant": ("scaffold seeded hydrogel sheet fibrin patch membrane collagen phosphate tcp TCP hydroxyapatite substitute "
-                "biomaterial carrier matrix graft",
-                r"(?<!injectable )(?<!injectable collagen )scaffold|seeded|(?<!injectable )hydrogel|cell sheets?|fibrin glue|\bpatch\b|collagen (?:matrix|sponge)"
-                r"|tricalcium phosphate|\bTCP\b|hydroxyapatite|bone substitute|biomaterial|carrier|matrix|graft(?:ed|ing)? with"
-                r"|(?:amniotic|collagen|resorbable|fibrin|PRF|scaffold|barrier|periosteal) membrane|periosteal flap"
-                r"|covered (?:by|with) (?:\w+ ){0,3}(?:membrane|flap|patch)"),
-    "intraperitoneal": ("peritone i.p", r"intra[- ]?peritoneal\w*|\bi\.p\."),
-    "other": ("intra-uterine intrauterine intra uterine tympan vesical pleural pericard intrahepatic intra-hepatic intrarenal "
-              "intra-renal amniotic intracardiac intra-cardiac nodal lymphatic gastric rectal caudate",
-              r"intra[- ]?uterine|intra[- ]?tympanic|intra[- ]?vesical|intra[- ]?pleural|intra[- ]?pericardial"
-              r"|intra[- ]?hepatic(?! arter)|intra[- ]?renal|intra[- ]?amniotic|intra[- ]?cardiac|intra[- ]?nodal"
-              r"|intra[- ]?lymphatic|intra[- ]?gastric|\brectal(?:ly)? (?:administ|enema|instill)"
-              r"|into (?:the )?(?:\w+ ){0,3}(?:liver|hepatic) (?:parenchyma|segments?|lobes?)|caudate lobe"),
-}.items()}
+_INTO = (
+    r"(?:(?:inject|administ|deliver|implant|infus|transplant|placed|put)\w*\s+(?:[\w,()-]+\s+){0,6}?(?:in|to|at|on)"
+    r"|into|onto|around) (?:the |a |an |each |both |his |her |their )?(?:[\w'’-]+ ){0,3}?"
+)
+_ROUTE_RULES: dict[str, _Rule] = {
+    k: v if isinstance(v, _Rule) else _Rule(*v)  # type: ignore[misc]  # tuples or rules
+    for k, v in {  # vocab order
+        "intravenous": (
+            "intraven i.v i. v IV vein venous infus systemic vena intravenal",
+            r"intra[- ]?venous\w*|\bi\.\s?v\b\.?|"
+            + _IV
+            + r"|peripheral(?:ly)? (?:vein|venous|infusion)|venous (?:infusion"
+            r"|injection|route|administration|catheter)|(?<!portal )(?<!hepatic )(?<!splenic )(?<!umbilical )(?<!renal )"
+            r"\bvein\b(?! graft)|(?:systemic|systemically|peripheral) (?:infusion|administration|delivery)"
+            r"|intravenal|\bvena\b",
+        ),
+        "inhalation": ("nebuli aerosol inhal atomi", r"nebuli[sz]\w*|aerosol\w*|inhal\w*|atomi[sz]\w*"),
+        "intratracheal": (
+            "trache bronch pulmonary",
+            r"intra[- ]?trache\w*|endo[- ]?trache\w*|bronchoscop\w*|intra[- ]?bronch\w*"
+            r"|endo[- ]?bronch\w*"
+            r"|intra[- ]?pulmonary",
+        ),
+        "hepatic_artery": ("hepatic", r"hepatic arter\w*|arteria hepatica|hepatic intra[- ]?arterial"),
+        "portal_vein": ("portal", r"portal vein|intra[- ]?portal|trans[- ]?portal|portal venous"),
+        "intrasplenic": ("splen spleen", r"intra[- ]?splenic|splenic (?:arter|puncture|inject)\w*|into the spleen"),
+        "intra_arterial": (
+            "arteri carotid",
+            r"intra[- ]?arterial\w*|intra[- ]?carotid|carotid arter\w*|femoral arter\w*"
+            r"|vertebral arter\w*|arterial (?:infusion|injection)|renal arter\w*",
+        ),
+        "intracoronary": ("coronar", r"intra[- ]?coronar\w*|coronary arter\w* (?:infusion|injection)"),
+        "intramyocardial": (
+            "myocard endocard epicard noga NOGA heart infarct",
+            r"intra[- ]?myocardi\w*|trans[- ]?endocardi\w*"
+            r"|endomyocardi\w*|epicardi\w*|\bNOGA\b|into (?:the )?(?:\w+ )?(?:myocardium|heart muscle)"
+            r"|myocardial injection|inject\w* (?:\w+ ){0,3}?(?:in|into) the (?:peri-?)?infarct\w*",
+        ),
+        "intrathecal": (
+            "theca lumbar subarachnoid cistern",
+            r"intra[- ]?theca\w*|lumbar puncture|subarachnoid|intra[- ]?cisternal",
+        ),
+        "intracerebral": (
+            "cerebr stereota ventricul striat nigr brain spinal medullary",
+            r"intra[- ]?cerebral(?! h(?:a)?emorrh)|stereota\w*|intra[- ]?cerebroventricular"
+            r"|intraventricular(?! h(?:a)?emorrh)|intra[- ]?striatal|intra[- ]?nigral|into the brain|intra[- ]?spinal"
+            r"|intra[- ]?medullary (?:spinal|injection)",
+        ),
+        "intramuscular": (
+            "intramusc intra-musc intra musc i.m IM muscle",
+            r"(?<!local )intra[- ]?muscular\w*|\bi\.m\.|(?-i:(?<![\w/-])IM(?![\w/-]))"
+            r"|into the (?:\w+ ){0,2}muscles?|muscle injection",
+        ),
+        "intra_articular": (
+            "articular joint knee synovial capsular",
+            r"intra[- ]?articular\w*|" + _INTO + r"(?:joint|knee)s?\b"
+            r"|articular cavity|joint (?:cavity|space)|intra[- ]?synovial|knee injection|joint injection"
+            r"|intra[- ]?capsular",
+        ),
+        "intradiscal": (
+            "discal disc disk pulposus vertebral",
+            r"intra[- ]?discal|" + _INTO + r"dis[ck]s?\b|nucleus pulposus"
+            r"|intra[- ]?vertebral disc|disc injection",
+        ),
+        "intravitreal": (
+            "vitreal vitreous retinal choroidal tenon conjunctival cameral bulbar ocular",
+            r"intra[- ]?vitreal\w*|sub[- ]?retinal\w*|supra[- ]?choroidal|sub[- ]?tenon|sub[- ]?conjunctival"
+            r"|intra[- ]?cameral|retrobulbar|peribulbar|intra[- ]?ocular|vitreous cavity|into the vitreous",
+        ),
+        "subcutaneous": (
+            "subcutan sub-cutan sub cutan s.c",
+            r"sub[- ]?cutaneous\w*(?! (?:fat|adipose|tissue|lipo))|\bs\.c\.",
+        ),
+        "intradermal": ("dermal cutaneous", r"intra[- ]?dermal\w*|intra[- ]?cutaneous"),
+        "local_injection": _Rule(
+            "local lesion fistul cavern ovar tendin glandular osseous pancrea perianal peri-anal sphincter "
+            "submucos myometr endometri tumor tumour testi",
+            r"local(?:ly)? (?:intra[- ]?muscular )?(?:inject\w*|infiltrat\w*|administ\w*)|intra[- ]?lesional\w*|peri[- ]?lesional"
+            r"|peri[- ]?fistul\w*|intra[- ]?cavern\w*|intra[- ]?ovarian|intra[- ]?tendin\w*|peri[- ]?tendin\w*"
+            r"|intra[- ]?glandular|intra[- ]?osseous|intra[- ]?pancrea\w*|peri[- ]?anal injection"
+            r"|intra[- ]?sphincter\w*|submucos\w*|intra[- ]?myometr\w*|intra[- ]?endometri\w*|intra[- ]?tumou?ral"
+            r"|intra[- ]?testicular|rete testis",
+        )
+        | _Rule(
+            "into to in around injected inject",
+            r"(?:inject\w* (?:directly )?)?" + _INTO + r"(?:fistula|fistulas|fistulae|lesions?|sphincter|wound bed"
+            r"|wound edges?|ulcers?|scars?|tendons?|ovar\w*|penis|corpus cavernosum|gingiva\w*|defects?|keloids?"
+            r"|nonunion|non-union|fracture|footprint|tumou?rs?|testis|testes)\b",
+        ),
+        "topical": (
+            "topical drop applied appli spray dressing gel ointment cream use sheet",
+            r"topical\w*|eye ?drops?|/\s*drop\b|\bdrops? (?:\w+ )?(?:times|daily|a day)"
+            r"|(?:appli\w*|use\w*|spread\w*|paint\w*|rub\w*) (?:of (?:[\w-]+ ){1,4})?(?:directly )?(?:on|onto|to|over) "
+            r"(?:the |a |an )?(?:[\w'’-]+ ){0,3}?(?:wounds?|ulcers?|skin|burns?|lesions?|surface|scalp|hair|face)\b"
+            r"|(?:wounds?|ulcers?|burns?|skin) (?:\w+ ){0,4}(?:receive|treated with) (?:\w+ ){0,2}appli\w*"
+            r"|spray(?:ed)? (?:on|onto)|dressing|\bgel\b|hydrogel sheet|ointment|cream|serum (?:on|to) the",
+        ),
+        "implant": (
+            "scaffold seeded hydrogel sheet fibrin patch membrane collagen phosphate tcp TCP hydroxyapatite substitute "
+            "biomaterial carrier matrix graft",
+            r"(?<!injectable )(?<!injectable collagen )scaffold|seeded|(?<!injectable )hydrogel|cell sheets?|fibrin glue|\bpatch\b|collagen (?:matrix|sponge)"
+            r"|tricalcium phosphate|\bTCP\b|hydroxyapatite|bone substitute|biomaterial|carrier|matrix|graft(?:ed|ing)? with"
+            r"|(?:amniotic|collagen|resorbable|fibrin|PRF|scaffold|barrier|periosteal) membrane|periosteal flap"
+            r"|covered (?:by|with) (?:\w+ ){0,3}(?:membrane|flap|patch)",
+        ),
+        "intraperitoneal": ("peritone i.p", r"intra[- ]?peritoneal\w*|\bi\.p\."),
+        "other": (
+            "intra-uterine intrauterine intra uterine tympan vesical pleural pericard intrahepatic intra-hepatic intrarenal "
+            "intra-renal amniotic intracardiac intra-cardiac nodal lymphatic gastric rectal caudate",
+            r"intra[- ]?uterine|intra[- ]?tympanic|intra[- ]?vesical|intra[- ]?pleural|intra[- ]?pericardial"
+            r"|intra[- ]?hepatic(?! arter)|intra[- ]?renal|intra[- ]?amniotic|intra[- ]?cardiac|intra[- ]?nodal"
+            r"|intra[- ]?lymphatic|intra[- ]?gastric|\brectal(?:ly)? (?:administ|enema|instill)"
+            r"|into (?:the )?(?:\w+ ){0,3}(?:liver|hepatic) (?:parenchyma|segments?|lobes?)|caudate lobe",
+        ),
+    }.items()
+}
 _INTRANASAL = _Rule("nasal", r"intra[- ]?nasal\w*|nasal (?:drops?|drip|spray|administration|route)")
 # Into the parenchyma of an organ: the brain in neurological disease, another organ (kidney, liver) otherwise.
 _PARENCHYMAL = _Rule("parenchym paranchym", r"intra[- ]?par[ae]n?chymal\w*")
@@ -747,31 +965,45 @@ _INFUSION = _Rule("infus drip transfus", r"\binfus\w*|\bdrip\b|\btransfus\w*")
 _INJECTED_INTO = _Rule("inject", r"inject\w* (?:directly )?(?:into|around) the \w+")
 _NEURO = dict(_DISEASE_RULES)["neurological"]
 
-_PRODUCT_MENTION = _Rule("mesenchym stromal msc stem cell exosom vesic EV secretome conditioned product mixture suspension "
-                         "preparation imp " + _NAME_GATES,
-                         r"mesenchymal|stromal|MSC|stem|cells?\b|exosom|vesic|\bs?EVs?\b|secretome|conditioned|product"
-                         r"|mixture|suspension|preparation|\bIMP\b|" + _MSC_NAMES)
+_PRODUCT_MENTION = _Rule(
+    "mesenchym stromal msc stem cell exosom vesic EV secretome conditioned product mixture suspension "
+    "preparation imp " + _NAME_GATES,
+    r"mesenchymal|stromal|MSC|stem|cells?\b|exosom|vesic|\bs?EVs?\b|secretome|conditioned|product"
+    r"|mixture|suspension|preparation|\bIMP\b|" + _MSC_NAMES,
+)
 # What the product is compared with: a route next to these words belongs to the placebo, the control or a co-drug.
-_COMPARATOR = re.compile(r"placebo|saline|sodium chloride|vehicle|sham|control|growth medium|standard (?:of )?care"
-                         r"|conventional|corticosteroid|steroids?|hyaluronic|\bHA\b|PRP|heparin|antibiotic|tablet"
-                         r"|capsule|\bmg\b|drug", re.IGNORECASE)
+_COMPARATOR = re.compile(
+    r"placebo|saline|sodium chloride|vehicle|sham|control|growth medium|standard (?:of )?care"
+    r"|conventional|corticosteroid|steroids?|hyaluronic|\bHA\b|PRP|heparin|antibiotic|tablet"
+    r"|capsule|\bmg\b|drug",
+    re.IGNORECASE,
+)
 _CLAUSES = re.compile(r",\s*(?:and|while|whereas)\s+|;\s*|\s+(?:versus|vs\.?|compared (?:to|with))\s+", re.IGNORECASE)
 
 
 def _segment(text: str, start: int, end: int) -> str:
     """The field part (" | ") or sentence around a match."""
-    a = max(text.rfind(" | ", 0, start), text.rfind(". ", 0, start), text.rfind("; ", 0, start), text.rfind("\n", 0, start))
-    stops = [i for i in (text.find(" | ", end), text.find(". ", end), text.find("; ", end), text.find("\n", end)) if i >= 0]
-    return text[a + 1 if a >= 0 else 0:min(stops) if stops else len(text)]
+    a = max(
+        text.rfind(" | ", 0, start), text.rfind(". ", 0, start), text.rfind("; ", 0, start), text.rfind("\n", 0, start)
+    )
+    stops = [
+        i for i in (text.find(" | ", end), text.find(". ", end), text.find("; ", end), text.find("\n", end)) if i >= 0
+    ]
+    return text[a + 1 if a >= 0 else 0 : min(stops) if stops else len(text)]
 
 
 _CELL_WORDS = re.compile(r"cells?\b|MSCs?\b|mesenchymal|stromal|\bSVF\b", re.IGNORECASE)
-_CELL_FREE = re.compile(r"secretom\w*|secretions?|conditioned medi\w*|exosom\w*|vesicles?|\bs?EVs?\b|lysate", re.IGNORECASE)
+_CELL_FREE = re.compile(
+    r"secretom\w*|secretions?|conditioned medi\w*|exosom\w*|vesicles?|\bs?EVs?\b|lysate", re.IGNORECASE
+)
 # "adipose mesenchymal stem cell secretions": the cell words name the source of a cell-free product
-_SOURCE_OF_CELL_FREE = re.compile(r"(?:cells?\b|MSCs?\b|mesenchymal|stromal)(?:[\s-]+[\w-]+){0,3}?[\s-]+(?:derived[\s-]+)?"
-                                  r"(?:secretom\w*|secretions?|conditioned medi\w*|exosom\w*|vesicles?|\bs?EVs?\b|lysate)"
-                                  r"|(?:secretom\w*|secretions?|conditioned medi\w*|exosom\w*|vesicles?|EVs?) (?:from|of) "
-                                  r"(?:[\w-]+ ){0,4}?(?:cells?|MSCs?)", re.IGNORECASE)
+_SOURCE_OF_CELL_FREE = re.compile(
+    r"(?:cells?\b|MSCs?\b|mesenchymal|stromal)(?:[\s-]+[\w-]+){0,3}?[\s-]+(?:derived[\s-]+)?"
+    r"(?:secretom\w*|secretions?|conditioned medi\w*|exosom\w*|vesicles?|\bs?EVs?\b|lysate)"
+    r"|(?:secretom\w*|secretions?|conditioned medi\w*|exosom\w*|vesicles?|EVs?) (?:from|of) "
+    r"(?:[\w-]+ ){0,4}?(?:cells?|MSCs?)",
+    re.IGNORECASE,
+)
 _GIVEN_AS_IMPLANT = {"implant"}
 _INJECTED = re.compile(r"inject\w*|infus\w*", re.IGNORECASE)
 _ON_A_WOUND = re.compile(r"wounds?|ulcers?|burns?|\bskin\b|dressing", re.IGNORECASE)
@@ -807,8 +1039,9 @@ def _belongs_to_product(text: str, m: re.Match, product: str = "") -> bool | Non
     return nearest_other is None or nearest_product <= nearest_other
 
 
-def _routes(texts: Texts, rules: dict[str, _Rule], skip_background: bool = False,
-            product: str = "") -> tuple[dict[str, str], dict[str, str]]:
+def _routes(
+    texts: Texts, rules: dict[str, _Rule], skip_background: bool = False, product: str = ""
+) -> tuple[dict[str, str], dict[str, str]]:
     """Route keys found in `texts` -> evidence: (those stated for the product, those not stated for a comparator)."""
     named: dict[str, str] = {}
     anywhere: dict[str, str] = {}
@@ -821,8 +1054,10 @@ def _routes(texts: Texts, rules: dict[str, _Rule], skip_background: bool = False
                 owner = _belongs_to_product(text, m, product)
                 if owner is False:
                     continue
-                if key in _GIVEN_AS_IMPLANT and (_INJECTED.search(_segment(text, m.start(), m.end()))
-                                                 or _ON_A_WOUND.search(_segment(text, m.start(), m.end()))):
+                if key in _GIVEN_AS_IMPLANT and (
+                    _INJECTED.search(_segment(text, m.start(), m.end()))
+                    or _ON_A_WOUND.search(_segment(text, m.start(), m.end()))
+                ):
                     # cells injected in a carrier gel or scaffold: the injection is the route; a hydrogel sheet laid
                     # on a wound or ulcer is a dressing (topical), not a surgical implant
                     continue
@@ -860,7 +1095,9 @@ def classify_route(t: TrialText, product: str = "") -> Decision:
     for kind, evidence in (named_special or any_special).items():
         # Intranasal is a route to the brain in neurological trials and to the airway otherwise; an intraparenchymal
         # injection goes into the brain or spinal cord in neurological trials and into another organ otherwise.
-        key = ("intracerebral" if neuro else "inhalation") if kind == "nasal" else ("intracerebral" if neuro else "other")
+        key = (
+            ("intracerebral" if neuro else "inhalation") if kind == "nasal" else ("intracerebral" if neuro else "other")
+        )
         found[key] = evidence
     if not found:
         for rule, key in ((_INFUSION, "intravenous"), (_INJECTED_INTO, "local_injection")):
@@ -872,4 +1109,4 @@ def classify_route(t: TrialText, product: str = "") -> Decision:
         return NO
     keys = [k for k in ROUTES if k in found]
     evid = " / ".join(dict.fromkeys(found[k] for k in keys))
-    return Decision(MULTI_SEP.join(keys), evid if len(evid) <= _EVIDENCE_MAX + 40 else evid[:_EVIDENCE_MAX + 39] + "…")
+    return Decision(MULTI_SEP.join(keys), evid if len(evid) <= _EVIDENCE_MAX + 40 else evid[: _EVIDENCE_MAX + 39] + "…")

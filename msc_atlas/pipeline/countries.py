@@ -1,4 +1,5 @@
 """Country names as the registries spell them -> ISO 3166-1 alpha-3 codes (pycountry + an alias table)."""
+
 from __future__ import annotations
 
 import functools
@@ -85,9 +86,11 @@ def to_iso3(name: str) -> str | None:
     key = _key(name)
     if key in ALIASES:
         return ALIASES[key]
-    for lookup in (lambda: pycountry.countries.get(name=name.strip()),
-                   lambda: pycountry.countries.get(common_name=name.strip()),
-                   lambda: pycountry.countries.get(official_name=name.strip())):
+    for lookup in (
+        lambda: pycountry.countries.get(name=name.strip()),
+        lambda: pycountry.countries.get(common_name=name.strip()),
+        lambda: pycountry.countries.get(official_name=name.strip()),
+    ):
         hit = lookup()
         if hit is not None:
             return hit.alpha_3

@@ -4,6 +4,7 @@
 It is generated as candidates by `python -m msc_atlas.pipeline.curation` (writes curation/corrections_candidates.csv),
 checked by a person, and copied into corrections.csv. The build reads only corrections.csv.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -27,25 +28,41 @@ CORRECTION_COLUMNS = ["trial_id", "field", "value", "applies_when", "published_t
 #                                 the derived one; the citation may be the trial's own registry page).
 APPLIES_WHEN = ("registry_silent", "registry_wrong", "registry_confirms")
 # Fields a correction may set, and the vocabulary its value must come from (None: ';'-list of ISO3 codes).
-CORRECTABLE = {"product": vocab.PRODUCTS, "source_tissue": vocab.SOURCE_TISSUES, "donor": vocab.DONORS,
-               "route": vocab.ROUTES, "countries": None}
+CORRECTABLE = {
+    "product": vocab.PRODUCTS,
+    "source_tissue": vocab.SOURCE_TISSUES,
+    "donor": vocab.DONORS,
+    "route": vocab.ROUTES,
+    "countries": None,
+}
 MULTI_FIELDS = {"source_tissue", "route", "countries"}
 
 # ------------------------------------------------------------------ published text -> vocab keys
 
 _TISSUE_RULES = [
-    (r"wharton", "wharton_jelly"), (r"cord blood|cb-msc", "cord_blood"), (r"umbilical cord|\bucs?\b", "umbilical_cord"),
-    (r"bone marrow", "bone_marrow"), (r"adipose", "adipose"), (r"dental pulp", "dental_pulp"),
-    (r"menstrual", "menstrual_blood"), (r"placenta", "placenta"), (r"amnio", "amnion"), (r"\bskin\b", "skin"),
-    (r"peripheral blood", "peripheral_blood"), (r"embryonic|ips", "ips_derived"),
+    (r"wharton", "wharton_jelly"),
+    (r"cord blood|cb-msc", "cord_blood"),
+    (r"umbilical cord|\bucs?\b", "umbilical_cord"),
+    (r"bone marrow", "bone_marrow"),
+    (r"adipose", "adipose"),
+    (r"dental pulp", "dental_pulp"),
+    (r"menstrual", "menstrual_blood"),
+    (r"placenta", "placenta"),
+    (r"amnio", "amnion"),
+    (r"\bskin\b", "skin"),
+    (r"peripheral blood", "peripheral_blood"),
+    (r"embryonic|ips", "ips_derived"),
 ]
 _ROUTE_RULES = [
     (r"peripheral or portal vein", ["intravenous", "portal_vein"]),
     (r"portal vein or hepatic artery", ["portal_vein", "hepatic_artery"]),
     (r"intravenous \(portal vein\)|^portal vein", ["portal_vein"]),
-    (r"intravenous|peripheral vein", ["intravenous"]), (r"inhal|nebuli|atomi", ["inhalation"]),
-    (r"hepatic artery", ["hepatic_artery"]), (r"intraparenchymal|intranasal", ["intracerebral"]),
-    (r"intravitreal", ["intravitreal"]), (r"intratracheal|bronch", ["intratracheal"]),
+    (r"intravenous|peripheral vein", ["intravenous"]),
+    (r"inhal|nebuli|atomi", ["inhalation"]),
+    (r"hepatic artery", ["hepatic_artery"]),
+    (r"intraparenchymal|intranasal", ["intracerebral"]),
+    (r"intravitreal", ["intravitreal"]),
+    (r"intratracheal|bronch", ["intratracheal"]),
 ]
 
 
@@ -120,8 +137,13 @@ def agrees(field: str, a: str, b: str) -> bool:
 
 
 # published column -> dataset field
-COMPARED = {"product_key": "product", "source_tissue_key": "source_tissue", "donor_key": "donor",
-            "route_key": "route", "countries_iso3": "countries"}
+COMPARED = {
+    "product_key": "product",
+    "source_tissue_key": "source_tissue",
+    "donor_key": "donor",
+    "route_key": "route",
+    "countries_iso3": "countries",
+}
 
 
 def conflicts(facts: pd.DataFrame, trials: pd.DataFrame) -> pd.DataFrame:
@@ -149,16 +171,23 @@ def conflicts(facts: pd.DataFrame, trials: pd.DataFrame) -> pd.DataFrame:
         for (va, sa), (vb, sb) in itertools.combinations(enr[["enrollment", "reported_in"]].values.tolist(), 2):
             rows.append((tid, "enrollment", va, sa, vb, sb))
     out = pd.DataFrame(rows, columns=["trial_id", "field", "value_a", "source_a", "value_b", "source_b"])
-    return out.drop_duplicates().sort_values(["trial_id", "field", "value_a", "value_b", "source_a", "source_b"],
-                                             kind="mergesort").reset_index(drop=True)
+    return (
+        out.drop_duplicates()
+        .sort_values(["trial_id", "field", "value_a", "value_b", "source_a", "source_b"], kind="mergesort")
+        .reset_index(drop=True)
+    )
 
 
 def candidate_corrections(facts: pd.DataFrame, trials: pd.DataFrame) -> pd.DataFrame:
     """Fields the registry text leaves unknown but review tables state, with no reviewer disagreeing."""
     rows = []
     registry = trials.set_index("trial_id")
-    pub_cols = {"source_tissue": ("source_tissue_key", "source_tissue"), "donor": ("donor_key", "donor"),
-                "route": ("route_key", "route"), "countries": ("countries_iso3", "countries")}
+    pub_cols = {
+        "source_tissue": ("source_tissue_key", "source_tissue"),
+        "donor": ("donor_key", "donor"),
+        "route": ("route_key", "route"),
+        "countries": ("countries_iso3", "countries"),
+    }
     known = facts[(facts["trial_id"] != "") & (facts["product_key"] != "non_msc")]
     for tid, grp in known.groupby("trial_id", sort=True):
         t = registry.loc[tid]
@@ -172,17 +201,35 @@ def candidate_corrections(facts: pd.DataFrame, trials: pd.DataFrame) -> pd.DataF
             if len(values) != 1:
                 continue  # nothing stated, or reviewers disagree (then it is a conflict, not a correction)
             first = stated.iloc[0]
-            rows.append((tid, field, values[0], "registry_silent", first[raw], first["reported_in"],
-                         f"registry text silent; stated by {len(stated)} review row(s)"))
+            rows.append(
+                (
+                    tid,
+                    field,
+                    values[0],
+                    "registry_silent",
+                    first[raw],
+                    first["reported_in"],
+                    f"registry text silent; stated by {len(stated)} review row(s)",
+                )
+            )
     # Product: the registry-derived product differs from what every citing review says (review before accepting).
     for tid, grp in facts[facts["trial_id"] != ""].groupby("trial_id", sort=True):
         values = sorted(set(grp["product_key"]))
         current = registry.at[tid, "product_registry"]
         if len(values) == 1 and values[0] != current:
             first = grp.iloc[0]
-            rows.append((tid, "product", values[0], "registry_wrong", f"{first['product']}: {first['source_tissue']}",
-                         first["reported_in"], f"registry-derived {current!r} from: "
-                         f"{registry.at[tid, 'product_evidence'] or '(no product statement)'}"))
+            rows.append(
+                (
+                    tid,
+                    "product",
+                    values[0],
+                    "registry_wrong",
+                    f"{first['product']}: {first['source_tissue']}",
+                    first["reported_in"],
+                    f"registry-derived {current!r} from: "
+                    f"{registry.at[tid, 'product_evidence'] or '(no product statement)'}",
+                )
+            )
     return pd.DataFrame(rows, columns=CORRECTION_COLUMNS)
 
 
@@ -200,7 +247,9 @@ def validate_corrections(df: pd.DataFrame, path: Path | str = CORRECTIONS_FILE) 
         values = r["value"].split(MULTI_SEP) if r["field"] in MULTI_FIELDS else [r["value"]]
         vocabulary = CORRECTABLE[r["field"]]
         for v in values:
-            ok = (re.fullmatch(r"[A-Z]{3}", v) is not None) if vocabulary is None else (v in vocabulary and v != UNKNOWN)
+            ok = (
+                (re.fullmatch(r"[A-Z]{3}", v) is not None) if vocabulary is None else (v in vocabulary and v != UNKNOWN)
+            )
             if not ok:
                 raise ValueError(f"{path} line {i}: value {v!r} not allowed for {r['field']}")
 

@@ -10,14 +10,28 @@ from msc_atlas.fields import Field, Kind, Show
 
 # Category fields whose allowed values get a table of their own below (ID and URL patterns; input descriptions).
 OWN_TABLES = ("registry", "sources")
-PLACES = {Show.FILTER: "filter", Show.GRID: "grid", Show.DETAIL: "detail", Show.CHART: "chart",
-          Show.TIMELINE: "timeline", Show.SEARCH: "search"}
+PLACES = {
+    Show.FILTER: "filter",
+    Show.GRID: "grid",
+    Show.DETAIL: "detail",
+    Show.CHART: "chart",
+    Show.TIMELINE: "timeline",
+    Show.SEARCH: "search",
+}
 
 
 def render(summary: dict, version: dict, url_patterns: dict[str, str]) -> str:
     """The data dictionary: files, counts of this build, columns, allowed values, rules, provenance, gaps."""
-    return "\n".join([_intro(version), FILES, _counts(summary), _columns(), _allowed_values(url_patterns),
-                      _rules_and_provenance(summary, version)])
+    return "\n".join(
+        [
+            _intro(version),
+            FILES,
+            _counts(summary),
+            _columns(),
+            _allowed_values(url_patterns),
+            _rules_and_provenance(summary, version),
+        ]
+    )
 
 
 def _intro(version: dict) -> str:
@@ -31,7 +45,7 @@ extracellular vesicles, secretome, conditioned medium) found in the bundled regi
 all conditions, with two focus areas marked: severe COVID-19 / ARDS and liver disease. Built by code from the
 registry exports in `sources/`; every value traces to a source (`sources`, `*_evidence`, `countries_evidence`).
 
-Dataset version **{version['dataset_version']}** (a constant in `msc_atlas/pipeline/build.py`, bumped when inputs or
+Dataset version **{version["dataset_version"]}** (a constant in `msc_atlas/pipeline/build.py`, bumped when inputs or
 rules change; never the build clock).
 """
 
@@ -64,17 +78,17 @@ def _counts(summary: dict) -> str:
     by_reg = ", ".join(f"{k} {v}" for k, v in c["by_registry"].items())
     return f"""## Counts (this build)
 
-* rows: **{c['total']}**: {c['msc_products']} give an MSC-derived product, {c['non_msc']} are flagged `non_msc`
+* rows: **{c["total"]}**: {c["msc_products"]} give an MSC-derived product, {c["non_msc"]} are flagged `non_msc`
   (caught by the registry searches but giving no MSC product; the app hides them by default). The counts below
   are of the MSC-derived trials; by registry: {by_reg}
-* COVID-19 / ARDS: **{c['covid19_ards']}** (ClinicalTrials.gov {c['covid19_ards_nct']}, other registries {c['covid19_ards_other_registries']})
-* liver: **{c['liver']}**
-* MSC-EV / secretome: **{c['ev_secretome']}**
-* countries: **{c['countries']}**
+* COVID-19 / ARDS: **{c["covid19_ards"]}** (ClinicalTrials.gov {c["covid19_ards_nct"]}, other registries {c["covid19_ards_other_registries"]})
+* liver: **{c["liver"]}**
+* MSC-EV / secretome: **{c["ev_secretome"]}**
+* countries: **{c["countries"]}**
 * reference review (Tsuchiya et al., Inflamm Regen 2020: 33 MSC + 1 exosome trials on ClinicalTrials.gov in 13
-  countries): COVID-19 trials first posted on ClinicalTrials.gov on or before {ref['cutoff']} give
-  **{len(ref['msc_cells'])} MSC + {len(ref['msc_exosome'])} MSC-exosome trials in {len(ref['countries'])} countries**
-  (countries as listed in the mid-2020 snapshots; {len(ref['countries_now'])} with the Oct 2022 locations).
+  countries): COVID-19 trials first posted on ClinicalTrials.gov on or before {ref["cutoff"]} give
+  **{len(ref["msc_cells"])} MSC + {len(ref["msc_exosome"])} MSC-exosome trials in {len(ref["countries"])} countries**
+  (countries as listed in the mid-2020 snapshots; {len(ref["countries_now"])} with the Oct 2022 locations).
 
 Share of unknown / empty per field:
 
@@ -91,8 +105,11 @@ Agreement with the review tables where both sides state a value (details in `agr
 
 
 def _places(field: Field) -> str:
-    places = [f"filter (`{field.key}=`)" if flag is Show.FILTER else name
-              for flag, name in PLACES.items() if flag in field.show]
+    places = [
+        f"filter (`{field.key}=`)" if flag is Show.FILTER else name
+        for flag, name in PLACES.items()
+        if flag in field.show
+    ]
     return ", ".join(places) or "—"
 
 
@@ -134,8 +151,11 @@ def _allowed(field: Field) -> dict[str, str]:
 def _allowed_values(url_patterns: dict[str, str]) -> str:
     regs = "\n".join(f"| `{k}` | `{rx}` | `{url_patterns[k]}` |" for k, rx in vocab.REGISTRIES.items())
     srcs = "\n".join(f"| `{k}` | {v} |" for k, v in vocab.SOURCES.items())
-    vocabs = "\n".join(_vocab_table(f"{field.column} ({field.vocabulary_name})", _allowed(field))
-                       for field in fields.FIELDS if field.kind is Kind.CATEGORY and field.column not in OWN_TABLES)
+    vocabs = "\n".join(
+        _vocab_table(f"{field.column} ({field.vocabulary_name})", _allowed(field))
+        for field in fields.FIELDS
+        if field.kind is Kind.CATEGORY and field.column not in OWN_TABLES
+    )
     return f"""## Allowed values
 
 **registry (vocab.REGISTRIES) — ID pattern and URL pattern**
@@ -219,7 +239,7 @@ a reason), so the held-out column above is no longer an unseen estimate; the fir
 
 ## Which trials are included
 
-* All {c['by_registry'].get('ClinicalTrials.gov', 0)} ClinicalTrials.gov rows come from the MSC searches (`ctgov_full_2022-10`: 1,536 rows, one NCT id
+* All {c["by_registry"].get("ClinicalTrials.gov", 0)} ClinicalTrials.gov rows come from the MSC searches (`ctgov_full_2022-10`: 1,536 rows, one NCT id
   duplicated exactly, kept once; plus NCT04400032 from the 2022-09-29 search export) and the COVID-19 exports.
   Rows the classifier marks `non_msc` are kept and flagged (the app hides them by default); expanded-access
   studies and follow-ups of MSC-treated participants are MSC trials; observational studies that give nothing are
@@ -266,7 +286,7 @@ As-of dates:
 
 ## Known gaps
 
-* Liver: {c['liver']} trials. The issue expected >= 90 from the sources README count of 94, but that regex also matched
+* Liver: {c["liver"]} trials. The issue expected >= 90 from the sources README count of 94, but that regex also matched
   "deLIVERy" (15 cardiology / orthopaedic trials); 79 base rows mention liver words in title or conditions. Non-NCT
   liver trials are absent (only ChiCTR-ONC-12002103 appears, in a review table, with no registry record).
 * Non-NCT trials are COVID-19 only (the ICTRP-based files are COVID-19 lists) and stop in Dec 2020; their statuses

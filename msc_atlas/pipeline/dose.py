@@ -15,6 +15,7 @@ Rules (the judgement calls; change them here):
   * EV / secretome amounts (particles, µg or mg protein, mL of product) are EV doses with their unit, never cells.
   * Plausible cell doses only: 10³–10¹⁰ cells/kg, 10⁴–10¹² cells in total.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,11 +28,11 @@ _SUPER_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁺]+")
 
 
 class Dose(NamedTuple):
-    text: str                               # the dose phrase(s) as registered ("" if none)
-    per_kg: tuple[float, ...] = ()          # distinct cell doses per kg body weight, ascending
-    total: tuple[float, ...] = ()           # distinct fixed cell doses, ascending
-    ev: tuple[float, ...] = ()              # EV / secretome amounts in `ev_unit`, ascending
-    ev_unit: str = ""                       # particles | ug_protein | mL
+    text: str  # the dose phrase(s) as registered ("" if none)
+    per_kg: tuple[float, ...] = ()  # distinct cell doses per kg body weight, ascending
+    total: tuple[float, ...] = ()  # distinct fixed cell doses, ascending
+    ev: tuple[float, ...] = ()  # EV / secretome amounts in `ev_unit`, ascending
+    ev_unit: str = ""  # particles | ug_protein | mL
 
     @property
     def levels(self) -> int:
@@ -48,55 +49,87 @@ _NUM = r"\d+(?:[.,·]\d+)?"
 # One quantity: a mantissa with a power of ten or a word multiplier, a power alone, or a long number.
 _QTY = re.compile(
     rf"(?P<m>{_NUM})?\s*(?:[x×\*·]|times)\s*10\s*(?:\^|\*\*|\*|e|E|\(|exp)?\s*\+?\s*(?P<e>\d{{1,2}})(?![\d,])\)?"
-    rf"|(?P<m6>{_NUM})\s*[x×\*]\s*(?P<big3>10{{3,}})(?![\d,.])"             # "1-2 x 1000000"
-    rf"|(?P<m5>{_NUM})\s+10\s*[eE^]\s*\+?(?P<e5>\d{{1,2}})\b"               # "3,0 10E6" (the "x" lost)
-    r"|(?<![\d.,])10[eE](?P<e7>\d)\b"                                       # "10e6" written for 10^6
-    rf"|(?P<m2>{_NUM})\s*[eE]\s*\+?\s*0?(?P<e2>\d{{1,2}})\b"               # "1.0E+6"
-    r"|(?<![\d.,])10\s*(?:\^|\*\*)\s*(?P<e3>\d{1,2})\b"                     # "10^6"
+    rf"|(?P<m6>{_NUM})\s*[x×\*]\s*(?P<big3>10{{3,}})(?![\d,.])"  # "1-2 x 1000000"
+    rf"|(?P<m5>{_NUM})\s+10\s*[eE^]\s*\+?(?P<e5>\d{{1,2}})\b"  # "3,0 10E6" (the "x" lost)
+    r"|(?<![\d.,])10[eE](?P<e7>\d)\b"  # "10e6" written for 10^6
+    rf"|(?P<m2>{_NUM})\s*[eE]\s*\+?\s*0?(?P<e2>\d{{1,2}})\b"  # "1.0E+6"
+    r"|(?<![\d.,])10\s*(?:\^|\*\*)\s*(?P<e3>\d{1,2})\b"  # "10^6"
     r"|(?<![\d.,×x*^])10(?P<e4>[4-9])(?=\s*(?:/|per)\s*kg|\s*(?:\w+[- ])?(?:cells|MSCs?))"  # "106/kg": a lost superscript
     rf"|(?P<w>{_NUM})\s*(?P<mult>million|mio\b|mln\b\.?|billion|bn\b|thousand|(?-i:M\b)|mn\b|lakhs?\b)"
     r"|(?<![\d.,])(?P<big>[1-9]\d{0,2}(?:[,. ]\d{3}){2,}|[1-9]\d{0,2},\d{3})(?![\d,])"
     rf"|(?P<bare>{_NUM})",
-    re.IGNORECASE)
-_MULT = {"million": 1e6, "mio": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "mln.": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3,
-         "lakh": 1e5, "lakhs": 1e5}
+    re.IGNORECASE,
+)
+_MULT = {
+    "million": 1e6,
+    "mio": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "mln.": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "thousand": 1e3,
+    "lakh": 1e5,
+    "lakhs": 1e5,
+}
 _LIST_SEP = re.compile(r"^\s*(?:,|;|/|or|and|to|-|–|—|~|versus|vs\.?)\s*$", re.IGNORECASE)
 _RANGE_SEP = re.compile(r"^\s*(?:to|-|–|—|~)\s*$", re.IGNORECASE)
 
 _CELL_WORD = r"(?:cells?|MSCs?|[A-Za-z-]*MSCs?|[A-Za-z]*SCs?|stem cells?|stromal cells?|viable cells|CD\d+\+? cells)"
-_PER_KG = re.compile(r"^\s*(?:[\w+()-]+\s*){0,7}?(?:/|per|each)\s*(?:kg|kilo\w*|BW\b|(?:body\s*)?weight)|^\s*/\s*kg"
-                     r"|^\s*(?:[\w-]+\s*)?kg\s*/?\s*(?:bb|bw|body ?weight)\b", re.IGNORECASE)  # "0.3 million kg/bb" (berat badan)
+_PER_KG = re.compile(
+    r"^\s*(?:[\w+()-]+\s*){0,7}?(?:/|per|each)\s*(?:kg|kilo\w*|BW\b|(?:body\s*)?weight)|^\s*/\s*kg"
+    r"|^\s*(?:[\w-]+\s*)?kg\s*/?\s*(?:bb|bw|body ?weight)\b",
+    re.IGNORECASE,
+)  # "0.3 million kg/bb" (berat badan)
 _CELL_UNIT = re.compile(rf"^\s*(?:[\w+()-]+\s*){{0,7}}?{_CELL_WORD}\b", re.IGNORECASE)
 # A concentration ("2×10^7/ml", "per 1 mL"); "1×10^7 cells / 3 mL" is a dose given in 3 mL, not a concentration.
-_PER_VOLUME = re.compile(r"^\s*(?:[\w+-]+\s*){0,3}?(?:/|per)\s*(?:1(?:\.0)?\s*)?(?:m[lL]|cm3|cc|µl|ul|l)\b", re.IGNORECASE)
+_PER_VOLUME = re.compile(
+    r"^\s*(?:[\w+-]+\s*){0,3}?(?:/|per)\s*(?:1(?:\.0)?\s*)?(?:m[lL]|cm3|cc|µl|ul|l)\b", re.IGNORECASE
+)
 _PER_AREA = re.compile(r"^\s*(?:[\w+-]+\s*){0,3}?(?:/|per)\s*\d*\s*(?:cm2|cm²|cm\^2|square)", re.IGNORECASE)
 # A cap or a cumulative amount is not a dose level ("up to a maximum of 200 million", "40 million in total").
-_CAP_BEFORE = re.compile(r"(?:max(?:imal|imum)?\.?|up to|not (?:to )?exceed(?:ing)?|no more than|cumulative|total of|overall)"
-                         r"(?:\s+\w+){0,3}\W*$", re.IGNORECASE)
+_CAP_BEFORE = re.compile(
+    r"(?:max(?:imal|imum)?\.?|up to|not (?:to )?exceed(?:ing)?|no more than|cumulative|total of|overall)"
+    r"(?:\s+\w+){0,3}\W*$",
+    re.IGNORECASE,
+)
 _CAP_AFTER = re.compile(r"^\W*(?:[\w-]+\s+){0,5}?(?:in total|cumulative|overall)\b", re.IGNORECASE)
-_EV_UNIT = re.compile(r"^\s*(?:[\w-]+\s*){0,3}?(?P<u>particles|exosomes|EVs?\b|vesicles|nanovesicles|µg|ug|μg|mcg|mg\b|m[lL]\b|units?\b)",
-                      re.IGNORECASE)
+_EV_UNIT = re.compile(
+    r"^\s*(?:[\w-]+\s*){0,3}?(?P<u>particles|exosomes|EVs?\b|vesicles|nanovesicles|µg|ug|μg|mcg|mg\b|m[lL]\b|units?\b)",
+    re.IGNORECASE,
+)
 _DRUG_UNIT = re.compile(r"^\s*(?:mg|g|µg|ug|μg|mcg|ng|iu|units?|ml|mmol)\b", re.IGNORECASE)
-_ANOTHER_QUANTITY = re.compile(r"(?<![\^/\w.,])\d+(?:[.,]\d+)?\s*(?:million|billion|mio\b|mln\b|[x×\*·]\s*10|[eE]\+?\d)",
-                               re.IGNORECASE)
+_ANOTHER_QUANTITY = re.compile(
+    r"(?<![\^/\w.,])\d+(?:[.,]\d+)?\s*(?:million|billion|mio\b|mln\b|[x×\*·]\s*10|[eE]\+?\d)", re.IGNORECASE
+)
 _CELLS_BEFORE = re.compile(rf"{_CELL_WORD}\W{{0,3}}(?:\w+\W+){{0,3}}$", re.IGNORECASE)
 # A sentence about another cell product (and not about MSCs): its numbers are not the MSC dose.
-_OTHER_PRODUCT = re.compile(r"\bPBSCs?\b|peripheral blood (?:stem|progenitor)|\bCD34\+?|\bCD133|mononuclear|\bMNCs?\b"
-                            r"|h(?:a)?ematopoietic|\bHSCs?\b|cord blood units?|\bgraft\b|\bG-CSF|platelet", re.IGNORECASE)
+_OTHER_PRODUCT = re.compile(
+    r"\bPBSCs?\b|peripheral blood (?:stem|progenitor)|\bCD34\+?|\bCD133|mononuclear|\bMNCs?\b"
+    r"|h(?:a)?ematopoietic|\bHSCs?\b|cord blood units?|\bgraft\b|\bG-CSF|platelet",
+    re.IGNORECASE,
+)
 _MSC_WORD = re.compile(r"mesenchymal|stromal|MSC|\bASCs?\b|\bADSCs?\b|\bSVF\b", re.IGNORECASE)
 _EV_WORD = re.compile(r"exosom|vesicle|\bs?EVs?\b|secretome|conditioned|exoflo", re.IGNORECASE)
 
-_DOSE_FIELDS = ("intervention_descriptions", "arm_descriptions", "interventions", "arm_labels", "title",
-                "official_title")
+_DOSE_FIELDS = (
+    "intervention_descriptions",
+    "arm_descriptions",
+    "interventions",
+    "arm_labels",
+    "title",
+    "official_title",
+)
 _MAX_TEXT = 200
 
 
 class _Quantity(NamedTuple):
-    value: float | None   # None: a bare number still waiting for the power of its group
+    value: float | None  # None: a bare number still waiting for the power of its group
     mantissa: float
     start: int
     end: int
-    scale: float = 0.0    # the power of ten or word multiplier the quantity carries (1e6 for "2 ×10^6", "3 million")
+    scale: float = 0.0  # the power of ten or word multiplier the quantity carries (1e6 for "2 ×10^6", "3 million")
 
 
 def _num(s: str) -> float:
@@ -129,7 +162,7 @@ def _groups(text: str) -> list[list[_Quantity]]:
     out: list[list[_Quantity]] = []
     for m in _QTY.finditer(text):
         q = _quantity(m)
-        if out and _LIST_SEP.match(text[out[-1][-1].end:q.start]):
+        if out and _LIST_SEP.match(text[out[-1][-1].end : q.start]):
             out[-1].append(q)
         else:
             out.append([q])
@@ -137,9 +170,9 @@ def _groups(text: str) -> list[list[_Quantity]]:
 
 
 class _Level(NamedTuple):
-    kind: str            # "per_kg" | "total" | "ev"
+    kind: str  # "per_kg" | "total" | "ev"
     value: float
-    unit: str            # EV unit
+    unit: str  # EV unit
     start: int
     end: int
 
@@ -165,12 +198,12 @@ def _levels_in(text: str, product_is_ev: bool) -> list[_Level]:
         quantities = _resolve(group)
         if not quantities:
             continue
-        after = text[group[-1].end:group[-1].end + 60]
+        after = text[group[-1].end : group[-1].end + 60]
         # a unit belongs to the nearest number before it: "60 million cells intrathecally (about 1 million cells
         # per kg)" -> 60 million is a total, 1 million is per kg
         later = _ANOTHER_QUANTITY.search(after, 1)
-        after = after[:later.start()] if later else after
-        before = text[max(0, group[0].start - 40):group[0].start]
+        after = after[: later.start()] if later else after
+        before = text[max(0, group[0].start - 40) : group[0].start]
         if _DRUG_UNIT.match(after) and not _EV_UNIT.match(after):
             continue
         ev_unit = _EV_UNIT.match(after)
@@ -195,8 +228,11 @@ def _levels_in(text: str, product_is_ev: bool) -> list[_Level]:
             continue
         kind = "per_kg" if per_kg else "total"
         lo, hi = (1e3, 1e10) if per_kg else (1e4, 1e12)
-        out += [_Level(kind, q.value, "", q.start, group[-1].end) for q in quantities
-                if q.value is not None and lo <= q.value <= hi]
+        out += [
+            _Level(kind, q.value, "", q.start, group[-1].end)
+            for q in quantities
+            if q.value is not None and lo <= q.value <= hi
+        ]
     return out
 
 
@@ -215,7 +251,7 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     """(offset, sentence) parts of a field: split at " | " and sentence ends."""
     out, start = [], 0
     for m in re.finditer(r"\s\|\s|(?<=[.;])\s+(?=[A-Z(])", text):
-        out.append((start, text[start:m.start()]))
+        out.append((start, text[start : m.start()]))
         start = m.end()
     out.append((start, text[start:]))
     return out
@@ -249,7 +285,7 @@ def parse_dose(t: TrialText, product: str = "msc") -> Dose:
         phrases = [p for p in phrases if p not in phrase] + [phrase]
     phrase = " / ".join(phrases)
     if len(phrase) > _MAX_TEXT:
-        phrase = phrase[:_MAX_TEXT - 1] + "…"
+        phrase = phrase[: _MAX_TEXT - 1] + "…"
     return Dose(phrase, per_kg, total, ev, ev_unit)
 
 
@@ -271,10 +307,10 @@ def _collect(fields: list[str], product_is_ev: bool) -> list[tuple[_Level, str, 
 
 def _near_msc(sentence: str, level: _Level) -> bool:
     """Is the closest product word before this number (or right after it) an MSC word rather than another product?"""
-    before = sentence[:level.start]
+    before = sentence[: level.start]
     last_msc = max((m.end() for m in _MSC_WORD.finditer(before)), default=-1)
     last_other = max((m.end() for m in _OTHER_PRODUCT.finditer(before)), default=-1)
     if last_msc < 0 and last_other < 0:
-        after = sentence[level.end:level.end + 40]
+        after = sentence[level.end : level.end + 40]
         return bool(_MSC_WORD.search(after))
     return last_msc > last_other

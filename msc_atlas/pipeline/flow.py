@@ -11,6 +11,7 @@ Every record read lands in exactly one box of the ledger (data/record_ledger.csv
 data/record_flow.json holds the counts per box, per reason and per source file, which the Methods page draws.
 Pure: the inputs are the records and the built tables; nothing is read here.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -40,8 +41,9 @@ def not_msc_reason(evidence: str) -> str:
     return "another cell, tissue or EV product (mononuclear cells, BMAC, fat graft, PRP, T cells ...)"
 
 
-def ledger(records: list[dict], rows_read: dict[str, int], trials: pd.DataFrame,
-           excluded: pd.DataFrame) -> pd.DataFrame:
+def ledger(
+    records: list[dict], rows_read: dict[str, int], trials: pd.DataFrame, excluded: pd.DataFrame
+) -> pd.DataFrame:
     """One row per record read (duplicate rows counted from `rows_read`, the raw row count of each file)."""
     product = dict(zip(trials["trial_id"], trials["product"]))
     evidence = dict(zip(trials["trial_id"], trials["product_evidence"]))
@@ -49,8 +51,15 @@ def ledger(records: list[dict], rows_read: dict[str, int], trials: pd.DataFrame,
     out: list[dict] = []
     per_source = Counter(r["source"] for r in records)
     for source, read in rows_read.items():
-        out += [{"source": source, "record_id": "", "trial_id": "", "box": "duplicate_row",
-                 "reason": "exact duplicate of another row of the same file"}] * (read - per_source.get(source, 0))
+        out += [
+            {
+                "source": source,
+                "record_id": "",
+                "trial_id": "",
+                "box": "duplicate_row",
+                "reason": "exact duplicate of another row of the same file",
+            }
+        ] * (read - per_source.get(source, 0))
     for group in group_records(records):
         primary, _ = trial_ids(group)
         for i, rec in enumerate(group):
@@ -81,8 +90,9 @@ def summary(book: pd.DataFrame, source_labels: dict[str, str]) -> dict:
     """The counts the flow diagram draws; every number is a count of ledger rows or of trials."""
     order = list(source_labels)  # the labels come in priority order (vocab.SOURCES, then refresh sources)
     present = sorted(set(book["source"]), key=lambda s: order.index(s) if s in order else len(order))
-    per_source = [{"source": s, "label": source_labels.get(s, s), "records": int((book["source"] == s).sum())}
-                  for s in present]
+    per_source = [
+        {"source": s, "label": source_labels.get(s, s), "records": int((book["source"] == s).sum())} for s in present
+    ]
     boxes = book["box"].value_counts()
     firsts = book[book["box"].isin(["excluded", "not_msc", "included"])]
 

@@ -20,6 +20,7 @@ adds a claim. Rules, in one place so the diagram can be explained:
 
 Output is deterministic: sorted rows, UTF-8, "\\n" line endings.
 """
+
 from __future__ import annotations
 
 import csv
@@ -49,11 +50,37 @@ EVIDENCE_RANK = ("human", "animal", "in_vitro", "review")  # strongest first
 NEGATIVE_MARK = "negative finding"
 
 NODE_COLUMNS = ["node_id", "label", "kind", "layer", "order", "product_key", "contexts", "n_claims"]
-EDGE_COLUMNS = ["edge_id", "source", "target", "kind", "status", "contexts", "n_citations", "n_supports",
-                "n_contrasts", "n_sources"]
-CLAIM_COLUMNS = ["claim_id", "edge_id", "claim", "source_raw", "effect_raw", "target_raw", "mediator",
-                 "mediator_nodes", "drawn_from", "source_node", "target_node", "context", "evidence_level",
-                 "evidence_raw", "stance", "reported_in", "note"]
+EDGE_COLUMNS = [
+    "edge_id",
+    "source",
+    "target",
+    "kind",
+    "status",
+    "contexts",
+    "n_citations",
+    "n_supports",
+    "n_contrasts",
+    "n_sources",
+]
+CLAIM_COLUMNS = [
+    "claim_id",
+    "edge_id",
+    "claim",
+    "source_raw",
+    "effect_raw",
+    "target_raw",
+    "mediator",
+    "mediator_nodes",
+    "drawn_from",
+    "source_node",
+    "target_node",
+    "context",
+    "evidence_level",
+    "evidence_raw",
+    "stance",
+    "reported_in",
+    "note",
+]
 
 
 class MechanismBuildError(ValueError):
@@ -132,8 +159,9 @@ def build_mechanism_tables(facts: list[dict], curated_nodes: list[dict], node_ma
         line = i + 1  # header is line 1
         src = node_of("source_node", row["source_node"], line)
         tgt = node_of("target_node", row["target_node"], line)
-        mediator_nodes = [node for node in (node_of("mediator", part, line) for part in _split_mediators(row["mediator"]))
-                          if node]
+        mediator_nodes = [
+            node for node in (node_of("mediator", part, line) for part in _split_mediators(row["mediator"])) if node
+        ]
         effect = row["effect"]
         if effect not in EDGE_KIND_OF_EFFECT:
             problems.append(f"line {line}: unknown effect {effect!r}")
@@ -153,31 +181,38 @@ def build_mechanism_tables(facts: list[dict], curated_nodes: list[dict], node_ma
         kind = EDGE_KIND_OF_EFFECT[effect]
         edge_src, drawn_from = src, "source"
         distinct_mediators = sorted(set(mediator_nodes))
-        if (kind != "secretes_carries" and nodes_by_id[src]["kind"] == "product" and len(distinct_mediators) == 1
-                and nodes_by_id[distinct_mediators[0]]["kind"] == "mediator" and distinct_mediators[0] != tgt):
+        if (
+            kind != "secretes_carries"
+            and nodes_by_id[src]["kind"] == "product"
+            and len(distinct_mediators) == 1
+            and nodes_by_id[distinct_mediators[0]]["kind"] == "mediator"
+            and distinct_mediators[0] != tgt
+        ):
             edge_src, drawn_from = distinct_mediators[0], "mediator"
         mediator_text = "; ".join(_split_mediators(row["mediator"]))
         claim_text = f"{row['source_node']} → {effect} → {row['target_node']}"
-        claims.append({
-            "claim_id": f"M{i:03d}",
-            "edge_id": f"{edge_src}__{kind}__{tgt}",
-            "claim": claim_text,
-            "source_raw": row["source_node"],
-            "effect_raw": effect,
-            "target_raw": row["target_node"],
-            "mediator": mediator_text,
-            "mediator_nodes": ";".join(distinct_mediators),
-            "drawn_from": drawn_from,
-            "source_node": src,
-            "target_node": tgt,
-            "context": row["context"],
-            "evidence_level": level,
-            "evidence_raw": row["evidence"],
-            "stance": "contrasts" if NEGATIVE_MARK in row["note"].casefold() else "supports",
-            "reported_in": row["reported_in"],
-            "note": row["note"],
-            "_edge": (edge_src, kind, tgt),
-        })
+        claims.append(
+            {
+                "claim_id": f"M{i:03d}",
+                "edge_id": f"{edge_src}__{kind}__{tgt}",
+                "claim": claim_text,
+                "source_raw": row["source_node"],
+                "effect_raw": effect,
+                "target_raw": row["target_node"],
+                "mediator": mediator_text,
+                "mediator_nodes": ";".join(distinct_mediators),
+                "drawn_from": drawn_from,
+                "source_node": src,
+                "target_node": tgt,
+                "context": row["context"],
+                "evidence_level": level,
+                "evidence_raw": row["evidence"],
+                "stance": "contrasts" if NEGATIVE_MARK in row["note"].casefold() else "supports",
+                "reported_in": row["reported_in"],
+                "note": row["note"],
+                "_edge": (edge_src, kind, tgt),
+            }
+        )
 
     by_edge: dict[str, list[dict]] = defaultdict(list)
     for claim in claims:
@@ -186,15 +221,20 @@ def build_mechanism_tables(facts: list[dict], curated_nodes: list[dict], node_ma
     for edge_id, edge_claims in sorted(by_edge.items()):
         source, kind, target = edge_claims[0]["_edge"]
         n_contrasts = sum(c["stance"] == "contrasts" for c in edge_claims)
-        edges.append({
-            "edge_id": edge_id, "source": source, "target": target, "kind": kind,
-            "status": "contrasting_only" if n_contrasts == len(edge_claims) else "active",
-            "contexts": _join_contexts(c["context"] for c in edge_claims),
-            "n_citations": len(edge_claims),
-            "n_supports": len(edge_claims) - n_contrasts,
-            "n_contrasts": n_contrasts,
-            "n_sources": len({c["reported_in"] for c in edge_claims}),
-        })
+        edges.append(
+            {
+                "edge_id": edge_id,
+                "source": source,
+                "target": target,
+                "kind": kind,
+                "status": "contrasting_only" if n_contrasts == len(edge_claims) else "active",
+                "contexts": _join_contexts(c["context"] for c in edge_claims),
+                "n_citations": len(edge_claims),
+                "n_supports": len(edge_claims) - n_contrasts,
+                "n_contrasts": n_contrasts,
+                "n_sources": len({c["reported_in"] for c in edge_claims}),
+            }
+        )
 
     node_contexts: dict[str, set] = defaultdict(set)
     node_claims: dict[str, set] = defaultdict(set)
@@ -215,9 +255,13 @@ def build_mechanism_tables(facts: list[dict], curated_nodes: list[dict], node_ma
     for n in curated_nodes:
         if n["node_id"] not in node_contexts:
             continue
-        nodes.append({**{c: n.get(c, "") for c in ("node_id", "label", "kind", "layer", "order", "product_key")},
-                      "contexts": _join_contexts(node_contexts[n["node_id"]]),
-                      "n_claims": len(node_claims[n["node_id"]])})
+        nodes.append(
+            {
+                **{c: n.get(c, "") for c in ("node_id", "label", "kind", "layer", "order", "product_key")},
+                "contexts": _join_contexts(node_contexts[n["node_id"]]),
+                "n_claims": len(node_claims[n["node_id"]]),
+            }
+        )
     nodes.sort(key=lambda n: (int(n["layer"]), int(n["order"]), n["node_id"]))
     for claim in claims:
         del claim["_edge"]

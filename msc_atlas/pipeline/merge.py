@@ -1,4 +1,5 @@
 """Source records -> one merged record per trial (cross-registrations joined), plus the inclusion decision."""
+
 from __future__ import annotations
 
 import re
@@ -17,9 +18,18 @@ REFRESH_SOURCES = (CTGOV_API, CTGOV_WEBSITE, ICTRP_REFRESH)
 NEW_IN_REFRESH = "new in a refresh: admitted by the product rules"
 
 # Free text is richer in the raw ICTRP export than in the ebmdatalab lists (which carry only the public title).
-TEXT_ORDER = [CTGOV_API, CTGOV_WEBSITE, "ctgov_full_2022-10", "ctgov_search_2022-09-29", "ctgov_covid_2020-10-12",
-              "ctgov_covid_2020-06-30", ICTRP_REFRESH, "ictrp_2020-07-07", "ebmdatalab_2020-12-16",
-              "ebmdatalab_2020-06-29"]
+TEXT_ORDER = [
+    CTGOV_API,
+    CTGOV_WEBSITE,
+    "ctgov_full_2022-10",
+    "ctgov_search_2022-09-29",
+    "ctgov_covid_2020-10-12",
+    "ctgov_covid_2020-06-30",
+    ICTRP_REFRESH,
+    "ictrp_2020-07-07",
+    "ebmdatalab_2020-12-16",
+    "ebmdatalab_2020-06-29",
+]
 
 # README "strict" pattern: rows from the COVID-19 exports that only matched the broad filter (e.g. "stem cell" in a
 # haematopoietic transplant cohort, cord blood, PRP, NK cells) are not MSC trials and are left out unless a review
@@ -29,7 +39,8 @@ STRICT_MSC = re.compile(
     r"|multistem|PLX-?PAD|CAStem|ExoFlo|conditioned medi"
     # MSC products the README pattern misses (adipose stem cells, SVF, umbilical-lining cells, placental PLX cells)
     r"|adipose[- ](?:derived )?(?:stem|stromal|regenerative)|stromal vascular fraction|\bSVF\b|\bULSC\b|Emiplacel",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _node(trial_id: str) -> str:
@@ -119,8 +130,11 @@ def merge_group(recs: list[dict]) -> dict:
         country_rec = _first(recs, "countries_raw")
     sources = sorted({r["source"] for r in recs}, key=SOURCE_ORDER.index)
     return {
-        "trial_id": primary, "other_ids": others, "registry": registry_of(primary),
-        "text": text, "acronym": (_first(by_text, "acronym") or {"acronym": ""})["acronym"].strip(),
+        "trial_id": primary,
+        "other_ids": others,
+        "registry": registry_of(primary),
+        "text": text,
+        "acronym": (_first(by_text, "acronym") or {"acronym": ""})["acronym"].strip(),
         "intervention_class": " | ".join(classes),
         "study_type": (_first(recs, "study_type") or {"study_type": ""})["study_type"],
         "phase": (_first(recs, "phase") or {"phase": UNKNOWN})["phase"],
@@ -135,7 +149,8 @@ def merge_group(recs: list[dict]) -> dict:
         "sponsor_class": spons["sponsor_class"] if spons else UNKNOWN,
         "countries": codes,
         "countries_evidence": (f"{country_rec['source']}: " + " | ".join(country_rec["countries_raw"]))
-        if country_rec else "",
+        if country_rec
+        else "",
         "sources": sources,
         "all_ids": sorted({primary, *others}),
     }

@@ -4,6 +4,7 @@ Each entry cites the registry record whose own text defines the product (`cited_
 that names only "Pneumostem" or "CS20AT04" is recognised with the tissue and donor that record states. A value the
 cited text does not state is `unknown`. tests/test_products.py checks every citation against the bundled sources.
 """
+
 from __future__ import annotations
 
 import csv
@@ -43,17 +44,26 @@ def named_products(path: Path = PRODUCTS_FILE) -> tuple[NamedProduct, ...]:
                 raise ValueError(f"{path}: line {n}: {column} {row[column]!r} is not a vocabulary key")
         if not row["cited_id"].strip() or not row["cited_text"].strip():
             raise ValueError(f"{path}: line {n}: {row['name']} has no citation")
-        out.append(NamedProduct(row["name"], re.compile(rf"(?<![\w-])(?:{row['pattern']})", re.IGNORECASE),
-                                row["product"], row["source_tissue"], row["donor"], row["cited_id"],
-                                row["cited_text"]))
+        out.append(
+            NamedProduct(
+                row["name"],
+                re.compile(rf"(?<![\w-])(?:{row['pattern']})", re.IGNORECASE),
+                row["product"],
+                row["source_tissue"],
+                row["donor"],
+                row["cited_id"],
+                row["cited_text"],
+            )
+        )
     return tuple(out)
 
 
 @functools.lru_cache(maxsize=4)
 def _any_product(path: Path = PRODUCTS_FILE) -> re.Pattern:
     """One alternation of every entry (group p<i> = entry i): a text is scanned once, not once per entry."""
-    return re.compile("|".join(f"(?P<p{i}>{p.pattern.pattern})" for i, p in enumerate(named_products(path))),
-                      re.IGNORECASE)
+    return re.compile(
+        "|".join(f"(?P<p{i}>{p.pattern.pattern})" for i, p in enumerate(named_products(path))), re.IGNORECASE
+    )
 
 
 def find(text: str) -> tuple[NamedProduct, re.Match] | None:

@@ -1,4 +1,5 @@
 """Trial registry IDs: which registry an ID belongs to, validation, links, and IDs found in free text."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Build report: dataset counts, share of unknown per derived field, the reference-review check, and agreement
 with the published review tables."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,21 @@ from msc_atlas.pipeline.curation import agrees
 from msc_atlas.vocab import MULTI_SEP, UNKNOWN
 
 COVID_RX = re.compile(r"covid|sars-cov|coronavirus|2019-ncov|ncov", re.IGNORECASE)
-UNKNOWN_FIELDS = ["focus_area", "disease_group", "product", "source_tissue", "donor", "route", "dose_text", "phase",
-                  "status", "enrollment", "start_date", "sponsor_class", "countries"]
+UNKNOWN_FIELDS = [
+    "focus_area",
+    "disease_group",
+    "product",
+    "source_tissue",
+    "donor",
+    "route",
+    "dose_text",
+    "phase",
+    "status",
+    "enrollment",
+    "start_date",
+    "sponsor_class",
+    "countries",
+]
 AGREEMENT_FIELDS = {"source_tissue": "source_tissue_key", "route": "route_key", "countries": "countries_iso3"}
 REFERENCE_CUTOFF = "2020-05-15"
 
@@ -62,8 +76,9 @@ def mid2020_countries(sources_dir=None) -> dict[str, list[str]]:
     return snapshot_countries(read_ctgov_classic("ctgov_covid_2020-06-30", d) + read_ictrp(d))
 
 
-def reference_review(trials: pd.DataFrame, cutoff: str = REFERENCE_CUTOFF,
-                     countries_then: dict[str, list[str]] | None = None) -> dict:
+def reference_review(
+    trials: pd.DataFrame, cutoff: str = REFERENCE_CUTOFF, countries_then: dict[str, list[str]] | None = None
+) -> dict:
     """Tsuchiya et al. 2020 recount: COVID-19 trials of MSC cells / MSC exosomes first posted on
     ClinicalTrials.gov on or before `cutoff`.
 
@@ -71,8 +86,12 @@ def reference_review(trials: pd.DataFrame, cutoff: str = REFERENCE_CUTOFF,
     countries for a trial, those are used; otherwise the dataset's (Oct 2022 snapshot). Both are returned.
     """
     covid_text = (trials["title"] + " " + trials["conditions"]).str.contains(COVID_RX)
-    sel = trials[(trials["registry"] == "ClinicalTrials.gov") & covid_text
-                 & (trials["first_posted"] <= cutoff) & (trials["first_posted"] != "")]
+    sel = trials[
+        (trials["registry"] == "ClinicalTrials.gov")
+        & covid_text
+        & (trials["first_posted"] <= cutoff)
+        & (trials["first_posted"] != "")
+    ]
     cells = sel[sel["product"] == "msc"]
     exo = sel[sel["product"].isin(["msc_ev", "msc_secretome"])]
     both = pd.concat([cells, exo])
@@ -80,9 +99,14 @@ def reference_review(trials: pd.DataFrame, cutoff: str = REFERENCE_CUTOFF,
     for tid, now in zip(both["trial_id"], both["countries"]):
         then = (countries_then or {}).get(tid)
         countries |= set(then) if then else {c for c in now.split(MULTI_SEP) if c}
-    return {"cutoff": cutoff, "msc_cells": cells["trial_id"].tolist(), "msc_exosome": exo["trial_id"].tolist(),
-            "countries": sorted(countries), "countries_now": sorted(_countries(both)),
-            "excluded_non_msc": sel[sel["product"] == "non_msc"]["trial_id"].tolist()}
+    return {
+        "cutoff": cutoff,
+        "msc_cells": cells["trial_id"].tolist(),
+        "msc_exosome": exo["trial_id"].tolist(),
+        "countries": sorted(countries),
+        "countries_now": sorted(_countries(both)),
+        "excluded_non_msc": sel[sel["product"] == "non_msc"]["trial_id"].tolist(),
+    }
 
 
 def agreement(facts: pd.DataFrame, trials: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
@@ -100,32 +124,65 @@ def agreement(facts: pd.DataFrame, trials: pd.DataFrame) -> tuple[dict, pd.DataF
             if agrees(field, reg_value, f[col]):
                 ok += 1
             else:
-                rows.append({"trial_id": f["trial_id"], "field": field, "registry_value": reg_value,
-                             "registry_evidence": reg.at[f["trial_id"], f"{field}_evidence"],
-                             "published_value": f[col], "published_text": f[field],
-                             "reported_in": f["reported_in"]})
+                rows.append(
+                    {
+                        "trial_id": f["trial_id"],
+                        "field": field,
+                        "registry_value": reg_value,
+                        "registry_evidence": reg.at[f["trial_id"], f"{field}_evidence"],
+                        "published_value": f[col],
+                        "published_text": f[field],
+                        "reported_in": f["reported_in"],
+                    }
+                )
         out[field] = {"compared": n, "agree": ok, "share": round(ok / n, 3) if n else None}
-    return out, pd.DataFrame(rows, columns=["trial_id", "field", "registry_value", "registry_evidence",
-                                            "published_value", "published_text", "reported_in"])
+    return out, pd.DataFrame(
+        rows,
+        columns=[
+            "trial_id",
+            "field",
+            "registry_value",
+            "registry_evidence",
+            "published_value",
+            "published_text",
+            "reported_in",
+        ],
+    )
 
 
 def agreement_markdown(agr: dict, dis: pd.DataFrame) -> str:
-    lines = ["# Agreement of registry-derived values with published review tables", "",
-             "Generated by `python -m msc_atlas.pipeline`. A (review row, field) pair is compared when both the review",
-             "and the registry-derived value (before curation) state a value; they agree when they share a value",
-             "(Wharton's jelly counts as umbilical cord).", "",
-             "| field | compared | agree | share |", "|---|---|---|---|"]
+    lines = [
+        "# Agreement of registry-derived values with published review tables",
+        "",
+        "Generated by `python -m msc_atlas.pipeline`. A (review row, field) pair is compared when both the review",
+        "and the registry-derived value (before curation) state a value; they agree when they share a value",
+        "(Wharton's jelly counts as umbilical cord).",
+        "",
+        "| field | compared | agree | share |",
+        "|---|---|---|---|",
+    ]
     for field, a in agr.items():
         share = "" if a["share"] is None else f"{a['share']:.1%}"
         lines.append(f"| {field} | {a['compared']} | {a['agree']} | {share} |")
     lines += ["", f"## Disagreements ({len(dis)})", ""]
     if len(dis):
-        lines += ["| trial_id | field | registry | registry evidence | review | review text | page |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += [
+            "| trial_id | field | registry | registry evidence | review | review text | page |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for r in dis.to_dict("records"):
-            cells = [str(r[k]).replace("|", "/").replace("\n", " ")[:160] for k in
-                     ("trial_id", "field", "registry_value", "registry_evidence", "published_value",
-                      "published_text", "reported_in")]
+            cells = [
+                str(r[k]).replace("|", "/").replace("\n", " ")[:160]
+                for k in (
+                    "trial_id",
+                    "field",
+                    "registry_value",
+                    "registry_evidence",
+                    "published_value",
+                    "published_text",
+                    "reported_in",
+                )
+            ]
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -142,19 +199,23 @@ def summary_text(summary: dict) -> str:
         f"countries: {c['countries']}",
         "by registry: " + ", ".join(f"{k} {v}" for k, v in c["by_registry"].items()),
         "unknown share: " + ", ".join(f"{k} {v:.1%}" for k, v in c["unknown_share"].items()),
-        "agreement with review tables: " + ", ".join(
+        "agreement with review tables: "
+        + ", ".join(
             f"{k} {a['agree']}/{a['compared']} ({a['share']:.1%})" if a["share"] is not None else f"{k} n/a"
-            for k, a in summary["agreement"].items()),
+            for k, a in summary["agreement"].items()
+        ),
         f"excluded (broad-filter, non-MSC): {summary['excluded']}; conflicts recorded: {summary['conflicts']}",
     ]
     if summary["skipped_corrections"]:
         lines.append("corrections not applied: " + "; ".join(summary["skipped_corrections"]))
     ref = summary.get("reference")
     if ref:
-        lines.append(f"reference review (COVID-19, ClinicalTrials.gov, first posted <= {ref['cutoff']}): "
-                     f"{len(ref['msc_cells'])} MSC cell + {len(ref['msc_exosome'])} MSC-exosome trials in "
-                     f"{len(ref['countries'])} countries ({', '.join(ref['countries'])}); "
-                     f"Tsuchiya et al. 2020: 33 + 1 in 13")
+        lines.append(
+            f"reference review (COVID-19, ClinicalTrials.gov, first posted <= {ref['cutoff']}): "
+            f"{len(ref['msc_cells'])} MSC cell + {len(ref['msc_exosome'])} MSC-exosome trials in "
+            f"{len(ref['countries'])} countries ({', '.join(ref['countries'])}); "
+            f"Tsuchiya et al. 2020: 33 + 1 in 13"
+        )
     gold = summary.get("gold")
     if gold is not None:
         from msc_atlas.pipeline.gold import score_table

@@ -4,6 +4,7 @@ Every reader returns a list of `Record` dicts with the keys in RECORD_KEYS. Valu
 here (phase, status, enrollment, dates, sponsor class); free text is passed on as registered. The build reads only
 from the vendored `sources/` directory of this repository.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,26 +40,82 @@ CTGOV_API = "ctgov_api_v2"
 CTGOV_WEBSITE = "ctgov_website"  # website Download -> CSV (ctg-studies.csv), msc_atlas.refresh.ctgov_website
 ICTRP_REFRESH = "ictrp_refresh"
 _CTGOV_FILES = [s for s in SOURCE_FILES if s.startswith("ctgov_")]
-SOURCE_ORDER = ([CTGOV_API, CTGOV_WEBSITE, *_CTGOV_FILES, ICTRP_REFRESH,
-                 *(s for s in SOURCE_FILES if s not in _CTGOV_FILES)] + [PUBLISHED_FACTS])
+SOURCE_ORDER = [
+    CTGOV_API,
+    CTGOV_WEBSITE,
+    *_CTGOV_FILES,
+    ICTRP_REFRESH,
+    *(s for s in SOURCE_FILES if s not in _CTGOV_FILES),
+] + [PUBLISHED_FACTS]
 # The snapshot date of each bundled input: `record_as_of` of a trial whose record comes from it (a refresh sets the
 # date of its own records). The same dates as version.json's as-of keys.
 SOURCE_AS_OF = {
-    "ctgov_full_2022-10": "2022-10-13", "ctgov_search_2022-09-29": "2022-09-29",
-    "ctgov_covid_2020-10-12": "2020-10-12", "ctgov_covid_2020-06-30": "2020-06-30",
-    "ebmdatalab_2020-12-16": "2020-12-16", "ictrp_2020-07-07": "2020-07-06", "ebmdatalab_2020-06-29": "2020-06-29",
+    "ctgov_full_2022-10": "2022-10-13",
+    "ctgov_search_2022-09-29": "2022-09-29",
+    "ctgov_covid_2020-10-12": "2020-10-12",
+    "ctgov_covid_2020-06-30": "2020-06-30",
+    "ebmdatalab_2020-12-16": "2020-12-16",
+    "ictrp_2020-07-07": "2020-07-06",
+    "ebmdatalab_2020-06-29": "2020-06-29",
 }
 
-TEXT_KEYS = ["title", "official_title", "conditions", "mesh_terms", "keywords", "interventions", "intervention_types",
-             "intervention_descriptions", "arm_labels", "arm_descriptions", "summary"]
-RECORD_KEYS = ["id", "source", "linked_ids", "acronym", "study_type", *TEXT_KEYS, "phase", "status", "enrollment",
-               "enrollment_type", "start_date", "first_posted", "last_update_posted", "sponsor", "sponsor_class",
-               "countries_raw", "intervention_class", "as_of", "carried"]
+TEXT_KEYS = [
+    "title",
+    "official_title",
+    "conditions",
+    "mesh_terms",
+    "keywords",
+    "interventions",
+    "intervention_types",
+    "intervention_descriptions",
+    "arm_labels",
+    "arm_descriptions",
+    "summary",
+]
+RECORD_KEYS = [
+    "id",
+    "source",
+    "linked_ids",
+    "acronym",
+    "study_type",
+    *TEXT_KEYS,
+    "phase",
+    "status",
+    "enrollment",
+    "enrollment_type",
+    "start_date",
+    "first_posted",
+    "last_update_posted",
+    "sponsor",
+    "sponsor_class",
+    "countries_raw",
+    "intervention_class",
+    "as_of",
+    "carried",
+]
 
 # ---------------------------------------------------------------- value normalisers (pure)
 
-_MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
-                                       "september", "october", "november", "december"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 
 
 def iso_date(text: str) -> str:
@@ -79,17 +136,37 @@ def iso_date(text: str) -> str:
 
 
 _CTGOV_PHASES = {
-    "early phase 1": "early_phase1", "phase 1": "phase1", "phase 1 | phase 2": "phase1_2", "phase 1/phase 2": "phase1_2",
-    "phase 1|phase 2": "phase1_2", "phase 2": "phase2", "phase 2 | phase 3": "phase2_3", "phase 2|phase 3": "phase2_3",
-    "phase 2/phase 3": "phase2_3", "phase 3": "phase3", "phase 4": "phase4", "not applicable": "not_applicable",
-    "n/a": "not_applicable", "phase 1 / phase 2": "phase1_2", "phase ii": "phase2", "phase i": "phase1",
-    "phase iii": "phase3", "phase i/ii": "phase1_2",
+    "early phase 1": "early_phase1",
+    "phase 1": "phase1",
+    "phase 1 | phase 2": "phase1_2",
+    "phase 1/phase 2": "phase1_2",
+    "phase 1|phase 2": "phase1_2",
+    "phase 2": "phase2",
+    "phase 2 | phase 3": "phase2_3",
+    "phase 2|phase 3": "phase2_3",
+    "phase 2/phase 3": "phase2_3",
+    "phase 3": "phase3",
+    "phase 4": "phase4",
+    "not applicable": "not_applicable",
+    "n/a": "not_applicable",
+    "phase 1 / phase 2": "phase1_2",
+    "phase ii": "phase2",
+    "phase i": "phase1",
+    "phase iii": "phase3",
+    "phase i/ii": "phase1_2",
 }
 # ICTRP gives IRCT/ChiCTR phases as bare numbers; ChiCTR's "0" is read as not applicable, as the ebmdatalab
 # TrialsTracker (hand-cleaned ICTRP) reads every overlapping ChiCTR record; "1-2" / "2-3" were turned into Excel date serials on the way
 # (43862 = 1 Feb 2020 <- "1-2", 43892 = 2 Mar 2020 <- "2-3"); checked against the ebmdatalab phase of the same IDs.
-_ICTRP_CODES = {"0": "not_applicable", "1": "phase1", "2": "phase2", "3": "phase3", "4": "phase4",
-                "43862": "phase1_2", "43892": "phase2_3"}
+_ICTRP_CODES = {
+    "0": "not_applicable",
+    "1": "phase1",
+    "2": "phase2",
+    "3": "phase3",
+    "4": "phase4",
+    "43862": "phase1_2",
+    "43892": "phase2_3",
+}
 
 
 def norm_phase(text: str) -> str:
@@ -101,24 +178,46 @@ def norm_phase(text: str) -> str:
     if t in _ICTRP_CODES:
         return _ICTRP_CODES[t]
     if "human pharmacology" in t:  # EU-CTR: one yes/no line per phase
-        yes = [n for n, rx in ((1, r"phase i\): yes"), (2, r"phase ii\): yes"), (3, r"phase iii\): yes"),
-                               (4, r"phase iv\): yes")) if re.search(rx, t)]
-        combos = {(1,): "phase1", (2,): "phase2", (3,): "phase3", (4,): "phase4", (1, 2): "phase1_2",
-                  (2, 3): "phase2_3"}
+        yes = [
+            n
+            for n, rx in (
+                (1, r"phase i\): yes"),
+                (2, r"phase ii\): yes"),
+                (3, r"phase iii\): yes"),
+                (4, r"phase iv\): yes"),
+            )
+            if re.search(rx, t)
+        ]
+        combos = {
+            (1,): "phase1",
+            (2,): "phase2",
+            (3,): "phase3",
+            (4,): "phase4",
+            (1, 2): "phase1_2",
+            (2, 3): "phase2_3",
+        }
         return combos.get(tuple(yes), UNKNOWN)
     return UNKNOWN
 
 
 _STATUSES = {
-    "recruiting": "recruiting", "not yet recruiting": "not_yet_recruiting",
-    "enrolling by invitation": "enrolling_by_invitation", "active, not recruiting": "active_not_recruiting",
-    "completed": "completed", "suspended": "suspended", "terminated": "terminated", "withdrawn": "withdrawn",
-    "available": "available", "no longer available": "no_longer_available",
-    "temporarily not available": "temporarily_not_available", "approved for marketing": "approved_for_marketing",
+    "recruiting": "recruiting",
+    "not yet recruiting": "not_yet_recruiting",
+    "enrolling by invitation": "enrolling_by_invitation",
+    "active, not recruiting": "active_not_recruiting",
+    "completed": "completed",
+    "suspended": "suspended",
+    "terminated": "terminated",
+    "withdrawn": "withdrawn",
+    "available": "available",
+    "no longer available": "no_longer_available",
+    "temporarily not available": "temporarily_not_available",
+    "approved for marketing": "approved_for_marketing",
     "unknown status": UNKNOWN,
     # ICTRP / ebmdatalab: "Not recruiting" does not say whether the trial has not started or has ended, and the
     # EU-CTR "Authorised" is an approval state, so both stay unknown rather than being guessed.
-    "not recruiting": UNKNOWN, "authorised": UNKNOWN,
+    "not recruiting": UNKNOWN,
+    "authorised": UNKNOWN,
 }
 
 
@@ -126,8 +225,16 @@ def norm_status(text: str) -> str:
     return _STATUSES.get((text or "").strip().lower(), UNKNOWN)
 
 
-SPONSOR_CLASS_MAP = {"INDUSTRY": "industry", "OTHER": "academic_other", "OTHER_GOV": "government", "NIH": "government",
-                     "FED": "government", "NETWORK": "network", "INDIV": "academic_other", "UNKNOWN": UNKNOWN}
+SPONSOR_CLASS_MAP = {
+    "INDUSTRY": "industry",
+    "OTHER": "academic_other",
+    "OTHER_GOV": "government",
+    "NIH": "government",
+    "FED": "government",
+    "NETWORK": "network",
+    "INDIV": "academic_other",
+    "UNKNOWN": UNKNOWN,
+}
 # Classic export "Funded Bys" values (first one = lead sponsor).
 _FUNDED_BY_MAP = {"Industry": "industry", "Other": "academic_other", "NIH": "government", "U.S. Fed": "government"}
 
@@ -148,8 +255,11 @@ def _pipe(text: str) -> str:
     return " | ".join(p.strip() for p in re.split(r"\s*\|\s*", text or "") if p.strip())
 
 
-_TYPE_PREFIX = re.compile(r"^\s*(Biological|Drug|Device|Procedure|Other|Behavioral|Genetic|Dietary Supplement|Radiation"
-                          r"|Diagnostic Test|Combination Product)\s*:", re.IGNORECASE)
+_TYPE_PREFIX = re.compile(
+    r"^\s*(Biological|Drug|Device|Procedure|Other|Behavioral|Genetic|Dietary Supplement|Radiation"
+    r"|Diagnostic Test|Combination Product)\s*:",
+    re.IGNORECASE,
+)
 
 
 def intervention_types(cell: str) -> str:
@@ -168,8 +278,16 @@ def _record(**kw) -> dict:
     """A record with every key; `carried` is None when the source states every field (a full record), else the set
     of keys its file has columns for (a website download with the columns its user ticked)."""
     rec: dict[str, Any] = dict.fromkeys(RECORD_KEYS, "")
-    rec.update(linked_ids=[], countries_raw=[], enrollment=None, phase=UNKNOWN, status=UNKNOWN,
-               enrollment_type=UNKNOWN, sponsor_class=UNKNOWN, carried=None)
+    rec.update(
+        linked_ids=[],
+        countries_raw=[],
+        enrollment=None,
+        phase=UNKNOWN,
+        status=UNKNOWN,
+        enrollment_type=UNKNOWN,
+        sponsor_class=UNKNOWN,
+        carried=None,
+    )
     rec.update(kw)
     if not rec["as_of"]:
         rec["as_of"] = SOURCE_AS_OF.get(rec["source"], "")
@@ -196,24 +314,36 @@ def read_ctgov_full(sources_dir: Path = SOURCES_DIR) -> list[dict]:
     out = []
     for r in df.to_dict("records"):
         enr_type = r["EnrollmentType"].strip().lower()
-        out.append(_record(
-            id=r["NCTId"].strip(), source="ctgov_full_2022-10",
-            linked_ids=_not_nct(ids_in_text(r["SecondaryId"] + " | " + r["OrgStudyId"])),
-            acronym=r["Acronym"], study_type=r["StudyType"],
-            title=r["BriefTitle"], official_title=r["OfficialTitle"], conditions=_pipe(r["Condition"]),
-            mesh_terms=_pipe(r["ConditionMeshTerm"]), keywords=_pipe(r["Keyword"]),
-            interventions=_pipe(r["InterventionName"]), intervention_types=_pipe(r["InterventionType"]),
-            intervention_descriptions=_pipe(r["InterventionDescription"]),
-            arm_labels=_pipe(r["ArmGroupLabel"]), arm_descriptions=_pipe(r["ArmGroupDescription"]),
-            summary=r["BriefSummary"],
-            phase=norm_phase(r["Phase"]), status=norm_status(r["OverallStatus"]),
-            enrollment=norm_enrollment(r["EnrollmentCount"]),
-            enrollment_type=enr_type if enr_type in ("actual", "anticipated") else UNKNOWN,
-            start_date=iso_date(r["StartDate"]), first_posted=iso_date(r["StudyFirstPostDate"]),
-            last_update_posted=iso_date(r["LastUpdatePostDate"]),
-            sponsor=r["LeadSponsorName"].strip(), sponsor_class=SPONSOR_CLASS_MAP.get(r["LeadSponsorClass"], UNKNOWN),
-            countries_raw=[c.strip() for c in r["LocationCountry"].split("|") if c.strip()],
-        ))
+        out.append(
+            _record(
+                id=r["NCTId"].strip(),
+                source="ctgov_full_2022-10",
+                linked_ids=_not_nct(ids_in_text(r["SecondaryId"] + " | " + r["OrgStudyId"])),
+                acronym=r["Acronym"],
+                study_type=r["StudyType"],
+                title=r["BriefTitle"],
+                official_title=r["OfficialTitle"],
+                conditions=_pipe(r["Condition"]),
+                mesh_terms=_pipe(r["ConditionMeshTerm"]),
+                keywords=_pipe(r["Keyword"]),
+                interventions=_pipe(r["InterventionName"]),
+                intervention_types=_pipe(r["InterventionType"]),
+                intervention_descriptions=_pipe(r["InterventionDescription"]),
+                arm_labels=_pipe(r["ArmGroupLabel"]),
+                arm_descriptions=_pipe(r["ArmGroupDescription"]),
+                summary=r["BriefSummary"],
+                phase=norm_phase(r["Phase"]),
+                status=norm_status(r["OverallStatus"]),
+                enrollment=norm_enrollment(r["EnrollmentCount"]),
+                enrollment_type=enr_type if enr_type in ("actual", "anticipated") else UNKNOWN,
+                start_date=iso_date(r["StartDate"]),
+                first_posted=iso_date(r["StudyFirstPostDate"]),
+                last_update_posted=iso_date(r["LastUpdatePostDate"]),
+                sponsor=r["LeadSponsorName"].strip(),
+                sponsor_class=SPONSOR_CLASS_MAP.get(r["LeadSponsorClass"], UNKNOWN),
+                countries_raw=[c.strip() for c in r["LocationCountry"].split("|") if c.strip()],
+            )
+        )
     return out
 
 
@@ -223,18 +353,28 @@ def read_ctgov_classic(name: str, sources_dir: Path = SOURCES_DIR) -> list[dict]
     out = []
     for r in df.to_dict("records"):
         funded = r["Funded Bys"].split("|")[0].strip()
-        out.append(_record(
-            id=r["NCT Number"].strip(), source=name, linked_ids=_not_nct(ids_in_text(r["Other IDs"])),
-            acronym=r["Acronym"], study_type=r["Study Type"], title=r["Title"], conditions=_pipe(r["Conditions"]),
-            interventions=_pipe(r["Interventions"]), intervention_types=intervention_types(r["Interventions"]),
-            phase=norm_phase(r["Phases"]), status=norm_status(r["Status"]),
-            enrollment=norm_enrollment(r["Enrollment"]),
-            start_date=iso_date(r["Start Date"]), first_posted=iso_date(r["First Posted"]),
-            last_update_posted=iso_date(r["Last Update Posted"]),
-            sponsor=r["Sponsor/Collaborators"].split("|")[0].strip(),
-            sponsor_class=_FUNDED_BY_MAP.get(funded, UNKNOWN),
-            countries_raw=split_location_countries(r["Locations"]),
-        ))
+        out.append(
+            _record(
+                id=r["NCT Number"].strip(),
+                source=name,
+                linked_ids=_not_nct(ids_in_text(r["Other IDs"])),
+                acronym=r["Acronym"],
+                study_type=r["Study Type"],
+                title=r["Title"],
+                conditions=_pipe(r["Conditions"]),
+                interventions=_pipe(r["Interventions"]),
+                intervention_types=intervention_types(r["Interventions"]),
+                phase=norm_phase(r["Phases"]),
+                status=norm_status(r["Status"]),
+                enrollment=norm_enrollment(r["Enrollment"]),
+                start_date=iso_date(r["Start Date"]),
+                first_posted=iso_date(r["First Posted"]),
+                last_update_posted=iso_date(r["Last Update Posted"]),
+                sponsor=r["Sponsor/Collaborators"].split("|")[0].strip(),
+                sponsor_class=_FUNDED_BY_MAP.get(funded, UNKNOWN),
+                countries_raw=split_location_countries(r["Locations"]),
+            )
+        )
     return out
 
 
@@ -247,17 +387,26 @@ def read_ictrp(sources_dir: Path = SOURCES_DIR) -> list[dict]:
         title = re.sub(r"\s+", " ", r["Public title"]).strip()
         # ChiCTR marks withdrawn registrations by prefixing the title with "Cancelled by the investigator".
         cancelled = title.lower().startswith("cancelled by the investigator")
-        out.append(_record(
-            id=r["TrialID"].strip(), source="ictrp_2020-07-07", acronym=r["Acronym"], study_type=r["Study type"],
-            title=title, official_title=r["Scientific title"], conditions=r["Condition"].strip(),
-            interventions=r["Intervention"].strip(),
-            phase=norm_phase(r["Phase"]),
-            status="withdrawn" if cancelled else norm_status(r["Recruitment Status"]),
-            enrollment=enrollment, enrollment_type="anticipated" if enrollment is not None else UNKNOWN,
-            start_date=iso_date(r["Date enrollement"]), first_posted=iso_date(r["Date registration"]),
-            sponsor=r["Primary sponsor"].strip(),
-            countries_raw=[c.strip() for c in r["Countries"].split(";") if c.strip()],
-        ))
+        out.append(
+            _record(
+                id=r["TrialID"].strip(),
+                source="ictrp_2020-07-07",
+                acronym=r["Acronym"],
+                study_type=r["Study type"],
+                title=title,
+                official_title=r["Scientific title"],
+                conditions=r["Condition"].strip(),
+                interventions=r["Intervention"].strip(),
+                phase=norm_phase(r["Phase"]),
+                status="withdrawn" if cancelled else norm_status(r["Recruitment Status"]),
+                enrollment=enrollment,
+                enrollment_type="anticipated" if enrollment is not None else UNKNOWN,
+                start_date=iso_date(r["Date enrollement"]),
+                first_posted=iso_date(r["Date registration"]),
+                sponsor=r["Primary sponsor"].strip(),
+                countries_raw=[c.strip() for c in r["Countries"].split(";") if c.strip()],
+            )
+        )
     return out
 
 
@@ -268,17 +417,25 @@ def read_ebmdatalab(name: str, sources_dir: Path = SOURCES_DIR) -> list[dict]:
     for r in df.to_dict("records"):
         cross = r["cross_registrations"].strip()
         enrollment = norm_enrollment(r["target_enrollment"])
-        out.append(_record(
-            id=r["trialid"].strip(), source=name,
-            linked_ids=[] if cross in ("", "None") else ids_in_text(cross) or [cross],
-            acronym=r.get("acronym", ""), study_type=r["study_type"], title=r["public_title"],
-            intervention_class=r["intervention"].strip(),
-            phase=norm_phase(r["phase"]), status=norm_status(r["recruitment_status"]),
-            enrollment=enrollment, enrollment_type="anticipated" if enrollment is not None else UNKNOWN,
-            start_date=iso_date(r["date_enrollement"]), first_posted=iso_date(r["date_registration"]),
-            sponsor=r["normed_spon_names"].strip(),
-            countries_raw=[c.strip() for c in r["countries"].split(",") if c.strip()],
-        ))
+        out.append(
+            _record(
+                id=r["trialid"].strip(),
+                source=name,
+                linked_ids=[] if cross in ("", "None") else ids_in_text(cross) or [cross],
+                acronym=r.get("acronym", ""),
+                study_type=r["study_type"],
+                title=r["public_title"],
+                intervention_class=r["intervention"].strip(),
+                phase=norm_phase(r["phase"]),
+                status=norm_status(r["recruitment_status"]),
+                enrollment=enrollment,
+                enrollment_type="anticipated" if enrollment is not None else UNKNOWN,
+                start_date=iso_date(r["date_enrollement"]),
+                first_posted=iso_date(r["date_registration"]),
+                sponsor=r["normed_spon_names"].strip(),
+                countries_raw=[c.strip() for c in r["countries"].split(",") if c.strip()],
+            )
+        )
     return out
 
 

@@ -3,6 +3,7 @@
 Pure: no I/O, no pandas. `Rule` is a case-insensitive regex behind cheap substring gates; `snippet` cuts the
 evidence phrase a decision keeps.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,6 +15,7 @@ from msc_atlas.vocab import MULTI_SEP, UNKNOWN
 
 class TrialText(NamedTuple):
     """Registry free text of one trial. All str, "" when absent; multi-valued fields joined with " | "."""
+
     title: str = ""
     official_title: str = ""
     conditions: str = ""
@@ -25,12 +27,12 @@ class TrialText(NamedTuple):
     summary: str = ""
     arm_labels: str = ""
     intervention_types: str = ""  # "Biological | Device", in the order of `interventions`
-    study_type: str = ""    # as registered: "Interventional", "Observational", "Expanded Access", ...
+    study_type: str = ""  # as registered: "Interventional", "Observational", "Expanded Access", ...
 
 
 class Decision(NamedTuple):
-    value: str      # a vocab key or "unknown"; multi-valued: ';'-joined keys in vocab order
-    evidence: str   # the registry phrase the value was decided from; "" when unknown
+    value: str  # a vocab key or "unknown"; multi-valued: ';'-joined keys in vocab order
+    evidence: str  # the registry phrase the value was decided from; "" when unknown
 
 
 NO = Decision(UNKNOWN, "")
@@ -54,6 +56,7 @@ class Rule:
     lower-cased text, a gate with capitals (e.g. "IV") in the text as written. No gates: always run.
     `unless`: a lower-case phrase that switches the rule off for the whole text. `a | b`: either rule.
     """
+
     __slots__ = ("alternatives", "low_gates", "pattern", "raw_gates", "unless")
 
     def __init__(self, gates: str, pattern: str, unless: str = ""):

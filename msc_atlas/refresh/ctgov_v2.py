@@ -22,6 +22,7 @@ Field mapping (API v2 path -> record key; enum values are upper-case in v2 and b
   contactsLocationsModule.locations[].country                       -> countries_raw (first-seen order, de-duplicated)
 Multi-valued text is joined with " | ", as in the flat export.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,14 +51,22 @@ FETCH_META = "fetch.json"  # written next to the saved pages by an online refres
 USER_AGENT = "msc-trials-atlas-refresh/1 (python urllib)"
 
 _PHASES = {
-    ("EARLY_PHASE1",): "early_phase1", ("PHASE1",): "phase1", ("PHASE1", "PHASE2"): "phase1_2",
-    ("PHASE2",): "phase2", ("PHASE2", "PHASE3"): "phase2_3", ("PHASE3",): "phase3", ("PHASE4",): "phase4",
+    ("EARLY_PHASE1",): "early_phase1",
+    ("PHASE1",): "phase1",
+    ("PHASE1", "PHASE2"): "phase1_2",
+    ("PHASE2",): "phase2",
+    ("PHASE2", "PHASE3"): "phase2_3",
+    ("PHASE3",): "phase3",
+    ("PHASE4",): "phase4",
     ("NA",): "not_applicable",
 }
 _STATUSES = {k.upper(): k for k in vocab.STATUSES if k != UNKNOWN} | {"WITHHELD": UNKNOWN, "UNKNOWN": UNKNOWN}
 _ENROLLMENT_TYPES = {"ACTUAL": "actual", "ESTIMATED": "anticipated", "ANTICIPATED": "anticipated"}
-_STUDY_TYPES = {"INTERVENTIONAL": "Interventional", "OBSERVATIONAL": "Observational",
-                "EXPANDED_ACCESS": "Expanded Access"}
+_STUDY_TYPES = {
+    "INTERVENTIONAL": "Interventional",
+    "OBSERVATIONAL": "Observational",
+    "EXPANDED_ACCESS": "Expanded Access",
+}
 _NCT = re.compile(r"^NCT\d{8}$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
@@ -65,10 +74,11 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 @dataclass
 class Studies:
     """Records read from API v2 pages, one per NCT ID (the most recently updated copy wins)."""
-    by_id: dict[str, dict] = field(default_factory=dict)       # nctId -> record
-    last_update: dict[str, str] = field(default_factory=dict)   # nctId -> lastUpdatePostDate
-    files: list[dict] = field(default_factory=list)             # {"file", "sha256", "studies"} per input page
-    fetched_at: str = ""                                        # from fetch.json of an online refresh, if any
+
+    by_id: dict[str, dict] = field(default_factory=dict)  # nctId -> record
+    last_update: dict[str, str] = field(default_factory=dict)  # nctId -> lastUpdatePostDate
+    files: list[dict] = field(default_factory=list)  # {"file", "sha256", "studies"} per input page
+    fetched_at: str = ""  # from fetch.json of an online refresh, if any
     query: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -90,8 +100,10 @@ def _at(obj: dict, path: str, kind: type, where: str):
         if cur is None:
             return None
     if not isinstance(cur, kind) or (kind is int and isinstance(cur, bool)):
-        raise RefreshError(f"{where}: {path}: expected {kind.__name__}, got {type(cur).__name__} ({str(cur)[:60]!r}); "
-                           "not an API v2 study record")
+        raise RefreshError(
+            f"{where}: {path}: expected {kind.__name__}, got {type(cur).__name__} ({str(cur)[:60]!r}); "
+            "not an API v2 study record"
+        )
     return cur
 
 
@@ -99,8 +111,9 @@ def _list_of(obj: dict, path: str, kind: type, where: str) -> list:
     items = _at(obj, path, list, where) or []
     for i, x in enumerate(items):
         if not isinstance(x, kind):
-            raise RefreshError(f"{where}: {path}[{i}]: expected {kind.__name__}, got {type(x).__name__}; "
-                               "not an API v2 study record")
+            raise RefreshError(
+                f"{where}: {path}[{i}]: expected {kind.__name__}, got {type(x).__name__}; not an API v2 study record"
+            )
     return items
 
 
@@ -163,11 +176,13 @@ def study_record(study: dict, where: str, warnings: list[str]) -> tuple[dict, st
 
     lead_class = _at(ps, "sponsorCollaboratorsModule.leadSponsor.class", str, where) or ""
     record = _record(
-        id=nct, source=CTGOV_API,
+        id=nct,
+        source=CTGOV_API,
         linked_ids=_not_nct(ids_in_text(" | ".join([*secondary, org_id]))),
         acronym=_at(ps, "identificationModule.acronym", str, where) or "",
         study_type=_STUDY_TYPES.get(study_type, study_type),
-        title=title, official_title=official,
+        title=title,
+        official_title=official,
         conditions=_join(_list_of(ps, "conditionsModule.conditions", str, where)),
         mesh_terms=_join(m.get("term", "") for m in meshes),
         keywords=_join(_list_of(ps, "conditionsModule.keywords", str, where)),
@@ -177,7 +192,8 @@ def study_record(study: dict, where: str, warnings: list[str]) -> tuple[dict, st
         arm_labels=_join(a.get("label", "") for a in arms),
         arm_descriptions=_join(a.get("description", "") for a in arms),
         summary=_at(ps, "descriptionModule.briefSummary", str, where) or "",
-        phase=phase, status=status,
+        phase=phase,
+        status=status,
         enrollment=count if count is not None and count >= 0 else None,
         enrollment_type=enr_type if count is not None else UNKNOWN,
         start_date=_date("startDateStruct", ps, where, warnings),
@@ -209,8 +225,10 @@ def decode_page(raw: bytes, origin: str) -> dict:
         return {"studies": obj}
     if not isinstance(obj, dict) or not isinstance(obj.get("studies"), list):
         got = type(obj).__name__ if not isinstance(obj, dict) else f"keys {sorted(obj)[:6]}"
-        raise RefreshError(f"{origin}: expected an API v2 /studies page (an object with a 'studies' list) or the "
-                           f"website's JSON download (an array of studies), got {got}")
+        raise RefreshError(
+            f"{origin}: expected an API v2 /studies page (an object with a 'studies' list) or the "
+            f"website's JSON download (an array of studies), got {got}"
+        )
     token = obj.get("nextPageToken")
     if token is not None and not isinstance(token, str):
         raise RefreshError(f"{origin}: nextPageToken must be a string, got {type(token).__name__}")
@@ -292,19 +310,24 @@ def http_get(url: str, timeout: float = 60.0, retries: int = 3, sleep: Callable[
         except urllib.error.HTTPError as e:
             body = e.read()[:300].decode("utf-8", "replace").strip()
             if e.code in (429, 500, 502, 503, 504) and attempt < retries:
-                sleep(2.0 ** attempt)
+                sleep(2.0**attempt)
                 continue
-            raise RefreshError(f"ClinicalTrials.gov API answered HTTP {e.code} {e.reason} for {url}"
-                               + (f": {body}" if body else "")) from None
+            raise RefreshError(
+                f"ClinicalTrials.gov API answered HTTP {e.code} {e.reason} for {url}" + (f": {body}" if body else "")
+            ) from None
         except TimeoutError:
             if attempt < retries:
-                sleep(2.0 ** attempt)
+                sleep(2.0**attempt)
                 continue
-            raise RefreshError(f"ClinicalTrials.gov API timed out after {timeout:g} s ({retries + 1} tries) for {url}; "
-                               "try again later or refresh offline from saved pages (--ctgov-json)") from None
+            raise RefreshError(
+                f"ClinicalTrials.gov API timed out after {timeout:g} s ({retries + 1} tries) for {url}; "
+                "try again later or refresh offline from saved pages (--ctgov-json)"
+            ) from None
         except urllib.error.URLError as e:
-            raise RefreshError(f"cannot reach ClinicalTrials.gov ({e.reason}) for {url}; refresh offline from "
-                               "saved pages with --ctgov-json (docs/refresh.md)") from None
+            raise RefreshError(
+                f"cannot reach ClinicalTrials.gov ({e.reason}) for {url}; refresh offline from "
+                "saved pages with --ctgov-json (docs/refresh.md)"
+            ) from None
     raise AssertionError("unreachable")
 
 
@@ -317,9 +340,15 @@ def page_url(base_url: str, query: str, page_size: int, token: str | None) -> st
     return f"{base_url}?{urllib.parse.urlencode(params)}"
 
 
-def fetch_pages(query: str = DEFAULT_QUERY, *, max_pages: int | None = None, page_size: int = PAGE_SIZE,
-                base_url: str = API_URL, get: Getter | None = None, timeout: float = 60.0,
-                ) -> Iterator[tuple[int, str, bytes, dict]]:
+def fetch_pages(
+    query: str = DEFAULT_QUERY,
+    *,
+    max_pages: int | None = None,
+    page_size: int = PAGE_SIZE,
+    base_url: str = API_URL,
+    get: Getter | None = None,
+    timeout: float = 60.0,
+) -> Iterator[tuple[int, str, bytes, dict]]:
     """(page number, URL, raw body, decoded page) for each page, following nextPageToken until the last page or
     `max_pages`. The raw body is what gets saved, so an offline refresh reads exactly what was fetched."""
     get = get or http_get

@@ -22,6 +22,7 @@ Column -> record key (values as the website writes them):
   Locations                       -> countries_raw (the text after the last comma of each "Facility, City, ..., Country")
 Other columns (outcomes, sex, age, design, results, documents) are not used.
 """
+
 from __future__ import annotations
 
 import csv
@@ -49,11 +50,22 @@ from msc_atlas.vocab import UNKNOWN
 ID_COLUMN = "NCT Number"
 # column -> the record keys it carries
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "Study Title": ("title",), "Acronym": ("acronym",), "Study Status": ("status",), "Brief Summary": ("summary",),
-    "Conditions": ("conditions",), "Interventions": ("interventions", "intervention_types"),
-    "Sponsor": ("sponsor",), "Funder Type": ("sponsor_class",), "Phases": ("phase",), "Enrollment": ("enrollment",),
-    "Study Type": ("study_type",), "Other IDs": ("linked_ids",), "Start Date": ("start_date",),
-    "First Posted": ("first_posted",), "Last Update Posted": ("last_update_posted",), "Locations": ("countries_raw",),
+    "Study Title": ("title",),
+    "Acronym": ("acronym",),
+    "Study Status": ("status",),
+    "Brief Summary": ("summary",),
+    "Conditions": ("conditions",),
+    "Interventions": ("interventions", "intervention_types"),
+    "Sponsor": ("sponsor",),
+    "Funder Type": ("sponsor_class",),
+    "Phases": ("phase",),
+    "Enrollment": ("enrollment",),
+    "Study Type": ("study_type",),
+    "Other IDs": ("linked_ids",),
+    "Start Date": ("start_date",),
+    "First Posted": ("first_posted",),
+    "Last Update Posted": ("last_update_posted",),
+    "Locations": ("countries_raw",),
 }
 DATE_COLUMNS = ("Last Update Posted", "First Posted")
 _NCT = re.compile(r"^NCT\d{8}$")
@@ -63,10 +75,11 @@ _TYPED = re.compile(r"^\s*[A-Z_]+\s*:\s*")
 @dataclass
 class Download:
     """The studies of one or more website CSV downloads (a study in two files: the later-updated row wins)."""
+
     by_id: dict[str, dict] = field(default_factory=dict)
     files: list[dict] = field(default_factory=list)
-    columns: set[str] = field(default_factory=set)      # every column seen
-    dated: bool = False                                  # some file has a date column
+    columns: set[str] = field(default_factory=set)  # every column seen
+    dated: bool = False  # some file has a date column
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -112,18 +125,25 @@ def study_record(row: dict[str, str], where: str, warnings: list[str]) -> dict:
     carried = {"id"} | {key for column, keys in COLUMNS.items() if column in row for key in keys}
     enrollment = norm_enrollment(get("Enrollment"))
     return _record(
-        id=nct, source=CTGOV_WEBSITE, carried=carried,
+        id=nct,
+        source=CTGOV_WEBSITE,
+        carried=carried,
         linked_ids=_not_nct(ids_in_text(" | ".join(_pipe(get("Other IDs"))))),
-        acronym=get("Acronym"), study_type=_STUDY_TYPES.get(get("Study Type").upper(), get("Study Type")),
-        title=get("Study Title"), conditions=" | ".join(_pipe(get("Conditions"))),
+        acronym=get("Acronym"),
+        study_type=_STUDY_TYPES.get(get("Study Type").upper(), get("Study Type")),
+        title=get("Study Title"),
+        conditions=" | ".join(_pipe(get("Conditions"))),
         interventions=" | ".join(_TYPED.sub("", p) for p in interventions),
         intervention_types=intervention_types(get("Interventions").title().replace("_", " ")),
         summary=get("Brief Summary"),
-        phase=_phase(get("Phases"), where, warnings), status=_status(get("Study Status"), where, warnings),
+        phase=_phase(get("Phases"), where, warnings),
+        status=_status(get("Study Status"), where, warnings),
         enrollment=enrollment,
-        start_date=iso_date(get("Start Date")), first_posted=iso_date(get("First Posted")),
+        start_date=iso_date(get("Start Date")),
+        first_posted=iso_date(get("First Posted")),
         last_update_posted=iso_date(get("Last Update Posted")),
-        sponsor=get("Sponsor"), sponsor_class=SPONSOR_CLASS_MAP.get(get("Funder Type").upper(), UNKNOWN),
+        sponsor=get("Sponsor"),
+        sponsor_class=SPONSOR_CLASS_MAP.get(get("Funder Type").upper(), UNKNOWN),
         countries_raw=split_location_countries(get("Locations")),
     )
 
@@ -139,26 +159,33 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, str]], bytes]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise RefreshError(f"{path}: not UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}); the website "
-                           "writes UTF-8 — was the file re-saved by a spreadsheet program?") from None
+        raise RefreshError(
+            f"{path}: not UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}); the website "
+            "writes UTF-8 — was the file re-saved by a spreadsheet program?"
+        ) from None
     try:
         table = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as e:
         raise RefreshError(f"{path}: malformed CSV ({e}): truncated or not a CSV file") from None
     header = [h.strip() for h in table[0]]
     if ID_COLUMN not in header:
-        raise RefreshError(f"{path}: no '{ID_COLUMN}' column (got {header[:6]}{' ...' if len(header) > 6 else ''}); "
-                           "not a ClinicalTrials.gov website download (Download -> CSV)")
+        raise RefreshError(
+            f"{path}: no '{ID_COLUMN}' column (got {header[:6]}{' ...' if len(header) > 6 else ''}); "
+            "not a ClinicalTrials.gov website download (Download -> CSV)"
+        )
     if not text.endswith(("\n", "\r")) and len(table) > 1 and len(table[-1]) != len(header):
-        raise RefreshError(f"{path}: line {len(table)}: {len(table[-1])} fields, expected {len(header)}; "
-                           "the file looks truncated")
+        raise RefreshError(
+            f"{path}: line {len(table)}: {len(table[-1])} fields, expected {len(header)}; the file looks truncated"
+        )
     rows = []
     for n, cells in enumerate(table[1:], start=2):
         if not cells or not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            raise RefreshError(f"{path}: line {n}: {len(cells)} fields, expected {len(header)} "
-                               "(file truncated or not a website download)")
+            raise RefreshError(
+                f"{path}: line {n}: {len(cells)} fields, expected {len(header)} "
+                "(file truncated or not a website download)"
+            )
         rows.append(dict(zip(header, cells)))
     if not rows:
         raise RefreshError(f"{path}: a header but no studies")
@@ -180,6 +207,13 @@ def read_downloads(paths: list[Path], root: Path | None = None) -> Download:
                 acc.by_id[rec["id"]] = rec
                 kept += 1
         unused = sorted(set(header) - set(COLUMNS) - {ID_COLUMN})
-        acc.files.append({"file": file_label(path, root), "sha256": hashlib.sha256(raw).hexdigest(),
-                          "studies": kept, "columns": len(header), "unused_columns": unused})
+        acc.files.append(
+            {
+                "file": file_label(path, root),
+                "sha256": hashlib.sha256(raw).hexdigest(),
+                "studies": kept,
+                "columns": len(header),
+                "unused_columns": unused,
+            }
+        )
     return acc

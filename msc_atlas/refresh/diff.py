@@ -1,5 +1,6 @@
 """What a refresh changed: trials added and removed, and status / phase / country changes, as a frame, CSV and
 markdown. Pure functions over two trials.csv frames (all columns str)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -33,8 +34,17 @@ def diff_trials(old: pd.DataFrame | None, new: pd.DataFrame, excluded: pd.DataFr
             note = f"excluded: {reasons[tid]}"
         else:
             note = "not in the refreshed inputs"
-        rows.append(("removed", tid, "", f"{o.loc[tid, 'status']}; {o.loc[tid, 'phase']}; {o.loc[tid, 'countries']}",
-                     "", note, o.loc[tid, "title"]))
+        rows.append(
+            (
+                "removed",
+                tid,
+                "",
+                f"{o.loc[tid, 'status']}; {o.loc[tid, 'phase']}; {o.loc[tid, 'countries']}",
+                "",
+                note,
+                o.loc[tid, "title"],
+            )
+        )
     for tid in sorted(set(o.index) & set(n.index)):
         for f in FIELDS:
             a, b = o.loc[tid, f], n.loc[tid, f]
@@ -42,19 +52,25 @@ def diff_trials(old: pd.DataFrame | None, new: pd.DataFrame, excluded: pd.DataFr
                 rows.append(("changed", tid, f, a, b, "", n.loc[tid, "title"]))
     order = {"added": 0, "removed": 1, "changed": 2}
     out = pd.DataFrame(rows, columns=COLUMNS)
-    return out.sort_values(["change", "trial_id", "field"], key=lambda s: s.map(order) if s.name == "change" else s,
-                           kind="mergesort").reset_index(drop=True)
+    return out.sort_values(
+        ["change", "trial_id", "field"], key=lambda s: s.map(order) if s.name == "change" else s, kind="mergesort"
+    ).reset_index(drop=True)
 
 
 def summary(d: pd.DataFrame) -> dict:
     changed = d[d["change"] == "changed"]
-    return {"added": int((d["change"] == "added").sum()), "removed": int((d["change"] == "removed").sum()),
-            **{f"{f}_changed": int((changed["field"] == f).sum()) for f in FIELDS}}
+    return {
+        "added": int((d["change"] == "added").sum()),
+        "removed": int((d["change"] == "removed").sum()),
+        **{f"{f}_changed": int((changed["field"] == f).sum()) for f in FIELDS},
+    }
 
 
 def summary_line(s: dict) -> str:
-    return (f"added {s['added']}, removed {s['removed']}; status changed {s['status_changed']}, "
-            f"phase changed {s['phase_changed']}, countries changed {s['countries_changed']}")
+    return (
+        f"added {s['added']}, removed {s['removed']}; status changed {s['status_changed']}, "
+        f"phase changed {s['phase_changed']}, countries changed {s['countries_changed']}"
+    )
 
 
 def _cell(x: str, width: int = 90) -> str:
@@ -77,8 +93,15 @@ def _labelled(field: str, key: str) -> Callable[[dict], str]:
 def markdown(d: pd.DataFrame, header: list[str]) -> str:
     """The refresh report: `header` lines (versions, inputs, counts), then one table per kind of change."""
     s = summary(d)
-    lines = ["# Refresh report", "", *header, "", f"**Changes:** {summary_line(s)}.", "",
-             "Every row is also in `diff.csv` (columns: " + ", ".join(COLUMNS) + ")."]
+    lines = [
+        "# Refresh report",
+        "",
+        *header,
+        "",
+        f"**Changes:** {summary_line(s)}.",
+        "",
+        "Every row is also in `diff.csv` (columns: " + ", ".join(COLUMNS) + ").",
+    ]
 
     def table(title: str, sub: pd.DataFrame, cols: list[tuple[str, Callable[[dict], str]]]) -> None:
         lines.extend(["", f"## {title} ({len(sub)})", ""])
@@ -92,14 +115,36 @@ def markdown(d: pd.DataFrame, header: list[str]) -> str:
         if len(sub) > MARKDOWN_ROWS:
             lines.append(f"\n… {len(sub) - MARKDOWN_ROWS} more in diff.csv.")
 
-    table("Added trials", d[d["change"] == "added"],
-          [("trial", lambda r: r["trial_id"]), ("title", lambda r: r["title"]),
-           ("status; phase; countries", lambda r: r["new"]), ("note", lambda r: r["note"])])
-    table("Removed trials", d[d["change"] == "removed"],
-          [("trial", lambda r: r["trial_id"]), ("title", lambda r: r["title"]),
-           ("was: status; phase; countries", lambda r: r["old"]), ("why", lambda r: r["note"])])
+    table(
+        "Added trials",
+        d[d["change"] == "added"],
+        [
+            ("trial", lambda r: r["trial_id"]),
+            ("title", lambda r: r["title"]),
+            ("status; phase; countries", lambda r: r["new"]),
+            ("note", lambda r: r["note"]),
+        ],
+    )
+    table(
+        "Removed trials",
+        d[d["change"] == "removed"],
+        [
+            ("trial", lambda r: r["trial_id"]),
+            ("title", lambda r: r["title"]),
+            ("was: status; phase; countries", lambda r: r["old"]),
+            ("why", lambda r: r["note"]),
+        ],
+    )
     for f, title in (("status", "Status changes"), ("phase", "Phase changes"), ("countries", "Country changes")):
         sub = d[(d["change"] == "changed") & (d["field"] == f)]
-        table(title, sub, [("trial", lambda r: r["trial_id"]), ("title", lambda r: r["title"]),
-                           ("old", _labelled(f, "old")), ("new", _labelled(f, "new"))])
+        table(
+            title,
+            sub,
+            [
+                ("trial", lambda r: r["trial_id"]),
+                ("title", lambda r: r["title"]),
+                ("old", _labelled(f, "old")),
+                ("new", _labelled(f, "new")),
+            ],
+        )
     return "\n".join(lines) + "\n"

@@ -6,6 +6,7 @@ Cross-registrations: every registry ID named in Secondary ID(s) links the row to
 listing an NCT number joins the NCT trial (one row in trials.csv). Rows of registries the dataset does not cover
 (vocab.REGISTRIES: DRKS, NL-OMON, CTIS numbers, KCT, TCTR, ...) are skipped and listed in the report.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,27 +25,70 @@ from msc_atlas.refresh.ctgov_v2 import file_label
 from msc_atlas.vocab import UNKNOWN
 
 XML_ROOT = "Trials_downloaded_from_ICTRP"
-REQUIRED = ["TrialID", "Public title", "Scientific title", "Primary sponsor", "Date registration",
-            "Recruitment Status", "Countries", "Condition", "Intervention", "Phase", "Target size"]
+REQUIRED = [
+    "TrialID",
+    "Public title",
+    "Scientific title",
+    "Primary sponsor",
+    "Date registration",
+    "Recruitment Status",
+    "Countries",
+    "Condition",
+    "Intervention",
+    "Phase",
+    "Target size",
+]
 SECONDARY_ID_COLUMNS = ("Secondary ID", "Secondary IDs", "SecondaryIDs")
 
-_MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
-                                       "september", "october", "november", "december"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 # ICTRP phase spellings norm_phase does not know (ChiCTR / IRCT / JPRN write them bare)
-_PHASE_ALIASES = {"1-2": "Phase 1 | Phase 2", "2-3": "Phase 2 | Phase 3", "phase 1-2": "Phase 1 | Phase 2",
-                  "phase 2-3": "Phase 2 | Phase 3", "phase 0": "0", "phase-1": "Phase 1", "phase-2": "Phase 2",
-                  "phase 1/2": "Phase 1 | Phase 2", "phase 2/3": "Phase 2 | Phase 3", "i": "Phase 1", "ii": "Phase 2",
-                  "iii": "Phase 3", "not applicable": "N/A", "not specified": "", "early phase 1": "Early Phase 1"}
+_PHASE_ALIASES = {
+    "1-2": "Phase 1 | Phase 2",
+    "2-3": "Phase 2 | Phase 3",
+    "phase 1-2": "Phase 1 | Phase 2",
+    "phase 2-3": "Phase 2 | Phase 3",
+    "phase 0": "0",
+    "phase-1": "Phase 1",
+    "phase-2": "Phase 2",
+    "phase 1/2": "Phase 1 | Phase 2",
+    "phase 2/3": "Phase 2 | Phase 3",
+    "i": "Phase 1",
+    "ii": "Phase 2",
+    "iii": "Phase 3",
+    "not applicable": "N/A",
+    "not specified": "",
+    "early phase 1": "Early Phase 1",
+}
 
 
 @dataclass
 class Export:
     """Records read from ICTRP exports, one per trial ID (the most recently refreshed row wins)."""
-    by_id: dict[str, dict] = field(default_factory=dict)     # TrialID -> record
-    refreshed: dict[str, str] = field(default_factory=dict)   # TrialID -> Last Refreshed on (ISO)
+
+    by_id: dict[str, dict] = field(default_factory=dict)  # TrialID -> record
+    refreshed: dict[str, str] = field(default_factory=dict)  # TrialID -> Last Refreshed on (ISO)
     files: list[dict] = field(default_factory=list)
-    as_of: str = ""                                           # newest "Last Refreshed on" / export date
-    skipped: Counter = field(default_factory=Counter)         # registry prefix -> rows skipped (not covered)
+    as_of: str = ""  # newest "Last Refreshed on" / export date
+    skipped: Counter = field(default_factory=Counter)  # registry prefix -> rows skipped (not covered)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -58,8 +102,11 @@ def ictrp_date(text: str) -> str:
     t = re.sub(r"\s+", " ", (text or "").strip())
     if not t:
         return ""
-    for rx, order in ((r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", "ymd"), (r"(\d{4})(\d{2})(\d{2})", "ymd"),
-                      (r"(\d{1,2})/(\d{1,2})/(\d{4})(?: .*)?", "dmy")):
+    for rx, order in (
+        (r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", "ymd"),
+        (r"(\d{4})(\d{2})(\d{2})", "ymd"),
+        (r"(\d{1,2})/(\d{1,2})/(\d{4})(?: .*)?", "dmy"),
+    ):
         m = re.fullmatch(rx, t)
         if m:
             a, b, c = (int(x) for x in m.groups())
@@ -109,12 +156,19 @@ def row_record(row: dict[str, str], where: str) -> dict:
         linked = _not_nct(linked)  # as for ClinicalTrials.gov records: an NCT record never names another NCT as itself
     enrollment = norm_enrollment(_clean(row["Target size"]))
     return _record(
-        id=tid, source=ICTRP_REFRESH, linked_ids=linked, acronym=_clean(row.get("Acronym", "")),
-        study_type=_clean(row.get("Study type", "")), title=title, official_title=_clean(row["Scientific title"]),
-        conditions=_clean(row["Condition"]), interventions=_clean(row["Intervention"]),
+        id=tid,
+        source=ICTRP_REFRESH,
+        linked_ids=linked,
+        acronym=_clean(row.get("Acronym", "")),
+        study_type=_clean(row.get("Study type", "")),
+        title=title,
+        official_title=_clean(row["Scientific title"]),
+        conditions=_clean(row["Condition"]),
+        interventions=_clean(row["Intervention"]),
         phase=_phase(row["Phase"]),
         status="withdrawn" if cancelled else norm_status(_clean(row["Recruitment Status"])),
-        enrollment=enrollment, enrollment_type="anticipated" if enrollment is not None else UNKNOWN,
+        enrollment=enrollment,
+        enrollment_type="anticipated" if enrollment is not None else UNKNOWN,
         start_date=ictrp_date(row.get("Date enrollement", "")),
         first_posted=ictrp_date(row.get("Date registration3", "")) or ictrp_date(row["Date registration"]),
         sponsor=_clean(row["Primary sponsor"]),
@@ -134,8 +188,9 @@ def _text(raw: bytes, path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise RefreshError(f"{path}: line {line}: byte 0x{raw[e.start]:02x} is not UTF-8; save the export as UTF-8"
-                           ) from None
+        raise RefreshError(
+            f"{path}: line {line}: byte 0x{raw[e.start]:02x} is not UTF-8; save the export as UTF-8"
+        ) from None
 
 
 def csv_rows(path: Path, text: str) -> list[tuple[str, dict[str, str]]]:
@@ -144,15 +199,19 @@ def csv_rows(path: Path, text: str) -> list[tuple[str, dict[str, str]]]:
     header = [h.strip() for h in rows[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise RefreshError(f"{path}: line 1 (header): missing ICTRP column(s) {missing}; expected the columns of the "
-                           "WHO ICTRP export (see sources/raw/who_ictrp_covid19_export_2020-07-07_msc_exo_rows.csv)")
+        raise RefreshError(
+            f"{path}: line 1 (header): missing ICTRP column(s) {missing}; expected the columns of the "
+            "WHO ICTRP export (see sources/raw/who_ictrp_covid19_export_2020-07-07_msc_exo_rows.csv)"
+        )
     out = []
     for n, r in enumerate(rows[1:], start=2):
         if not r:
             continue
         if len(r) != len(header):
-            raise RefreshError(f"{path}: line {n}: {len(r)} fields, expected {len(header)} "
-                               f"(file truncated or malformed; trial {r[0]!r})")
+            raise RefreshError(
+                f"{path}: line {n}: {len(r)} fields, expected {len(header)} "
+                f"(file truncated or malformed; trial {r[0]!r})"
+            )
         out.append((f"{path}: line {n}", dict(zip(header, r))))
     if not out:
         raise RefreshError(f"{path}: header but no trial rows")
@@ -166,8 +225,9 @@ def xml_rows(path: Path, raw: bytes) -> list[tuple[str, dict[str, str]]]:
     except ET.ParseError as e:
         line, col = e.position
         reason = re.sub(r": line \d+, column \d+$", "", str(e))
-        raise RefreshError(f"{path}: line {line}, column {col}: malformed XML ({reason}) — truncated or not an ICTRP "
-                           "XML export") from None
+        raise RefreshError(
+            f"{path}: line {line}, column {col}: malformed XML ({reason}) — truncated or not an ICTRP XML export"
+        ) from None
     if root.tag != XML_ROOT:
         raise RefreshError(f"{path}: root element <{root.tag}>, expected <{XML_ROOT}> (WHO ICTRP XML export)")
     out = []
@@ -223,6 +283,8 @@ def read_exports(paths: list[Path], root: Path | None = None) -> Export:
     if not acc.by_id:
         raise RefreshError(f"no trials of a covered registry in {', '.join(str(p) for p in paths)}")
     if acc.skipped:
-        acc.warnings.append("rows skipped (registry not covered by the dataset): "
-                            + ", ".join(f"{k} {v}" for k, v in sorted(acc.skipped.items())))
+        acc.warnings.append(
+            "rows skipped (registry not covered by the dataset): "
+            + ", ".join(f"{k} {v}" for k, v in sorted(acc.skipped.items()))
+        )
     return acc

@@ -9,6 +9,7 @@ haematopoietic transplants; the product classifier (the same rules as the bundle
 `matches(text)` applies the same terms to a record's text offline (tests/test_refresh_query.py shows every MSC
 trial of the shared website downloads is found), so the list and its recall are checked without the network.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,18 +17,70 @@ import re
 from msc_atlas.pipeline import products
 
 # Words and phrases of the search, grouped by why they are there. Phrases are searched as phrases.
-MSC_TERMS = ["mesenchymal", "MSC", "MSCs", "stromal cell", "stromal cells", "stromal vascular fraction", "SVF",
-             "mesenchymoangioblast", "multipotent adult progenitor", "Wharton's jelly", "Wharton jelly"]
+MSC_TERMS = [
+    "mesenchymal",
+    "MSC",
+    "MSCs",
+    "stromal cell",
+    "stromal cells",
+    "stromal vascular fraction",
+    "SVF",
+    "mesenchymoangioblast",
+    "multipotent adult progenitor",
+    "Wharton's jelly",
+    "Wharton jelly",
+]
 # Abbreviations written as one word, which a word search for "MSC" does not find.
-ABBREVIATIONS = ["UC-MSC", "UCMSC", "UCMSCs", "hUC-MSC", "HUCMSC", "HUCMSCs", "hUCMSC", "BM-MSC", "BMMSC", "BMSC",
-                 "BMSCs", "AD-MSC", "ADMSC", "ADSC", "ADSCs", "WJ-MSC", "WJMSC", "DPSC", "MSC-Exo", "MSC-EV",
-                 "MSC-EVs", "ADRC", "ADRCs"]
+ABBREVIATIONS = [
+    "UC-MSC",
+    "UCMSC",
+    "UCMSCs",
+    "hUC-MSC",
+    "HUCMSC",
+    "HUCMSCs",
+    "hUCMSC",
+    "BM-MSC",
+    "BMMSC",
+    "BMSC",
+    "BMSCs",
+    "AD-MSC",
+    "ADMSC",
+    "ADSC",
+    "ADSCs",
+    "WJ-MSC",
+    "WJMSC",
+    "DPSC",
+    "MSC-Exo",
+    "MSC-EV",
+    "MSC-EVs",
+    "ADRC",
+    "ADRCs",
+]
 # The stem cells of tissues whose culture-expanded stem cells are MSCs: any tissue word AND any cell phrase.
-TISSUE_WORDS = ["adipose", "fat", "lipoaspirate", "umbilical", "placenta", "placental", "amniotic", "decidua",
-                "dental pulp", "menstrual", "endometrial", "synovial"]
+TISSUE_WORDS = [
+    "adipose",
+    "fat",
+    "lipoaspirate",
+    "umbilical",
+    "placenta",
+    "placental",
+    "amniotic",
+    "decidua",
+    "dental pulp",
+    "menstrual",
+    "endometrial",
+    "synovial",
+]
 CELL_PHRASES = ["stem cell", "stem cells", "stromal", "regenerative cells", "progenitor cells"]
-CELL_FREE_TERMS = ["exosome", "exosomes", "extracellular vesicle", "extracellular vesicles", "secretome",
-                   "conditioned medium", "conditioned media"]
+CELL_FREE_TERMS = [
+    "exosome",
+    "exosomes",
+    "extracellular vesicle",
+    "extracellular vesicles",
+    "secretome",
+    "conditioned medium",
+    "conditioned media",
+]
 
 
 def product_names() -> list[str]:

@@ -6,6 +6,7 @@ Run: python -m msc_atlas.refresh --help   (docs/refresh.md)
 Atomicity: everything is built into a staging directory beside data/ and validated with msc_atlas.data (the
 app's own loader). Any error before the final os.replace calls leaves data/ byte-identical.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,14 +48,21 @@ def _check_day(value: str | None, option: str) -> None:
         raise RefreshError(f"{option} must be a date YYYY-MM-DD, got {value!r}")
 
 
-def fetch_online(query: str, max_pages: int | None, page_size: int, base_url: str, get, timeout: float,
-                 ) -> tuple[ctgov_v2.Studies, list[tuple[int, str, bytes]], dict]:
+def fetch_online(
+    query: str,
+    max_pages: int | None,
+    page_size: int,
+    base_url: str,
+    get,
+    timeout: float,
+) -> tuple[ctgov_v2.Studies, list[tuple[int, str, bytes]], dict]:
     """All pages of the query, in memory (saved once the run directory is known), plus the fetch record."""
     fetched_at = datetime.now(UTC).replace(microsecond=0)
     acc, pages = ctgov_v2.Studies(), []
     total, complete = None, True
-    for n, url, raw, page in ctgov_v2.fetch_pages(query, max_pages=max_pages, page_size=page_size,
-                                                  base_url=base_url, get=get, timeout=timeout):
+    for n, url, raw, page in ctgov_v2.fetch_pages(
+        query, max_pages=max_pages, page_size=page_size, base_url=base_url, get=get, timeout=timeout
+    ):
         ctgov_v2.add_page(acc, page, f"page {n}")
         pages.append((n, url, raw))
         total = page.get("totalCount", total)
@@ -62,11 +70,21 @@ def fetch_online(query: str, max_pages: int | None, page_size: int, base_url: st
     if not acc.by_id:
         raise RefreshError(f"ClinicalTrials.gov returned no studies for query.term={query!r}")
     if not complete:
-        acc.warnings.append(f"stopped after {len(pages)} page(s) (--max-pages): {len(acc.by_id)} of "
-                            f"{total if total is not None else 'more'} studies; a partial refresh updates only these")
+        acc.warnings.append(
+            f"stopped after {len(pages)} page(s) (--max-pages): {len(acc.by_id)} of "
+            f"{total if total is not None else 'more'} studies; a partial refresh updates only these"
+        )
     acc.fetched_at, acc.query = fetched_at.date().isoformat(), query
-    meta = {"api": base_url, "query": query, "page_size": page_size, "fetched_at": fetched_at.isoformat(),
-            "pages": len(pages), "studies": len(acc.by_id), "total_count": total, "complete": complete}
+    meta = {
+        "api": base_url,
+        "query": query,
+        "page_size": page_size,
+        "fetched_at": fetched_at.isoformat(),
+        "pages": len(pages),
+        "studies": len(acc.by_id),
+        "total_count": total,
+        "complete": complete,
+    }
     return acc, pages, meta
 
 
@@ -85,44 +103,71 @@ def save_pages(run_dir: Path, pages: list[tuple[int, str, bytes]], meta: dict, a
     return target
 
 
-def _version_update(ct: ctgov_v2.Studies | None, ct_as_of: str, ct_basis: str, ic: ictrp.Export | None,
-                    ic_as_of: str) -> dict:
+def _version_update(
+    ct: ctgov_v2.Studies | None, ct_as_of: str, ct_basis: str, ic: ictrp.Export | None, ic_as_of: str
+) -> dict:
     upd: dict = {}
     info: dict = {"base_dataset_version": B.DATASET_VERSION}
     if ct is not None:
         upd["ctgov_as_of"] = ct_as_of
-        info[CTGOV_API] = {"as_of": ct_as_of, "as_of_basis": ct_basis, "query": ct.query, "studies": len(ct.by_id),
-                           "files": ct.files}
+        info[CTGOV_API] = {
+            "as_of": ct_as_of,
+            "as_of_basis": ct_basis,
+            "query": ct.query,
+            "studies": len(ct.by_id),
+            "files": ct.files,
+        }
     if ic is not None:
         upd["ictrp_as_of"] = ic_as_of
-        info[ICTRP_REFRESH] = {"as_of": ic_as_of, "trials": len(ic.by_id), "files": ic.files,
-                               "skipped_registries": dict(sorted(ic.skipped.items()))}
+        info[ICTRP_REFRESH] = {
+            "as_of": ic_as_of,
+            "trials": len(ic.by_id),
+            "files": ic.files,
+            "skipped_registries": dict(sorted(ic.skipped.items())),
+        }
     newest = max(v for k, v in upd.items() if k.endswith("_as_of"))
     return {"dataset_version": f"{newest}-refresh", **upd, "refresh": info}
 
 
 def _readme_section(version: dict, diff_line: str, old_version: str, report_path: str) -> str:
     info = version["refresh"]
-    lines = ["", "## Refresh", "",
-             f"This dataset is **{version['dataset_version']}**: the bundled build (dataset "
-             f"{info['base_dataset_version']}) plus newer registry records, made by `python -m msc_atlas.refresh` "
-             "(docs/refresh.md). A refreshed record is the newest source of its trial (status, phase, enrollment, "
-             "countries and text come from it); trials it does not cover keep their bundled values, and `sources` "
-             "says which inputs each row came from.", "",
-             "| input | key in `sources` | as of | records | files |", "|---|---|---|---|---|"]
+    lines = [
+        "",
+        "## Refresh",
+        "",
+        f"This dataset is **{version['dataset_version']}**: the bundled build (dataset "
+        f"{info['base_dataset_version']}) plus newer registry records, made by `python -m msc_atlas.refresh` "
+        "(docs/refresh.md). A refreshed record is the newest source of its trial (status, phase, enrollment, "
+        "countries and text come from it); trials it does not cover keep their bundled values, and `sources` "
+        "says which inputs each row came from.",
+        "",
+        "| input | key in `sources` | as of | records | files |",
+        "|---|---|---|---|---|",
+    ]
     if CTGOV_API in info:
         c = info[CTGOV_API]
-        lines.append(f"| {vocab.REFRESH_SOURCES[CTGOV_API]} (query `{c['query'] or 'not recorded'}`) | `{CTGOV_API}` | "
-                     f"{c['as_of']} ({c['as_of_basis']}) | {c['studies']} | "
-                     + ", ".join(f"`{f['file']}`" for f in c["files"][:10])
-                     + (f" and {len(c['files']) - 10} more" if len(c["files"]) > 10 else "") + " |")
+        lines.append(
+            f"| {vocab.REFRESH_SOURCES[CTGOV_API]} (query `{c['query'] or 'not recorded'}`) | `{CTGOV_API}` | "
+            f"{c['as_of']} ({c['as_of_basis']}) | {c['studies']} | "
+            + ", ".join(f"`{f['file']}`" for f in c["files"][:10])
+            + (f" and {len(c['files']) - 10} more" if len(c["files"]) > 10 else "")
+            + " |"
+        )
     if ICTRP_REFRESH in info:
         c = info[ICTRP_REFRESH]
-        lines.append(f"| {vocab.REFRESH_SOURCES[ICTRP_REFRESH]} | `{ICTRP_REFRESH}` | {c['as_of']} | {c['trials']} | "
-                     + ", ".join(f"`{f['file']}`" for f in c["files"]) + " |")
-    lines += ["", f"Changes against the dataset it replaced ({old_version}): {diff_line}. Report: `{report_path}`.", "",
-              "`tests/test_build.py` compares data/ with the bundled build, so it fails on a refreshed data/; "
-              "`python -m msc_atlas.pipeline` restores the bundled dataset.", ""]
+        lines.append(
+            f"| {vocab.REFRESH_SOURCES[ICTRP_REFRESH]} | `{ICTRP_REFRESH}` | {c['as_of']} | {c['trials']} | "
+            + ", ".join(f"`{f['file']}`" for f in c["files"])
+            + " |"
+        )
+    lines += [
+        "",
+        f"Changes against the dataset it replaced ({old_version}): {diff_line}. Report: `{report_path}`.",
+        "",
+        "`tests/test_build.py` compares data/ with the bundled build, so it fails on a refreshed data/; "
+        "`python -m msc_atlas.pipeline` restores the bundled dataset.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -220,13 +265,23 @@ def refresh(options: RefreshOptions | None = None, **changes: Any) -> dict:
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
-    result = {"dataset_version": version["dataset_version"], "trials": len(new), "old": old_desc,
-              "diff": dsum, "report_dir": str(run_dir), "dry_run": options.dry_run, "warnings": inputs.warnings,
-              "counts": summary["counts"], "seconds": time.perf_counter() - t0}
+    result = {
+        "dataset_version": version["dataset_version"],
+        "trials": len(new),
+        "old": old_desc,
+        "diff": dsum,
+        "report_dir": str(run_dir),
+        "dry_run": options.dry_run,
+        "warnings": inputs.warnings,
+        "counts": summary["counts"],
+        "seconds": time.perf_counter() - t0,
+    }
     say(report.summary_text({**summary, "seconds": result["seconds"]}))
     say(f"changes against {old_desc}: {diff.summary_line(dsum)}")
-    say(("dry run: data/ not changed; would be " if options.dry_run else f"{out_dir} updated: ")
-        + f"dataset {version['dataset_version']} ({len(new)} trials)")
+    say(
+        ("dry run: data/ not changed; would be " if options.dry_run else f"{out_dir} updated: ")
+        + f"dataset {version['dataset_version']} ({len(new)} trials)"
+    )
     say(f"report: {run_dir / 'report.md'} (+ diff.csv)")
     return result
 
@@ -240,8 +295,9 @@ def _read_inputs(options: RefreshOptions) -> _Inputs:
     ct, meta = None, None
     pages: list[tuple[int, str, bytes]] = []
     if options.online:
-        ct, pages, meta = fetch_online(options.query, options.max_pages, options.page_size, options.api_url,
-                                       options.get, options.timeout)
+        ct, pages, meta = fetch_online(
+            options.query, options.max_pages, options.page_size, options.api_url, options.get, options.timeout
+        )
     if options.ctgov_json:
         saved = ctgov_v2.read_saved([Path(p) for p in options.ctgov_json], REPO_ROOT)
         if ct is None:
@@ -260,8 +316,10 @@ def _read_inputs(options: RefreshOptions) -> _Inputs:
         if not ic_as_of:
             raise RefreshError("cannot tell the date of the ICTRP export: give --ictrp-as-of YYYY-MM-DD")
         if ic_as_of < B.AS_OF["ictrp_as_of"]:
-            raise RefreshError(f"the ICTRP export is as of {ic_as_of}, older than the bundled ICTRP-based lists "
-                               f"({B.AS_OF['ictrp_as_of']}); a refresh must be newer")
+            raise RefreshError(
+                f"the ICTRP export is as of {ic_as_of}, older than the bundled ICTRP-based lists "
+                f"({B.AS_OF['ictrp_as_of']}); a refresh must be newer"
+            )
     for records, as_of in ((ct.records if ct else [], ct_as_of), (ic.records if ic else [], ic_as_of)):
         for rec in records:  # the snapshot date each refreshed row reports as its record_as_of
             rec["as_of"] = as_of
@@ -282,11 +340,15 @@ def _ctgov_as_of(ct: ctgov_v2.Studies | None, given: str | None) -> tuple[str, s
     if not as_of:
         raise RefreshError("cannot tell how current the API pages are: give --ctgov-as-of YYYY-MM-DD")
     if as_of < B.AS_OF["ctgov_as_of"]:
-        raise RefreshError(f"the ClinicalTrials.gov pages are as of {as_of}, older than the bundled "
-                           f"snapshot ({B.AS_OF['ctgov_as_of']}); a refresh must be newer"
-                           + ("" if basis.startswith("given") else
-                              f" (date taken from the {basis}; if the pages were fetched later, give "
-                              "--ctgov-as-of YYYY-MM-DD)"))
+        raise RefreshError(
+            f"the ClinicalTrials.gov pages are as of {as_of}, older than the bundled "
+            f"snapshot ({B.AS_OF['ctgov_as_of']}); a refresh must be newer"
+            + (
+                ""
+                if basis.startswith("given")
+                else f" (date taken from the {basis}; if the pages were fetched later, give --ctgov-as-of YYYY-MM-DD)"
+            )
+        )
     return as_of, basis
 
 
@@ -294,8 +356,10 @@ def _announce(inputs: _Inputs, run_dir: Path, upd: dict, say: Callable[..., Any]
     """Say what was read; save fetched pages so the refresh can be repeated offline."""
     ct, ic = inputs.ct, inputs.ic
     if ct is not None:
-        say(f"ClinicalTrials.gov API v2: {len(ct.by_id)} studies from {len(ct.files) or len(inputs.pages)} page "
-            f"file(s); as of {inputs.ct_as_of} ({inputs.ct_basis})")
+        say(
+            f"ClinicalTrials.gov API v2: {len(ct.by_id)} studies from {len(ct.files) or len(inputs.pages)} page "
+            f"file(s); as of {inputs.ct_as_of} ({inputs.ct_basis})"
+        )
     if ic is not None:
         say(f"WHO ICTRP: {len(ic.by_id)} trials from {len(ic.files)} export file(s); as of {inputs.ic_as_of}")
     if inputs.pages and ct is not None and inputs.meta is not None:
@@ -309,16 +373,24 @@ def _announce(inputs: _Inputs, run_dir: Path, upd: dict, say: Callable[..., Any]
         say(f"warning: ... {len(warnings) - 20} more in the report")
 
 
-def _build_and_report(options: RefreshOptions, inputs: _Inputs, upd: dict, stage: Path, out_dir: Path,
-                      run_dir: Path) -> tuple[dict, pd.DataFrame, dict, str, dict]:
+def _build_and_report(
+    options: RefreshOptions, inputs: _Inputs, upd: dict, stage: Path, out_dir: Path, run_dir: Path
+) -> tuple[dict, pd.DataFrame, dict, str, dict]:
     """Build into `stage`, validate it with the app's loaders, and write the report (a dry run leaves one too).
     Returns (build summary, new trials, version.json, old dataset description, diff summary)."""
     try:
-        summary = B.build(stage, options.sources_dir, options.corrections_file, verbose=False,
-                          extra_records=inputs.records, version_update=upd)
+        summary = B.build(
+            stage,
+            options.sources_dir,
+            options.corrections_file,
+            verbose=False,
+            extra_records=inputs.records,
+            version_update=upd,
+        )
     except KeyError as e:  # an unmapped country spelling (msc_atlas.pipeline.countries)
-        raise RefreshError(f"build failed: {e.args[0] if e.args else e}; add the spelling to "
-                           "msc_atlas/pipeline/countries.py ALIASES") from None
+        raise RefreshError(
+            f"build failed: {e.args[0] if e.args else e}; add the spelling to msc_atlas/pipeline/countries.py ALIASES"
+        ) from None
     new = _validate(stage)
     old, old_desc = _read_old(out_dir)
     excluded = pd.read_csv(stage / "excluded_trials.csv", dtype=str, keep_default_na=False)
@@ -328,21 +400,25 @@ def _build_and_report(options: RefreshOptions, inputs: _Inputs, upd: dict, stage
     version = json.loads((stage / "version.json").read_text(encoding="utf-8"))
     report_md = run_dir / "report.md"
     readme = stage / "README.md"
-    readme.write_text(readme.read_text(encoding="utf-8")
-                      + _readme_section(version, diff.summary_line(dsum), old_desc, _label(report_md)),
-                      encoding="utf-8")
+    readme.write_text(
+        readme.read_text(encoding="utf-8")
+        + _readme_section(version, diff.summary_line(dsum), old_desc, _label(report_md)),
+        encoding="utf-8",
+    )
     run_dir.mkdir(parents=True, exist_ok=True)
-    header = [f"- dataset: {old_desc} -> **{version['dataset_version']}, {len(new)} trials**"
-              + (" (dry run: data/ not changed)" if options.dry_run else ""),
-              f"- ClinicalTrials.gov as of {version['ctgov_as_of']}; WHO ICTRP as of {version['ictrp_as_of']}"]
+    header = [
+        f"- dataset: {old_desc} -> **{version['dataset_version']}, {len(new)} trials**"
+        + (" (dry run: data/ not changed)" if options.dry_run else ""),
+        f"- ClinicalTrials.gov as of {version['ctgov_as_of']}; WHO ICTRP as of {version['ictrp_as_of']}",
+    ]
     for key, c in version["refresh"].items():
         if isinstance(c, dict):
             files = ", ".join(f"`{f['file']}` (sha256 {f['sha256'][:12]}…)" for f in c["files"][:20])
-            header.append(f"- input `{key}`: {c.get('studies', c.get('trials'))} records as of {c['as_of']}; "
-                          f"{files}")
+            header.append(f"- input `{key}`: {c.get('studies', c.get('trials'))} records as of {c['as_of']}; {files}")
     header += [f"- warning: {w}" for w in inputs.warnings]
-    header.append("- build: " + report.summary_text({**summary, "seconds": 0}).replace("\n", "; ")
-                  .replace("; built in 0.0 s", ""))
+    header.append(
+        "- build: " + report.summary_text({**summary, "seconds": 0}).replace("\n", "; ").replace("; built in 0.0 s", "")
+    )
     report_md.write_text(diff.markdown(changes, header), encoding="utf-8")
     changes.to_csv(run_dir / "diff.csv", index=False, lineterminator="\n", encoding="utf-8")
     return summary, new, version, old_desc, dsum
@@ -352,24 +428,49 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         prog="python -m msc_atlas.refresh",
         description="Refresh data/ from ClinicalTrials.gov API v2 (online, or saved JSON pages) and WHO ICTRP "
-                    "exports, through the same build, curation and validation as the bundled dataset. "
-                    "data/ changes only when the whole refresh succeeds. See docs/refresh.md.")
+        "exports, through the same build, curation and validation as the bundled dataset. "
+        "data/ changes only when the whole refresh succeeds. See docs/refresh.md.",
+    )
     src = p.add_argument_group("inputs (at least one)")
     src.add_argument("--online", action="store_true", help=f"fetch {ctgov_v2.API_URL} now (pages are saved)")
-    src.add_argument("--ctgov-json", nargs="+", type=Path, default=[], metavar="PATH",
-                     help="saved API v2 JSON: page files or directories of pages (offline)")
-    src.add_argument("--ictrp", nargs="+", type=Path, default=[], metavar="FILE",
-                     help="WHO ICTRP export(s): CSV (columns as the bundled export) or XML")
-    p.add_argument("--query", default=ctgov_v2.DEFAULT_QUERY, help="query.term of the online search "
-                   f"(default: {ctgov_v2.DEFAULT_QUERY!r})")
+    src.add_argument(
+        "--ctgov-json",
+        nargs="+",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="saved API v2 JSON: page files or directories of pages (offline)",
+    )
+    src.add_argument(
+        "--ictrp",
+        nargs="+",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="WHO ICTRP export(s): CSV (columns as the bundled export) or XML",
+    )
+    p.add_argument(
+        "--query",
+        default=ctgov_v2.DEFAULT_QUERY,
+        help=f"query.term of the online search (default: {ctgov_v2.DEFAULT_QUERY!r})",
+    )
     p.add_argument("--max-pages", type=int, default=None, help="stop after N pages (a partial refresh)")
     p.add_argument("--page-size", type=int, default=ctgov_v2.PAGE_SIZE, help="studies per page (max 1000)")
     p.add_argument("--api-url", default=ctgov_v2.API_URL, help=argparse.SUPPRESS)
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
-    p.add_argument("--out", type=Path, default=None,
-                   help=f"dataset directory to refresh (default: ${config.DATA_DIR_VARIABLE} or data/)")
-    p.add_argument("--report", type=Path, default=None, metavar="DIR",
-                   help="where report.md, diff.csv and fetched pages go (default: refresh_runs/<version>/)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"dataset directory to refresh (default: ${config.DATA_DIR_VARIABLE} or data/)",
+    )
+    p.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where report.md, diff.csv and fetched pages go (default: refresh_runs/<version>/)",
+    )
     p.add_argument("--ctgov-as-of", default=None, metavar="YYYY-MM-DD", help="as-of date of the API pages")
     p.add_argument("--ictrp-as-of", default=None, metavar="YYYY-MM-DD", help="as-of date of the ICTRP export")
     p.add_argument("--dry-run", action="store_true", help="build, validate and report, but leave data/ unchanged")
@@ -377,11 +478,23 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.page_size <= 1000:
         p.error("--page-size must be 1..1000")
     try:
-        refresh(RefreshOptions(ctgov_json=args.ctgov_json, online=args.online, query=args.query,
-                               max_pages=args.max_pages, page_size=args.page_size, api_url=args.api_url,
-                               timeout=args.timeout, ictrp_files=args.ictrp, out_dir=args.out,
-                               report_dir=args.report, ctgov_as_of=args.ctgov_as_of,
-                               ictrp_as_of=args.ictrp_as_of, dry_run=args.dry_run))
+        refresh(
+            RefreshOptions(
+                ctgov_json=args.ctgov_json,
+                online=args.online,
+                query=args.query,
+                max_pages=args.max_pages,
+                page_size=args.page_size,
+                api_url=args.api_url,
+                timeout=args.timeout,
+                ictrp_files=args.ictrp,
+                out_dir=args.out,
+                report_dir=args.report,
+                ctgov_as_of=args.ctgov_as_of,
+                ictrp_as_of=args.ictrp_as_of,
+                dry_run=args.dry_run,
+            )
+        )
     except RefreshError as e:
         print(f"refresh failed: {e}\nThe dataset was not changed.", file=sys.stderr)
         return 2

@@ -1,5 +1,6 @@
 """The publication table: the filtered trials in the columns reviews print, as XLSX (with a metadata sheet),
 Markdown and CSV."""
+
 from __future__ import annotations
 
 import io
@@ -11,8 +12,19 @@ from msc_atlas import vocab
 from msc_atlas.vocab import country_name
 
 # column heading -> how it is made from a trials row
-COLUMNS = ["Registry ID", "Title", "Countries", "Phase", "Enrollment", "Tissue source", "Donor", "Route",
-           "Dose range", "Status", "First posted"]
+COLUMNS = [
+    "Registry ID",
+    "Title",
+    "Countries",
+    "Phase",
+    "Enrollment",
+    "Tissue source",
+    "Donor",
+    "Route",
+    "Dose range",
+    "Status",
+    "First posted",
+]
 
 
 def _labels(cell: str, vocabulary: Mapping[str, str]) -> str:
@@ -24,13 +36,13 @@ def _sci(x: float) -> str:
     if x <= 0:
         return "0"
     exponent = len(str(int(x))) - 1 if x >= 1 else 0
-    mantissa = x / 10 ** exponent
+    mantissa = x / 10**exponent
     text = f"{mantissa:.3g}"
     return f"10^{exponent}" if text == "1" else f"{text} × 10^{exponent}"
 
 
 def dose_range(row: Mapping) -> str:
-    """"1 × 10^6 – 2 × 10^6 cells/kg (2 levels)", "5 × 10^7 cells", "8 × 10^11 particles", or not reported."""
+    """ "1 × 10^6 – 2 × 10^6 cells/kg (2 levels)", "5 × 10^7 cells", "8 × 10^11 particles", or not reported."""
     parts = []
     for stem, unit in (("dose_cells_per_kg", "cells/kg"), ("dose_cells_total", "cells")):
         low, high = row.get(f"{stem}_min"), row[f"{stem}_max"]
@@ -53,19 +65,22 @@ def publication_table(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for row in frame.to_dict("records"):
         enrollment = row["enrollment"]
-        rows.append({
-            "Registry ID": row["trial_id"], "Title": row["title"],
-            "Countries": ", ".join(country_name(c) for c in row["countries"].split(vocab.MULTI_SEP) if c)
-            or vocab.NOT_REPORTED,
-            "Phase": vocab.label(vocab.PHASES, row["phase"]),
-            "Enrollment": None if enrollment is None or pd.isna(enrollment) else int(enrollment),
-            "Tissue source": _labels(row["source_tissue"], vocab.SOURCE_TISSUES),
-            "Donor": vocab.label(vocab.DONORS, row["donor"]),
-            "Route": _labels(row["route"], vocab.ROUTES),
-            "Dose range": dose_range(row),
-            "Status": vocab.label(vocab.STATUSES, row["status"]),
-            "First posted": row["first_posted"] or vocab.NOT_REPORTED,
-        })
+        rows.append(
+            {
+                "Registry ID": row["trial_id"],
+                "Title": row["title"],
+                "Countries": ", ".join(country_name(c) for c in row["countries"].split(vocab.MULTI_SEP) if c)
+                or vocab.NOT_REPORTED,
+                "Phase": vocab.label(vocab.PHASES, row["phase"]),
+                "Enrollment": None if enrollment is None or pd.isna(enrollment) else int(enrollment),
+                "Tissue source": _labels(row["source_tissue"], vocab.SOURCE_TISSUES),
+                "Donor": vocab.label(vocab.DONORS, row["donor"]),
+                "Route": _labels(row["route"], vocab.ROUTES),
+                "Dose range": dose_range(row),
+                "Status": vocab.label(vocab.STATUSES, row["status"]),
+                "First posted": row["first_posted"] or vocab.NOT_REPORTED,
+            }
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -76,7 +91,8 @@ def to_xlsx(table: pd.DataFrame, metadata: Mapping[str, str]) -> bytes:
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="Trials", index=False)
         pd.DataFrame(list(metadata.items()), columns=["Item", "Value"]).to_excel(
-            writer, sheet_name="About this table", index=False)
+            writer, sheet_name="About this table", index=False
+        )
         sheet = writer.sheets["Trials"]
         widths = {"A": 16, "B": 60, "C": 24, "D": 14, "E": 11, "F": 22, "G": 14, "H": 24, "I": 30, "J": 20, "K": 12}
         for column, width in widths.items():
@@ -90,6 +106,7 @@ def to_xlsx(table: pd.DataFrame, metadata: Mapping[str, str]) -> bytes:
 
 def to_markdown(table: pd.DataFrame) -> str:
     """A Markdown pipe table (pipes inside cells escaped), ready for a manuscript draft."""
+
     def cell(value) -> str:
         text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
         return text.replace("|", "\\|").replace("\n", " ")

@@ -19,8 +19,15 @@ from msc_atlas.serving import compression, errors, headers
 from msc_atlas.serving.errors import on_callback_error
 from msc_atlas.serving.startup import LOG, StartupError, configure_logging, finish_dash_setup, load_dataset_or_exit
 
-__all__ = ["LOG", "StartupError", "configure_logging", "finish_dash_setup", "harden", "load_dataset_or_exit",
-           "on_callback_error"]
+__all__ = [
+    "LOG",
+    "StartupError",
+    "configure_logging",
+    "finish_dash_setup",
+    "harden",
+    "load_dataset_or_exit",
+    "on_callback_error",
+]
 
 
 def harden(app: dash.Dash, compress_static: bool = True) -> None:
@@ -37,6 +44,9 @@ def health() -> Response:
     """200 with the number of trials and the dataset version once the app is up (for a load balancer)."""
     from msc_atlas import data
 
-    body = {"status": "ok", "trials": len(data.load_trials()),
-            "dataset_version": data.load_version()["dataset_version"]}
+    body = {
+        "status": "ok",
+        "trials": len(data.load_trials()),
+        "dataset_version": data.load_version()["dataset_version"],
+    }
     return Response(json.dumps(body), mimetype="application/json", headers={"Cache-Control": "no-store"})

@@ -40,9 +40,14 @@ class StaticGzipCache:
 
 
 def _compress_static(response, request, cache: StaticGzipCache):
-    if (response.status_code != 200 or "gzip" not in request.headers.get("Accept-Encoding", "")
-            or not request.path.startswith(STATIC_PREFIXES) or response.headers.get("Content-Encoding")
-            or response.mimetype not in COMPRESSIBLE or request.method != "GET"):
+    if (
+        response.status_code != 200
+        or "gzip" not in request.headers.get("Accept-Encoding", "")
+        or not request.path.startswith(STATIC_PREFIXES)
+        or response.headers.get("Content-Encoding")
+        or response.mimetype not in COMPRESSIBLE
+        or request.method != "GET"
+    ):
         return response
     response.direct_passthrough = False  # send_file streams; read the file once to compress it
     body = response.get_data()

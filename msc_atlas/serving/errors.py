@@ -16,8 +16,9 @@ from msc_atlas.serving.startup import one_line
 
 LOG = logging.getLogger("msc_atlas")
 DISPATCH_SUFFIX = "_dash-update-component"
-USER_MESSAGE = ("Something went wrong while updating this view; the problem was logged. "
-                "Try another filter, or reload the page.")
+USER_MESSAGE = (
+    "Something went wrong while updating this view; the problem was logged. Try another filter, or reload the page."
+)
 
 
 def on_callback_error(err: Exception) -> None:
@@ -31,8 +32,9 @@ def on_callback_error(err: Exception) -> None:
     except Exception:  # noqa: BLE001 - outside a request (direct calls in tests)
         where = None
     LOG.error("callback failed (trigger %r): %s", where, err, exc_info=err)
-    dash.set_props(ids.NOTICE, {"children": html.Div(USER_MESSAGE, className="alert alert-danger py-2 small mb-2",
-                                                     role="alert")})
+    dash.set_props(
+        ids.NOTICE, {"children": html.Div(USER_MESSAGE, className="alert alert-danger py-2 small mb-2", role="alert")}
+    )
     return None
 
 
@@ -46,9 +48,14 @@ def install(server: Flask) -> None:
         if request.path.endswith(DISPATCH_SUFFIX):
             # Callback exceptions never get here (on_callback_error handles them): what does is Dash failing to
             # read the request itself - a body that is not a callback request. The client's fault: 400.
-            LOG.warning("malformed callback request from %s: %s: %s", request.remote_addr,
-                        type(err).__name__, one_line(err)[:200])
-            return Response(json.dumps({"error": "malformed callback request"}), status=400,
-                            mimetype="application/json")
+            LOG.warning(
+                "malformed callback request from %s: %s: %s",
+                request.remote_addr,
+                type(err).__name__,
+                one_line(err)[:200],
+            )
+            return Response(
+                json.dumps({"error": "malformed callback request"}), status=400, mimetype="application/json"
+            )
         LOG.error("unhandled error on %s %s", request.method, request.path, exc_info=err)
         return Response("Internal server error; the problem was logged.", status=500, mimetype="text/plain")

@@ -1,5 +1,6 @@
 """Small layout pieces the pages share: tables (text alternatives), headline numbers, empty states, click payloads.
 Chart cards are msc_atlas.ui.chart_card.ChartCard."""
+
 from __future__ import annotations
 
 import time
@@ -39,16 +40,23 @@ def _cached_table(header: tuple, rows: tuple, caption: str | None) -> html.Table
 def _build_table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str | None) -> html.Table:
     def cell(value: Any) -> str:
         return f"{value:,}" if isinstance(value, int) else str(value)
-    return html.Table([
-        html.Caption(caption) if caption else None,
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-        html.Tbody([html.Tr([html.Td(cell(v)) for v in row]) for row in rows]),
-    ], className="table table-sm table-striped mb-0")
+
+    return html.Table(
+        [
+            html.Caption(caption) if caption else None,
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+            html.Tbody([html.Tr([html.Td(cell(v)) for v in row]) for row in rows]),
+        ],
+        className="table table-sm table-striped mb-0",
+    )
 
 
 def kpi(value: str, label: str, kpi_id: str | None = None) -> html.Div:
-    return html.Div([html.Div(value, className="kpi-value"), html.Div(label, className="kpi-label")],
-                    className="kpi", id=kpi_id or "")
+    return html.Div(
+        [html.Div(value, className="kpi-value"), html.Div(label, className="kpi-label")],
+        className="kpi",
+        id=kpi_id or "",
+    )
 
 
 def percent(share: float | None) -> str:
@@ -56,11 +64,15 @@ def percent(share: float | None) -> str:
 
 
 def empty_state(scope: str) -> html.Div:
-    return html.Div([
-        html.H2("No trial matches this filter", className="h5"),
-        html.P(f"Nothing in the dataset matches: {scope}. Remove a filter in the panel, or start again."),
-        html.A("Clear all filters", href="?", className="btn btn-primary btn-sm", id="empty-clear"),
-    ], className="empty-state card-panel", role="status")
+    return html.Div(
+        [
+            html.H2("No trial matches this filter", className="h5"),
+            html.P(f"Nothing in the dataset matches: {scope}. Remove a filter in the panel, or start again."),
+            html.A("Clear all filters", href="?", className="btn btn-primary btn-sm", id="empty-clear"),
+        ],
+        className="empty-state card-panel",
+        role="status",
+    )
 
 
 def click_payload(**fields: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 One callback owns all three, so there is exactly one place that decides what is selected. The decision itself
 (`resolve`) is a pure function, tested without a browser.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -40,8 +41,9 @@ def control_values(state: FilterState) -> dict[str, Any]:
     return values
 
 
-def resolve(trigger: Any, search: str | None, controls: dict[str, Any], previous: Any,
-            click: Any) -> tuple[FilterState, list[str], bool, bool]:
+def resolve(
+    trigger: Any, search: str | None, controls: dict[str, Any], previous: Any, click: Any
+) -> tuple[FilterState, list[str], bool, bool]:
     """Decide the new state. Returns (state, notices, push the URL?, set the controls?)."""
     previous_state = FilterState.from_dict(previous)
     if trigger == ids.CLEAR:
@@ -77,8 +79,12 @@ def notice_banner(notices: list[str]) -> Any:
     if not notices:
         return None
     shown = notices[:5] + ([f"…and {len(notices) - 5} more."] if len(notices) > 5 else [])
-    return dbc.Alert([html.Strong("Some link parameters were ignored. "), " ".join(shown)],
-                     color="warning", dismissable=True, className="py-2 small mb-2")
+    return dbc.Alert(
+        [html.Strong("Some link parameters were ignored. "), " ".join(shown)],
+        color="warning",
+        dismissable=True,
+        className="py-2 small mb-2",
+    )
 
 
 def register(count_matches, countries: list[str] | None = None) -> None:
@@ -135,8 +141,10 @@ def register(count_matches, countries: list[str] | None = None) -> None:
         query = FilterState.from_dict(data).to_query()
         pages = {page["relative_path"] for page in dash.page_registry.values()}
         # hrefs only from known page paths: the ids come back from the browser and could be anything
-        return [(link["index"] if isinstance(link, dict) and link.get("index") in pages else "/") + query
-                for link in (link_ids if isinstance(link_ids, list) else [])]
+        return [
+            (link["index"] if isinstance(link, dict) and link.get("index") in pages else "/") + query
+            for link in (link_ids if isinstance(link_ids, list) else [])
+        ]
 
     @callback(
         output=dict(panel=Output(ids.FILTER_PANEL, "className"), expanded=Output(ids.FILTER_TOGGLE, "aria-expanded")),

@@ -1,4 +1,5 @@
 """The page frame shared by every page: navbar, shared filter panel, notices and footer."""
+
 from __future__ import annotations
 
 import dash
@@ -24,18 +25,36 @@ def choice_options(field: Field, countries: list[str]) -> list[dict[str, str]]:
 
 def navbar() -> dbc.Navbar:
     links = [
-        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact",
-                                id={"type": ids.NAV_LINK, "index": page["relative_path"]}))
-        for page in dash.page_registry.values() if not page["module"].endswith("not_found_404")
+        dbc.NavItem(
+            dbc.NavLink(
+                page["name"],
+                href=page["relative_path"],
+                active="exact",
+                id={"type": ids.NAV_LINK, "index": page["relative_path"]},
+            )
+        )
+        for page in dash.page_registry.values()
+        if not page["module"].endswith("not_found_404")
     ]
     return dbc.Navbar(
-        dbc.Container([
-            dbc.NavbarBrand([html.Span("MSC", className="brand-mark"), " Trials Atlas"], href="/"),
-            html.Button("Filters", id=ids.FILTER_TOGGLE, className="btn btn-light btn-sm d-lg-none filter-toggle",
-                        n_clicks=0, **attrs(aria_controls=ids.FILTER_PANEL, aria_expanded="false")),
-            dbc.Nav(links, navbar=True, className="main-nav"),
-        ], fluid=True),
-        color="dark", dark=True, className="mb-0", expand=True,
+        dbc.Container(
+            [
+                dbc.NavbarBrand([html.Span("MSC", className="brand-mark"), " Trials Atlas"], href="/"),
+                html.Button(
+                    "Filters",
+                    id=ids.FILTER_TOGGLE,
+                    className="btn btn-light btn-sm d-lg-none filter-toggle",
+                    n_clicks=0,
+                    **attrs(aria_controls=ids.FILTER_PANEL, aria_expanded="false"),
+                ),
+                dbc.Nav(links, navbar=True, className="main-nav"),
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="mb-0",
+        expand=True,
     )
 
 
@@ -43,67 +62,132 @@ def filter_panel(countries: list[str]) -> html.Aside:
     controls = []
     for key, field in fields.filters().items():
         control_id = ids.control(key)
-        controls.append(html.Div([
-            html.Label(field.label, htmlFor=control_id, className="form-label small fw-semibold mb-1"),
-            dcc.Dropdown(id=control_id, options=choice_options(field, countries), multi=True,
-                         placeholder=field.placeholder, persistence=False, className="filter-dropdown"),
-        ], className="mb-2"))
-    return html.Aside([
-        html.Div([
-            html.Span(id=ids.MATCH_COUNT, className="match-count", role="status", **attrs(aria_live="polite")),
-            dbc.Button("Clear filters", id=ids.CLEAR, color="link", size="sm", n_clicks=0, className="p-0"),
-        ], className="d-flex justify-content-between align-items-baseline mb-2"),
-        html.Div([
-            html.Div("Quick views", className="form-label small fw-semibold mb-1"),
-            html.Div([
-                dbc.Button(label, id={"type": ids.LENS, "index": name}, n_clicks=0, size="sm",
-                           outline=True, color="primary", className="me-1 mb-1 lens-button")
-                for name, (label, _) in LENSES.items()
-            ]),
-        ], className="mb-2"),
-        html.Div([
-            html.Label("Search", htmlFor=ids.control("q"), className="form-label small fw-semibold mb-1"),
-            dcc.Input(id=ids.control("q"), type="search", debounce=True,
-                      placeholder="ID, title, condition, sponsor", maxLength=200,
-                      className="form-control form-control-sm"),
-        ], className="mb-2"),
-        *controls,
-        html.Div([
-            html.Div("First posted (year)", id=YEARS_LABEL, className="form-label small fw-semibold mb-1"),
-            dcc.RangeSlider(id=ids.control("years"), min=YEAR_FLOOR, max=YEAR_MAX - 4,
-                            step=1, value=[YEAR_FLOOR, YEAR_MAX - 4], allowCross=False,
-                            marks={year: str(year) for year in range(YEAR_FLOOR, YEAR_MAX - 3, 6)},
-                            tooltip={"placement": "bottom", "always_visible": False}),
-        ], className="mb-2", role="group", **attrs(aria_labelledby=YEARS_LABEL)),  # names the slider's inputs
-        html.Div(id=ids.POSTED_BY_NOTE, className="small text-muted"),
-    ], id=ids.FILTER_PANEL, className="filter-panel", **attrs(aria_label="Filters"))
+        controls.append(
+            html.Div(
+                [
+                    html.Label(field.label, htmlFor=control_id, className="form-label small fw-semibold mb-1"),
+                    dcc.Dropdown(
+                        id=control_id,
+                        options=choice_options(field, countries),
+                        multi=True,
+                        placeholder=field.placeholder,
+                        persistence=False,
+                        className="filter-dropdown",
+                    ),
+                ],
+                className="mb-2",
+            )
+        )
+    return html.Aside(
+        [
+            html.Div(
+                [
+                    html.Span(id=ids.MATCH_COUNT, className="match-count", role="status", **attrs(aria_live="polite")),
+                    dbc.Button("Clear filters", id=ids.CLEAR, color="link", size="sm", n_clicks=0, className="p-0"),
+                ],
+                className="d-flex justify-content-between align-items-baseline mb-2",
+            ),
+            html.Div(
+                [
+                    html.Div("Quick views", className="form-label small fw-semibold mb-1"),
+                    html.Div(
+                        [
+                            dbc.Button(
+                                label,
+                                id={"type": ids.LENS, "index": name},
+                                n_clicks=0,
+                                size="sm",
+                                outline=True,
+                                color="primary",
+                                className="me-1 mb-1 lens-button",
+                            )
+                            for name, (label, _) in LENSES.items()
+                        ]
+                    ),
+                ],
+                className="mb-2",
+            ),
+            html.Div(
+                [
+                    html.Label("Search", htmlFor=ids.control("q"), className="form-label small fw-semibold mb-1"),
+                    dcc.Input(
+                        id=ids.control("q"),
+                        type="search",
+                        debounce=True,
+                        placeholder="ID, title, condition, sponsor",
+                        maxLength=200,
+                        className="form-control form-control-sm",
+                    ),
+                ],
+                className="mb-2",
+            ),
+            *controls,
+            html.Div(
+                [
+                    html.Div("First posted (year)", id=YEARS_LABEL, className="form-label small fw-semibold mb-1"),
+                    dcc.RangeSlider(
+                        id=ids.control("years"),
+                        min=YEAR_FLOOR,
+                        max=YEAR_MAX - 4,
+                        step=1,
+                        value=[YEAR_FLOOR, YEAR_MAX - 4],
+                        allowCross=False,
+                        marks={year: str(year) for year in range(YEAR_FLOOR, YEAR_MAX - 3, 6)},
+                        tooltip={"placement": "bottom", "always_visible": False},
+                    ),
+                ],
+                className="mb-2",
+                role="group",
+                **attrs(aria_labelledby=YEARS_LABEL),
+            ),  # names the slider's inputs
+            html.Div(id=ids.POSTED_BY_NOTE, className="small text-muted"),
+        ],
+        id=ids.FILTER_PANEL,
+        className="filter-panel",
+        **attrs(aria_label="Filters"),
+    )
 
 
 def footer(version: dict[str, str]) -> html.Footer:
-    text = (f"Dataset {version['dataset_version']} · ClinicalTrials.gov as of {version['ctgov_as_of']} · "
-            f"other registries (WHO ICTRP) as of {version['ictrp_as_of']}")
-    return html.Footer([
-        html.Span(text, id=ids.VERSION_FOOTER),
-        html.Span(" · "),
-        dcc.Link("Sources, method and how to cite", href="/about"),
-    ], className="site-footer small text-muted")
+    text = (
+        f"Dataset {version['dataset_version']} · ClinicalTrials.gov as of {version['ctgov_as_of']} · "
+        f"other registries (WHO ICTRP) as of {version['ictrp_as_of']}"
+    )
+    return html.Footer(
+        [
+            html.Span(text, id=ids.VERSION_FOOTER),
+            html.Span(" · "),
+            dcc.Link("Sources, method and how to cite", href="/about"),
+        ],
+        className="site-footer small text-muted",
+    )
 
 
 def frame(countries: list[str], version: dict[str, str]) -> html.Div:
-    return html.Div([
-        dcc.Location(id=ids.URL, refresh=False),
-        dcc.Store(id=ids.FILTER_STORE),
-        dcc.Store(id=ids.CLICK_STORE),
-        # past the navbar and a dozen filter controls in one key press (WCAG 2.4.1); a fragment link does not
-        # re-run the page router (it reads pathname and search only)
-        html.A("Skip to the page content", href="#main", className="visually-hidden-focusable skip-link"),
-        navbar(),
-        html.Div([
-            filter_panel(countries),
-            html.Main([
-                html.Div(id=ids.NOTICE, role="status"),
-                dash.page_container,
-            ], className="page-main", id="main", tabIndex="-1"),
-        ], className="page-body"),
-        footer(version),
-    ])
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.FILTER_STORE),
+            dcc.Store(id=ids.CLICK_STORE),
+            # past the navbar and a dozen filter controls in one key press (WCAG 2.4.1); a fragment link does not
+            # re-run the page router (it reads pathname and search only)
+            html.A("Skip to the page content", href="#main", className="visually-hidden-focusable skip-link"),
+            navbar(),
+            html.Div(
+                [
+                    filter_panel(countries),
+                    html.Main(
+                        [
+                            html.Div(id=ids.NOTICE, role="status"),
+                            dash.page_container,
+                        ],
+                        className="page-main",
+                        id="main",
+                        tabIndex="-1",
+                    ),
+                ],
+                className="page-body",
+            ),
+            footer(version),
+        ]
+    )

@@ -48,5 +48,3 @@ def view(state: FilterState, colour_by: str = "all", stack_by: str = "product") 
         "timeline_header": ["Year", *[stack.value_label(key) for key in shown]],
         "timeline_rows": [(str(year), *row) for year, row in zip(table.index.tolist(), per_year.tolist())],
     }
-
-

@@ -23,25 +23,34 @@ def view(state: FilterState) -> dict[str, Any]:
     for field in fields.shown(Show.CHART):  # a bar chart per field, named by its URL key
         per_value = counts.count_by(keep, field)
         title = f"{field.label} — {scope}"
-        result[field.name] = {"figure": figure_dict(figures.category_bar(per_value, field, title)), "title": title,
-                              "rows": value_rows(per_value, field)}
+        result[field.name] = {
+            "figure": figure_dict(figures.category_bar(per_value, field, title)),
+            "title": title,
+            "rows": value_rows(per_value, field),
+        }
     matrix = counts.tissue_route_matrix(keep)
     routes = matrix.columns.tolist()
     matrix_title = f"Tissue source × route (trials) — {scope}"
     result["matrix"] = {
-        "figure": figure_dict(figures.tissue_route_heatmap(matrix, matrix_title)), "title": matrix_title,
-        "rows": [(vocab.label(vocab.SOURCE_TISSUES, tissue), vocab.label(vocab.ROUTES, route), n_pair)
-                 for tissue, row in zip(matrix.index.tolist(), matrix.to_numpy().tolist())
-                 for route, n_pair in zip(routes, row) if n_pair],
+        "figure": figure_dict(figures.tissue_route_heatmap(matrix, matrix_title)),
+        "title": matrix_title,
+        "rows": [
+            (vocab.label(vocab.SOURCE_TISSUES, tissue), vocab.label(vocab.ROUTES, route), n_pair)
+            for tissue, row in zip(matrix.index.tolist(), matrix.to_numpy().tolist())
+            for route, n_pair in zip(routes, row)
+            if n_pair
+        ],
     }
     groups = counts.dose_groups(keep)
     dose_title = f"Cell dose per kg by route: each trial's stated range (log scale) — {scope}"
     result["dose"] = {
         "figure": figure_dict(figures.dose_ranges(groups, dose_title)) if groups else None,
-        "title": dose_title, "n_trials": counts.dose_trials(keep), "silent_share": counts.dose_reporting_share(keep),
-        "rows": [(vocab.label(vocab.ROUTES, g["route"]), len(g["trial_ids"]), g["median_low"], g["median_high"])
-                 for g in groups],
+        "title": dose_title,
+        "n_trials": counts.dose_trials(keep),
+        "silent_share": counts.dose_reporting_share(keep),
+        "rows": [
+            (vocab.label(vocab.ROUTES, g["route"]), len(g["trial_ids"]), g["median_low"], g["median_high"])
+            for g in groups
+        ],
     }
     return result
-
-

@@ -34,8 +34,10 @@ def rows(state: FilterState) -> list[dict[str, Any]]:
     return _display_frame()[trial_index().mask(state)].to_dict("records")
 
 
-CITATION = ("MSC Trials Atlas, dataset {version}: built from ClinicalTrials.gov (as of {ctgov}) and WHO ICTRP "
-            "COVID-19 exports (as of {ictrp}); see /about for sources and licences.")
+CITATION = (
+    "MSC Trials Atlas, dataset {version}: built from ClinicalTrials.gov (as of {ctgov}) and WHO ICTRP "
+    "COVID-19 exports (as of {ictrp}); see /about for sources and licences."
+)
 
 
 def export_csv(state: FilterState, visible_rows: Any = None) -> tuple[str, str]:
@@ -50,15 +52,16 @@ def export_csv(state: FilterState, visible_rows: Any = None) -> tuple[str, str]:
     if isinstance(visible_rows, list):
         wanted = [row.get("trial_id") for row in visible_rows if isinstance(row, dict)]
         frame = frame.set_index("trial_id", drop=False).reindex(
-            [trial_id for trial_id in wanted if trial_id in set(frame["trial_id"])])
+            [trial_id for trial_id in wanted if trial_id in set(frame["trial_id"])]
+        )
     version = load_version()
     lines = [
-        "# " + CITATION.format(version=version["dataset_version"], ctgov=version["ctgov_as_of"],
-                               ictrp=version["ictrp_as_of"]),
+        "# "
+        + CITATION.format(
+            version=version["dataset_version"], ctgov=version["ctgov_as_of"], ictrp=version["ictrp_as_of"]
+        ),
         f"# Filter: {state.describe()} ({state.to_query() or 'no filter'}); rows: {len(frame)}",
     ]
     body = frame[fields.trial_columns()].to_csv(index=False, lineterminator="\n")
     filename = f"msc-trials-atlas_{version['dataset_version']}_{len(frame)}-trials.csv"
     return "\n".join(lines) + "\n" + body, filename
-
-
