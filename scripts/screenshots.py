@@ -16,7 +16,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
 PAGES = {"overview": "/", "sources-routes": "/sources-routes", "mechanism": "/mechanism", "trials": "/trials",
-         "about": "/about"}
+         "methods": "/methods", "about": "/about"}
 WIDTHS = {"desktop": (1440, 1000), "phone": (390, 844)}
 READY = ("return !document.querySelector('._dash-loading') && "
          "[...document.querySelectorAll('.js-plotly-plot')].every(g => g._fullLayout) && "
