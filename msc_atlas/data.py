@@ -371,3 +371,51 @@ CORRECTION_COLUMNS = ["trial_id", "field", "value", "applies_when", "published_t
 def load_corrections(path: str | Path | None = None) -> pd.DataFrame:
     """curation/corrections.csv: the reviewed corrections the build applied, each with its citation."""
     return _load_simple(Path(path or config.CORRECTIONS_FILE), CORRECTION_COLUMNS)
+
+
+FLOW_KEYS = (
+    "records_read",
+    "sources",
+    "duplicate_rows",
+    "merged_records",
+    "trials_screened",
+    "excluded",
+    "excluded_trials",
+    "trials_assessed",
+    "not_msc",
+    "not_msc_trials",
+    "included_trials",
+    "included_by_product",
+)
+ACCURACY_COLUMNS = ["field", "n", "right", "accuracy", "dev_accuracy", "heldout_accuracy"]
+
+
+@cache.dataset(maxsize=4)
+def load_record_flow(path: str | Path | None = None) -> dict:
+    """data/record_flow.json: records read, merged, excluded and included (msc_atlas.pipeline.flow); the boxes add up."""
+    path = Path(path or _in_data_dir("record_flow.json"))
+    try:
+        flow = json.loads(_read_text(path))
+    except json.JSONDecodeError as e:
+        raise DatasetError(f"{path}: line {e.lineno}: invalid JSON: {e.msg}") from None
+    missing = [k for k in FLOW_KEYS if k not in flow]
+    if missing:
+        raise DatasetError(f"{path}: missing key(s) {missing}")
+    parts = (
+        flow["duplicate_rows"]
+        + flow["merged_records"]
+        + flow["excluded_trials"]
+        + flow["not_msc_trials"]
+        + flow["included_trials"]
+    )
+    if parts != flow["records_read"]:
+        raise DatasetError(f"{path}: the boxes hold {parts} records, not the {flow['records_read']} read")
+    return flow
+
+
+@cache.dataset(maxsize=4)
+def load_gold_accuracy(path: str | Path | None = None) -> list[dict]:
+    """data/gold_accuracy.csv: per derived field, its accuracy against the gold sample."""
+    path = Path(path or _in_data_dir("gold_accuracy.csv"))
+    frame = _load_simple(path, ACCURACY_COLUMNS)
+    return frame.to_dict("records")

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from msc_atlas import data
 
-dash.register_page(__name__, path="/about", name="About", order=4, title="About — MSC Trials Atlas")
+dash.register_page(__name__, path="/about", name="About", order=5, title="About — MSC Trials Atlas")
 
 SOURCES = [
     (

@@ -21,6 +21,7 @@ PAGES = {
     "sources-routes": "/sources-routes",
     "mechanism": "/mechanism",
     "trials": "/trials",
+    "methods": "/methods",
     "about": "/about",
 }
 WIDTHS = {"desktop": (1440, 1000), "phone": (390, 844)}

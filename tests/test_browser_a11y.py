@@ -69,6 +69,7 @@ PAGES = {
     "sources-routes": ("/sources-routes", "#sr-matrix .main-svg", {}),
     "mechanism": ("/mechanism", "#mech-status strong", {"evidence panel": open_evidence}),
     "trials": ("/trials", "#trials-grid .ag-row", {"trial detail": open_trial_detail}),
+    "methods": ("/methods", "#flow-view", {}),
     "about": ("/about", "#about-version", {}),
     "not-found": ("/no-such-page", "#_pages_content h1", {}),
 }

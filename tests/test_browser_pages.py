@@ -20,6 +20,7 @@ PAGES = [  # path, selector that holds real content once callbacks ran, text tha
     ("/sources-routes", "#sr-tissue .xtick", None),
     ("/mechanism", "#mechanism-graph", None),
     ("/trials", "#trials-grid .ag-row", None),
+    ("/methods", "#flow-view", "In this view"),
     ("/about", "#about-version", None),
 ]
 
@@ -225,6 +226,6 @@ def test_an_unknown_path_shows_a_way_back(dash_duo, atlas_app):
     dash_duo.start_server(atlas_app)
     dash_duo.driver.get(dash_duo.server_url + "/no-such-page?focus=liver")
     dash_duo.wait_for_contains_text("#_pages_content", "This page does not exist")
-    assert len(dash_duo.driver.find_elements("css selector", "#_pages_content li a")) == 5
+    assert len(dash_duo.driver.find_elements("css selector", "#_pages_content li a")) == 6  # every page
     assert "404" not in dash_duo.find_element(".main-nav").text
     assert severe_logs(dash_duo) == []

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from msc_atlas import vocab
+from msc_atlas.config import CURATION_DIR
 
-PRODUCTS_FILE = Path(__file__).resolve().parents[2] / "curation" / "msc_products.csv"
+PRODUCTS_FILE = CURATION_DIR / "msc_products.csv"
 COLUMNS = ["name", "pattern", "product", "source_tissue", "donor", "cited_id", "cited_text"]
 
 
