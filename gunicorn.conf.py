@@ -39,3 +39,11 @@ def when_ready(server):
     from msc_atlas import serving
 
     serving.finish_dash_setup(server.app.wsgi())
+
+
+def post_fork(server, worker):
+    """Each worker watches the dataset directory from its start: a refresh that repoints $MSC_ATLAS_DATA_DIR is
+    loaded and swapped in without a restart (msc_atlas.serving.reload)."""
+    from msc_atlas.serving import reload
+
+    reload.start_polling()

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, free_port, ratio, start_process, stop_process, verdict
+from common import GUNICORN, ROOT, free_port, ratio, start_process, stop_process, verdict
 
 TARGET_RATIO = 1.25
 # page -> JavaScript condition that is true once everything the page draws is drawn
@@ -105,13 +105,13 @@ def run(repeats: int = 5) -> dict[str, Any]:
     config = str(ROOT / "gunicorn.conf.py")
     logs = Path(tempfile.gettempdir())
     atlas_port = free_port()
-    atlas = start_process(["gunicorn", "-c", config, "app:server"], atlas_port, log=logs / "msc-atlas-bench-fl.log")
+    atlas = start_process([*GUNICORN, "-c", config, "app:server"], atlas_port, log=logs / "msc-atlas-bench-fl.log")
     minimal_port = free_port()  # after the atlas holds its port, so the two differ
     minimal = None
     driver = None
     try:
         minimal = start_process(
-            ["gunicorn", "-c", config, "--chdir", str(ROOT / "bench"), "minimal_app:server"],
+            [*GUNICORN, "-c", config, "--chdir", str(ROOT / "bench"), "minimal_app:server"],
             minimal_port,
             log=logs / "msc-atlas-bench-minimal.log",
         )

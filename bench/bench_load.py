@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from common import free_port, percentile, ratio, realistic_filters, start_process, stop_process, verdict
+from common import GUNICORN, free_port, percentile, ratio, realistic_filters, start_process, stop_process, verdict
 
 TARGET_P95_MS = 100.0
 
@@ -110,7 +110,7 @@ def run(seconds: float = 60, clients: int = 4, states: int = 40, log: Path | Non
     groups = build_scenario(states)
     port = free_port()
     server = start_process(
-        ["gunicorn", "-c", "gunicorn.conf.py", "app:server"],
+        [*GUNICORN, "-c", "gunicorn.conf.py", "app:server"],
         port,
         log=log or Path(tempfile.gettempdir()) / "msc-atlas-bench-load.log",
     )

@@ -182,6 +182,10 @@ def find_callback(callback_map: dict, *outputs: str) -> str:
 # ------------------------------------------------------------------------------------------------ servers
 
 
+# gunicorn of the interpreter running the benchmark (the checkout's .venv): a fresh clone has no gunicorn on PATH
+GUNICORN = [sys.executable, "-m", "gunicorn"]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -52,6 +52,11 @@ def per_dataset(name: str, source: S, build: Callable[[S], T]) -> T:
     return result
 
 
+def remember(name: str, source: Any, value: Any) -> None:
+    """Store what `per_dataset(name, source, ...)` would build (a swapped dataset, built before it is served)."""
+    _per_dataset[name] = (source, value)
+
+
 def clear_results() -> None:
     """Forget the answers per request (views, filtered rows, counts, rendered tables); keep the loaded dataset."""
     for clear_one in _results:

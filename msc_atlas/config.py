@@ -20,10 +20,31 @@ REFRESH_RUNS_DIR = REPO_ROOT / "refresh_runs"  # reports and fetched pages of `p
 DATA_DIR_VARIABLE = "MSC_ATLAS_DATA_DIR"
 
 
-def data_dir(env: dict[str, str] | None = None) -> Path:
-    """The dataset directory: $MSC_ATLAS_DATA_DIR when set (a copy to test or stage), else the bundled data/."""
+# The directory a running app serves (msc_atlas.serving.reload), with the $MSC_ATLAS_DATA_DIR setting it was pinned
+# for: the pin holds while the setting is the same (a symlink repointed under it does not move the app until the
+# new version is loaded), and a changed setting (another copy of data/, as in the tests) is followed at once.
+_pinned: tuple[str, Path] | None = None
+
+
+def configured_data_dir(env: dict[str, str] | None = None) -> Path:
+    """$MSC_ATLAS_DATA_DIR when set (a copy to test or stage, or a `current` symlink to a versioned directory),
+    else the bundled data/, resolved now: a symlink that was repointed gives its new target."""
     chosen = (os.environ if env is None else env).get(DATA_DIR_VARIABLE, "").strip()
     return Path(chosen).expanduser().resolve() if chosen else BUNDLED_DATA_DIR
+
+
+def data_dir(env: dict[str, str] | None = None) -> Path:
+    """The dataset directory: the one a running app has pinned (so a request reads one consistent version while a
+    refreshed version is being loaded), else `configured_data_dir()`."""
+    if env is None and _pinned is not None and _pinned[0] == os.environ.get(DATA_DIR_VARIABLE, "").strip():
+        return _pinned[1]
+    return configured_data_dir(env)
+
+
+def pin_data_dir(path: Path | None) -> None:
+    """Serve `path` from now on, for the current $MSC_ATLAS_DATA_DIR setting (None: follow the setting again)."""
+    global _pinned
+    _pinned = None if path is None else (os.environ.get(DATA_DIR_VARIABLE, "").strip(), path)
 
 
 @dataclass(frozen=True)

@@ -352,16 +352,29 @@ PUBLISHED_FACTS_COLUMNS = [
 CONFLICT_COLUMNS = ["trial_id", "field", "value_a", "source_a", "value_b", "source_b"]
 
 
-@cache.dataset(maxsize=4)
+def _resolved(path: str | Path | None, name: str) -> str:
+    """The file to read, as a resolved path string: the cache key, so a swapped dataset directory is read anew."""
+    return str(Path(path or _in_data_dir(name)).resolve())
+
+
 def load_published_facts(path: str | Path | None = None) -> pd.DataFrame:
     """data/published_facts.csv: what each review table says per trial (trial_id = dataset ID, "" if not in it)."""
-    return _load_simple(Path(path or _in_data_dir("published_facts.csv")), PUBLISHED_FACTS_COLUMNS)
+    return _load_published_facts(_resolved(path, "published_facts.csv"))
 
 
 @cache.dataset(maxsize=4)
+def _load_published_facts(path: str) -> pd.DataFrame:
+    return _load_simple(Path(path), PUBLISHED_FACTS_COLUMNS)
+
+
 def load_conflicts(path: str | Path | None = None) -> pd.DataFrame:
     """data/conflicts.csv: disagreements reviewer vs registry and reviewer vs reviewer."""
-    return _load_simple(Path(path or _in_data_dir("conflicts.csv")), CONFLICT_COLUMNS)
+    return _load_conflicts(_resolved(path, "conflicts.csv"))
+
+
+@cache.dataset(maxsize=4)
+def _load_conflicts(path: str) -> pd.DataFrame:
+    return _load_simple(Path(path), CONFLICT_COLUMNS)
 
 
 CORRECTION_COLUMNS = ["trial_id", "field", "value", "applies_when", "published_text", "citation_url", "note"]
@@ -390,10 +403,14 @@ FLOW_KEYS = (
 ACCURACY_COLUMNS = ["field", "n", "right", "accuracy", "dev_accuracy", "heldout_accuracy"]
 
 
-@cache.dataset(maxsize=4)
 def load_record_flow(path: str | Path | None = None) -> dict:
     """data/record_flow.json: records read, merged, excluded and included (msc_atlas.pipeline.flow); the boxes add up."""
-    path = Path(path or _in_data_dir("record_flow.json"))
+    return _load_record_flow(_resolved(path, "record_flow.json"))
+
+
+@cache.dataset(maxsize=4)
+def _load_record_flow(path_str: str) -> dict:
+    path = Path(path_str)
     try:
         flow = json.loads(_read_text(path))
     except json.JSONDecodeError as e:
@@ -413,9 +430,29 @@ def load_record_flow(path: str | Path | None = None) -> dict:
     return flow
 
 
-@cache.dataset(maxsize=4)
 def load_gold_accuracy(path: str | Path | None = None) -> list[dict]:
     """data/gold_accuracy.csv: per derived field, its accuracy against the gold sample."""
-    path = Path(path or _in_data_dir("gold_accuracy.csv"))
-    frame = _load_simple(path, ACCURACY_COLUMNS)
-    return frame.to_dict("records")
+    return _load_gold_accuracy(_resolved(path, "gold_accuracy.csv"))
+
+
+@cache.dataset(maxsize=4)
+def _load_gold_accuracy(path: str) -> list[dict]:
+    return _load_simple(Path(path), ACCURACY_COLUMNS).to_dict("records")
+
+
+def load_all(directory: str | Path | None = None) -> pd.DataFrame:
+    """Load and validate every table the app serves from `directory` (default: the dataset directory), warming
+    the caches; raises DatasetError (or the mechanism's error) naming the first problem. Returns the trials."""
+    from msc_atlas.mechanism import model as mechanism
+
+    folder = Path(directory) if directory else None
+    at = (lambda name: folder / name) if folder else (lambda name: None)
+    trials = load_trials(at("trials.csv"))
+    load_version(at("version.json"))
+    load_published_facts(at("published_facts.csv"))
+    load_conflicts(at("conflicts.csv"))
+    load_record_flow(at("record_flow.json"))
+    load_gold_accuracy(at("gold_accuracy.csv"))
+    load_corrections()
+    mechanism.model_at(folder)
+    return trials

@@ -136,9 +136,18 @@ def load_model(data_dir: Path | str | None = None) -> MechanismModel:
     )
 
 
-@cache.dataset(maxsize=1)
 def default_model() -> MechanismModel:
-    return load_model()
+    """The model of the dataset directory in use (a swapped directory is read anew)."""
+    return model_at(None)
+
+
+def model_at(data_dir: Path | str | None) -> MechanismModel:
+    return _model_at(str(Path(data_dir or config.data_dir()).resolve()))
+
+
+@cache.dataset(maxsize=4)
+def _model_at(data_dir: str) -> MechanismModel:
+    return load_model(data_dir)
 
 
 def _model(model: MechanismModel | None) -> MechanismModel:

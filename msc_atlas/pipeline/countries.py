@@ -11,6 +11,10 @@ import pycountry
 # Spellings pycountry does not resolve (or resolves ambiguously), seen in the registry exports or the review tables.
 # Mapping to None means "no country" (a placeholder the registry writes instead of a country).
 ALIASES: dict[str, str | None] = {
+    "palestinian territories, occupied": "PSE",
+    "palestinian territory, occupied": "PSE",
+    "palestine, state of": "PSE",
+    "state of palestine": "PSE",
     "iran": "IRN",
     "iran, islamic republic of": "IRN",
     "iran (islamic republic of)": "IRN",
@@ -56,7 +60,6 @@ ALIASES: dict[str, str | None] = {
     "syria": "SYR",
     "syrian arab republic": "SYR",
     "palestine": "PSE",
-    "palestinian territory, occupied": "PSE",
     "lao people's democratic republic": "LAO",
     "cote d'ivoire": "CIV",
     "côte d'ivoire": "CIV",

@@ -101,6 +101,17 @@ def _first(recs: list[dict], key: str, empty=("", None, UNKNOWN)):
     return None
 
 
+def _iso3(name: str, source: str) -> str | None:
+    """to_iso3; a spelling no alias knows stops the bundled build (add it to ALIASES), but only drops that one name
+    from a refreshed record (a scheduled refresh must not fail on a new spelling; countries_evidence keeps it)."""
+    try:
+        return to_iso3(name)
+    except KeyError:
+        if source in REFRESH_SOURCES:
+            return None
+        raise
+
+
 def merge_group(recs: list[dict]) -> dict:
     """One merged trial from its source records (already in priority order)."""
     primary, others = trial_ids(recs)
@@ -122,7 +133,7 @@ def merge_group(recs: list[dict]) -> dict:
     spons = _first(recs, "sponsor")
     country_rec, codes = None, []
     for r in recs:
-        c = sorted({x for x in (to_iso3(n) for n in r["countries_raw"]) if x})
+        c = sorted({x for x in (_iso3(n, r["source"]) for n in r["countries_raw"]) if x})
         if c:
             country_rec, codes = r, c
             break

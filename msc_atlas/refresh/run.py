@@ -1,10 +1,14 @@
-"""The refresh command: read ClinicalTrials.gov API v2 pages (online or saved) and WHO ICTRP exports, run the
-bundled build with them as the newest sources, validate, report what changed, and only then replace data/.
+"""The refresh command: read ClinicalTrials.gov website downloads (CSV, JSON), API v2 pages (online or saved) and
+WHO ICTRP exports, run the bundled build with them as the newest sources, validate, report what changed, and only
+then replace data/.
 
 Run: python -m msc_atlas.refresh --help   (docs/refresh.md)
 
 Atomicity: everything is built into a staging directory beside data/ and validated with msc_atlas.data (the
-app's own loader). Any error before the final os.replace calls leaves data/ byte-identical.
+app's own loader). Any error before the final os.replace calls leaves data/ byte-identical. When the dataset
+directory is a symlink (`/srv/atlas/current -> versions/<version>`, the hosted layout), the new version becomes a
+directory of its own beside the old one and the symlink is repointed in one atomic step; a running app swaps to it
+without a restart (msc_atlas.serving.reload).
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ from msc_atlas import config, data, vocab
 from msc_atlas.pipeline import build as B
 from msc_atlas.pipeline import report
 from msc_atlas.pipeline.curation import CORRECTIONS_FILE
-from msc_atlas.pipeline.sources import CTGOV_API, ICTRP_REFRESH, SOURCES_DIR
-from msc_atlas.refresh import RefreshError, ctgov_v2, diff, ictrp
+from msc_atlas.pipeline.sources import CTGOV_API, CTGOV_WEBSITE, ICTRP_REFRESH, SOURCES_DIR
+from msc_atlas.refresh import RefreshError, ctgov_v2, ctgov_website, diff, ictrp
 
 REPO_ROOT = config.REPO_ROOT
 RUNS_DIR = config.REFRESH_RUNS_DIR
@@ -103,13 +107,20 @@ def save_pages(run_dir: Path, pages: list[tuple[int, str, bytes]], meta: dict, a
     return target
 
 
-def _version_update(
-    ct: ctgov_v2.Studies | None, ct_as_of: str, ct_basis: str, ic: ictrp.Export | None, ic_as_of: str
-) -> dict:
+def _version_update(inputs: _Inputs) -> dict:
+    ct, ct_as_of, ct_basis, ic, ic_as_of = inputs.ct, inputs.ct_as_of, inputs.ct_basis, inputs.ic, inputs.ic_as_of
     upd: dict = {}
     info: dict = {"base_dataset_version": B.DATASET_VERSION}
+    if inputs.web is not None:
+        upd["ctgov_as_of"] = inputs.web_as_of
+        info[CTGOV_WEBSITE] = {
+            "as_of": inputs.web_as_of,
+            "as_of_basis": inputs.web_basis,
+            "studies": len(inputs.web.by_id),
+            "files": inputs.web.files,
+        }
     if ct is not None:
-        upd["ctgov_as_of"] = ct_as_of
+        upd["ctgov_as_of"] = max(ct_as_of, upd.get("ctgov_as_of", ""))
         info[CTGOV_API] = {
             "as_of": ct_as_of,
             "as_of_basis": ct_basis,
@@ -153,6 +164,12 @@ def _readme_section(version: dict, diff_line: str, old_version: str, report_path
             + (f" and {len(c['files']) - 10} more" if len(c["files"]) > 10 else "")
             + " |"
         )
+    if CTGOV_WEBSITE in info:
+        c = info[CTGOV_WEBSITE]
+        lines.append(
+            f"| {vocab.REFRESH_SOURCES[CTGOV_WEBSITE]} | `{CTGOV_WEBSITE}` | {c['as_of']} ({c['as_of_basis']}) | "
+            f"{c['studies']} | " + ", ".join(f"`{f['file']}` ({f['columns']} columns)" for f in c["files"]) + " |"
+        )
     if ICTRP_REFRESH in info:
         c = info[ICTRP_REFRESH]
         lines.append(
@@ -183,6 +200,63 @@ def _read_old(out_dir: Path) -> tuple[pd.DataFrame | None, str]:
     return old, f"{v}, {len(old)} trials"
 
 
+# Fields a refresh must never turn from a known value into "not reported" (a narrow download, or a registry
+# record that dropped its locations): the value of the replaced dataset stays, with its evidence.
+KEEP_KNOWN = {
+    "source_tissue": ("source_tissue_evidence",),
+    "route": ("route_evidence",),
+    "donor": ("donor_evidence",),
+    "countries": ("countries_evidence",),
+    "phase": (),
+    "enrollment": ("enrollment_type",),
+}
+
+
+def _keep_known_values(stage: Path, old: pd.DataFrame | None) -> list[tuple[str, str]]:
+    """Restore known values of `old` that the staged trials.csv leaves unknown; returns (trial, field) kept."""
+    if old is None:
+        return []
+    path = stage / "trials.csv"
+    new = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    before = old.set_index("trial_id")
+    unknown = ("", vocab.UNKNOWN)
+    kept = []
+    for i, row in new.iterrows():
+        tid = row["trial_id"]
+        if tid not in before.index or row["product"] == "non_msc":
+            continue
+        for field, companions in KEEP_KNOWN.items():
+            if field in before.columns and row[field] in unknown and before.at[tid, field] not in unknown:
+                for column in (field, *companions):
+                    if column in before.columns:
+                        new.at[i, column] = before.at[tid, column]
+                kept.append((tid, field))
+    if kept:
+        B._write_csv(new, path)
+    return kept
+
+
+def _not_admitted(excluded: pd.DataFrame) -> list[str]:
+    """Report lines on the records new in this refresh that the product rules left out: the count per reason, and
+    those the MSC search terms match (the ones a reviewer may want to check), each with its reason."""
+    from msc_atlas.refresh.query import matches
+
+    new = excluded[excluded["reason"].str.startswith("new in a refresh")]
+    if new.empty:
+        return []
+    reasons = new["reason"].str.replace(r"^new in a refresh, not an MSC product: ", "", regex=True)
+    classes = reasons.str.extract(r"^([^:…]+)")[0].fillna("other").str.strip().value_counts()
+    lines = [
+        f"- not admitted: {len(new)} new record(s) that give no MSC product ("
+        + "; ".join(f"{reason}: {n}" for reason, n in classes.items())
+        + "); every one is in excluded_trials.csv with its reason"
+    ]
+    close = new[new["title"].map(lambda t: bool(matches(str(t))))]
+    for row in close.head(40).itertuples():
+        lines.append(f"  - {row.trial_id} {str(row.title)[:90]}: {row.reason.split(': ', 1)[-1][:140]}")
+    return lines
+
+
 def _validate(stage: Path) -> pd.DataFrame:
     """The staged files through the app's loaders (schema, version keys); RefreshError naming the problem."""
     try:
@@ -199,7 +273,8 @@ def _validate(stage: Path) -> pd.DataFrame:
 class RefreshOptions:
     """What a refresh reads and where it writes (the command-line options of `python -m msc_atlas.refresh`)."""
 
-    ctgov_json: Sequence[Path] = ()  # saved API v2 pages: files or directories
+    ctgov_csv: Sequence[Path] = ()  # the website's Download -> CSV files (ctg-studies.csv), any columns
+    ctgov_json: Sequence[Path] = ()  # saved API v2 pages (files or directories), or the website's JSON download
     online: bool = False  # fetch ClinicalTrials.gov API v2 now
     query: str = ctgov_v2.DEFAULT_QUERY
     max_pages: int | None = None
@@ -229,14 +304,19 @@ class _Inputs:
     ct_basis: str
     ic: ictrp.Export | None
     ic_as_of: str
+    web: ctgov_website.Download | None = None
+    web_as_of: str = ""
+    web_basis: str = ""
 
     @property
     def warnings(self) -> list[str]:
-        return (self.ct.warnings if self.ct else []) + (self.ic.warnings if self.ic else [])
+        sources = (self.web, self.ct, self.ic)
+        return [w for source in sources if source is not None for w in source.warnings]
 
     @property
     def records(self) -> list[dict]:
-        return (self.ct.records if self.ct else []) + (self.ic.records if self.ic else [])
+        sources = (self.web, self.ct, self.ic)
+        return [r for source in sources if source is not None for r in source.records]
 
 
 def refresh(options: RefreshOptions | None = None, **changes: Any) -> dict:
@@ -246,18 +326,22 @@ def refresh(options: RefreshOptions | None = None, **changes: Any) -> dict:
     options = replace(options or RefreshOptions(), **changes)
     t0 = time.perf_counter()
     say = print if options.verbose else (lambda *a, **k: None)
-    out_dir = Path(options.out_dir or config.data_dir())
+    out_dir = _target(options)
     inputs = _read_inputs(options)
-    upd = _version_update(inputs.ct, inputs.ct_as_of, inputs.ct_basis, inputs.ic, inputs.ic_as_of)
+    upd = _version_update(inputs)
     run_dir = Path(options.report_dir or RUNS_DIR / upd["dataset_version"])
     _announce(inputs, run_dir, upd, say)
 
-    # build + validate in a staging directory beside out_dir (same file system, so os.replace is atomic)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.refresh-", dir=out_dir.parent))
+    # build + validate in a staging directory beside the dataset (same file system, so os.replace is atomic)
+    versioned = out_dir.is_symlink()
+    home = out_dir.resolve().parent if versioned else out_dir.parent
+    home.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.refresh-", dir=home))
     try:
         summary, new, version, old_desc, dsum = _build_and_report(options, inputs, upd, stage, out_dir, run_dir)
-        if not options.dry_run:  # swap in the new files; trials.csv last
+        if not options.dry_run and versioned:
+            _repoint(out_dir, stage, home, version["dataset_version"])
+        elif not options.dry_run:  # swap in the new files; trials.csv last
             out_dir.mkdir(parents=True, exist_ok=True)
             names = sorted(p.name for p in stage.iterdir() if p.is_file())
             for name in [n for n in names if n != "trials.csv"] + ["trials.csv"]:
@@ -286,10 +370,35 @@ def refresh(options: RefreshOptions | None = None, **changes: Any) -> dict:
     return result
 
 
+def _target(options: RefreshOptions) -> Path:
+    """The dataset to refresh as configured, not resolved: a `current` symlink stays a symlink (versioned layout)."""
+    if options.out_dir:
+        return Path(options.out_dir).expanduser().absolute()
+    chosen = os.environ.get(config.DATA_DIR_VARIABLE, "").strip()
+    return Path(chosen).expanduser().absolute() if chosen else config.BUNDLED_DATA_DIR
+
+
+def _repoint(link: Path, stage: Path, home: Path, version: str) -> Path:
+    """Move the validated staging directory to `home/<version>` and repoint `link` at it in one atomic rename."""
+    target, n = home / version, 1
+    while target.exists():  # a second refresh of the same day keeps the first
+        n += 1
+        target = home / f"{version}.{n}"
+    os.replace(stage, target)
+    fresh = link.with_name(f".{link.name}.new")
+    if fresh.is_symlink() or fresh.exists():
+        fresh.unlink()
+    fresh.symlink_to(os.path.relpath(target, link.parent))
+    os.replace(fresh, link)  # rename(2) over the old symlink: readers see the old or the new version, never none
+    return target
+
+
 def _read_inputs(options: RefreshOptions) -> _Inputs:
     """Read every input (nothing is written anywhere yet) and decide how current each one is."""
-    if not (options.ctgov_json or options.online or options.ictrp_files):
-        raise RefreshError("nothing to refresh from: give --online, --ctgov-json PATH or --ictrp FILE")
+    if not (options.ctgov_csv or options.ctgov_json or options.online or options.ictrp_files):
+        raise RefreshError(
+            "nothing to refresh from: give --ctgov-csv FILE, --ctgov-json PATH, --online or --ictrp FILE"
+        )
     _check_day(options.ctgov_as_of, "--ctgov-as-of")
     _check_day(options.ictrp_as_of, "--ictrp-as-of")
     ct, meta = None, None
@@ -320,10 +429,37 @@ def _read_inputs(options: RefreshOptions) -> _Inputs:
                 f"the ICTRP export is as of {ic_as_of}, older than the bundled ICTRP-based lists "
                 f"({B.AS_OF['ictrp_as_of']}); a refresh must be newer"
             )
-    for records, as_of in ((ct.records if ct else [], ct_as_of), (ic.records if ic else [], ic_as_of)):
+    web, web_as_of, web_basis = _website_downloads(options)
+    for records, as_of in (
+        (ct.records if ct else [], ct_as_of),
+        (ic.records if ic else [], ic_as_of),
+        (web.records if web else [], web_as_of),
+    ):
         for rec in records:  # the snapshot date each refreshed row reports as its record_as_of
             rec["as_of"] = as_of
-    return _Inputs(ct, pages, meta, ct_as_of, ct_basis, ic, ic_as_of)
+    return _Inputs(ct, pages, meta, ct_as_of, ct_basis, ic, ic_as_of, web, web_as_of, web_basis)
+
+
+def _website_downloads(options: RefreshOptions) -> tuple[ctgov_website.Download | None, str, str]:
+    """(the website CSV downloads, their as-of date, how it was decided); refused when undated or too old."""
+    if not options.ctgov_csv:
+        return None, "", ""
+    web = ctgov_website.read_downloads([Path(p) for p in options.ctgov_csv], REPO_ROOT)
+    if options.ctgov_as_of:
+        as_of, basis = options.ctgov_as_of, "given with --ctgov-as-of"
+    elif web.dated:
+        as_of, basis = web.newest_update[:10], "newest Last Update Posted / First Posted in the download"
+    else:
+        raise RefreshError(
+            "the website download has no date column (Last Update Posted, First Posted), so its as-of date is "
+            "unknown: give --ctgov-as-of YYYY-MM-DD (the day you downloaded it)"
+        )
+    if len(as_of) != 10 or as_of < B.AS_OF["ctgov_as_of"]:
+        raise RefreshError(
+            f"the website download is as of {as_of or 'an unknown date'} ({basis}), not newer than the bundled "
+            f"snapshot ({B.AS_OF['ctgov_as_of']}); a refresh must be newer"
+        )
+    return web, as_of, basis
 
 
 def _ctgov_as_of(ct: ctgov_v2.Studies | None, given: str | None) -> tuple[str, str]:
@@ -354,7 +490,12 @@ def _ctgov_as_of(ct: ctgov_v2.Studies | None, given: str | None) -> tuple[str, s
 
 def _announce(inputs: _Inputs, run_dir: Path, upd: dict, say: Callable[..., Any]) -> None:
     """Say what was read; save fetched pages so the refresh can be repeated offline."""
-    ct, ic = inputs.ct, inputs.ic
+    ct, ic = inputs.ct, inputs.ic  # the website downloads are announced first
+    if inputs.web is not None:
+        say(
+            f"ClinicalTrials.gov website download(s): {len(inputs.web.by_id)} studies from "
+            f"{len(inputs.web.files)} file(s); as of {inputs.web_as_of} ({inputs.web_basis})"
+        )
     if ct is not None:
         say(
             f"ClinicalTrials.gov API v2: {len(ct.by_id)} studies from {len(ct.files) or len(inputs.pages)} page "
@@ -391,8 +532,9 @@ def _build_and_report(
         raise RefreshError(
             f"build failed: {e.args[0] if e.args else e}; add the spelling to msc_atlas/pipeline/countries.py ALIASES"
         ) from None
-    new = _validate(stage)
     old, old_desc = _read_old(out_dir)
+    kept = _keep_known_values(stage, old)
+    new = _validate(stage)
     excluded = pd.read_csv(stage / "excluded_trials.csv", dtype=str, keep_default_na=False)
     new_str = pd.read_csv(stage / "trials.csv", dtype=str, keep_default_na=False)
     changes = diff.diff_trials(old, new_str, excluded)
@@ -416,6 +558,13 @@ def _build_and_report(
             files = ", ".join(f"`{f['file']}` (sha256 {f['sha256'][:12]}…)" for f in c["files"][:20])
             header.append(f"- input `{key}`: {c.get('studies', c.get('trials'))} records as of {c['as_of']}; {files}")
     header += [f"- warning: {w}" for w in inputs.warnings]
+    header += _not_admitted(excluded)
+    if kept:
+        header.append(
+            f"- kept {len(kept)} known value(s) of the replaced dataset that the refreshed records do not state: "
+            + ", ".join(f"{t} {f}" for t, f in kept[:30])
+            + (" …" if len(kept) > 30 else "")
+        )
     header.append(
         "- build: " + report.summary_text({**summary, "seconds": 0}).replace("\n", "; ").replace("; built in 0.0 s", "")
     )
@@ -432,6 +581,14 @@ def main(argv: list[str] | None = None) -> int:
         "data/ changes only when the whole refresh succeeds. See docs/refresh.md.",
     )
     src = p.add_argument_group("inputs (at least one)")
+    src.add_argument(
+        "--ctgov-csv",
+        nargs="+",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="ClinicalTrials.gov website download(s), Download -> CSV (ctg-studies.csv), with any columns",
+    )
     src.add_argument("--online", action="store_true", help=f"fetch {ctgov_v2.API_URL} now (pages are saved)")
     src.add_argument(
         "--ctgov-json",
@@ -439,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=[],
         metavar="PATH",
-        help="saved API v2 JSON: page files or directories of pages (offline)",
+        help="saved API v2 JSON (page files or directories of pages), or the website's JSON download (ctg-studies.json)",
     )
     src.add_argument(
         "--ictrp",
@@ -471,7 +628,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="where report.md, diff.csv and fetched pages go (default: refresh_runs/<version>/)",
     )
-    p.add_argument("--ctgov-as-of", default=None, metavar="YYYY-MM-DD", help="as-of date of the API pages")
+    p.add_argument(
+        "--ctgov-as-of",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="as-of date of the ClinicalTrials.gov input (needed for a download without a date column)",
+    )
     p.add_argument("--ictrp-as-of", default=None, metavar="YYYY-MM-DD", help="as-of date of the ICTRP export")
     p.add_argument("--dry-run", action="store_true", help="build, validate and report, but leave data/ unchanged")
     args = p.parse_args(argv)
@@ -480,6 +642,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         refresh(
             RefreshOptions(
+                ctgov_csv=args.ctgov_csv,
                 ctgov_json=args.ctgov_json,
                 online=args.online,
                 query=args.query,

@@ -5,6 +5,8 @@
 * `errors`: one handler for every callback error (a notice, never a traceback), 400 for malformed callback requests;
 * `headers`: Content-Security-Policy and the other security headers;
 * `compression`: gzip for static files, compressed once per file and process;
+* `reload`: a refreshed dataset version served without a restart (a repointed data directory is loaded, validated
+  and swapped in by each worker);
 * `harden(app)` (here): all of the above on an app, plus /health.
 """
 
@@ -15,7 +17,7 @@ import json
 import dash
 from flask import Response
 
-from msc_atlas.serving import compression, errors, headers
+from msc_atlas.serving import compression, errors, headers, reload
 from msc_atlas.serving.errors import on_callback_error
 from msc_atlas.serving.startup import LOG, StartupError, configure_logging, finish_dash_setup, load_dataset_or_exit
 
@@ -37,6 +39,7 @@ def harden(app: dash.Dash, compress_static: bool = True) -> None:
     if compress_static:
         compression.install(app.server)
     errors.install(app.server)
+    reload.install(app.server)
     app.server.add_url_rule("/health", "health", health, methods=["GET"])
 
 

@@ -29,12 +29,7 @@ def load_dataset_or_exit() -> pd.DataFrame:
     from msc_atlas.mechanism import model as mechanism
 
     try:
-        trials = data.load_trials()
-        data.load_version()
-        data.load_published_facts()
-        data.load_conflicts()
-        data.load_corrections()
-        mechanism.default_model()
+        trials = data.load_all()
     except (data.DatasetError, mechanism.MechanismDataError, OSError) as err:
         message = f"MSC Trials Atlas cannot start: {one_line(err)}"
         print(message, file=sys.stderr, flush=True)
