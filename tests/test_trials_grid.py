@@ -368,3 +368,23 @@ def test_the_export_holds_exactly_the_rows_the_grid_shows_in_its_order():
     assert [row["trial_id"] for row in exported] == want and want
     assert filename.endswith(f"_{len(want)}-trials.csv")
     assert list(exported[0]) == fields.trial_columns()  # every column of trials.csv, not only the grid's
+
+
+def test_columns_too_large_for_numpy_string_arrays_give_the_same_rows(monkeypatch):
+    """Columns of many long distinct texts are searched with a Python loop instead of numpy's string functions."""
+    monkeypatch.setattr(trials, "SEARCH_ARRAY_BYTES", 0)
+    table, index = GridTable(TRIALS), FilterIndex(TRIALS)
+    assert all(column.array is None for column in table.columns.values())
+    for sort, filters, quick in [
+        (None, {"title": {"filterType": "text", "type": "startsWith", "filter": "MESENCHYMAL"}}, ""),
+        (None, {"sponsor": {"filterType": "text", "type": "notContains", "filter": "university"}}, "china"),
+        ([{"colId": "title", "sort": "asc"}], {"phase": {"filterType": "text", "type": "notEqual", "filter": "x"}}, ""),
+    ]:
+        query = GridQuery.parse(sort, filters, quick)
+        positions = table.order(table.keep(index.mask(FilterState()), query), query.sort)
+        assert table.records(positions) == expected(FilterState(), sort, filters, quick)
+
+
+def test_text_with_nul_characters_is_matched_literally():
+    assert shown(FilterState(), None, {"title": {"filterType": "text", "type": "contains", "filter": "\x00"}}) == []
+    assert shown(FilterState(), None, None, "cell\x00") == expected(FilterState(), None, None, "cell\x00") == []
