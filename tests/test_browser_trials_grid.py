@@ -130,3 +130,18 @@ def test_csv_export_holds_the_rows_shown_after_a_column_filter_and_a_sort(dash_d
     assert exported == want and len(want) < len(expected_ids(query))
     assert [exported[index] for index in sorted(rendered)] == [rendered[index] for index in sorted(rendered)]
     assert severe_logs(dash_duo) == []
+
+
+def test_a_search_that_matches_nothing_says_so_and_clearing_it_brings_the_rows_back(dash_duo, atlas_app):
+    open_trials(dash_duo, atlas_app, "?focus=liver")
+    box = dash_duo.find_element("#trials-quick-search")
+    box.send_keys("no-such-word-anywhere")
+    total = len(expected_ids("?focus=liver"))
+    dash_duo.wait_for_contains_text("#trials-count", f"0 of {total:,} trials")
+    dash_duo.wait_for_contains_text("#trials-empty", "quick search or column filters")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.DELETE)
+    dash_duo.wait_for_contains_text("#trials-count", f"{total:,} trials — Liver disease")
+    wait_for_rows(dash_duo, expected_ids("?focus=liver", DEFAULT_SORT))
+    assert dash_duo.find_element("#trials-empty").text == ""
+    assert severe_logs(dash_duo) == []
