@@ -422,7 +422,7 @@ FIELDS: list[Field] = [
         "last_update_posted",
         "Last update posted",
         Kind.DATE,
-        show=Show.DETAIL,
+        show=Show.GRID | Show.DETAIL,
         doc="ISO date the registry last posted a change to the record (ClinicalTrials.gov LastUpdatePostDate); "
         "empty when the source does not give it.",
     ),
@@ -430,7 +430,7 @@ FIELDS: list[Field] = [
         "record_as_of",
         "Record as of",
         Kind.SNAPSHOT_DATE,
-        show=Show.DETAIL,
+        show=Show.GRID | Show.DETAIL,
         doc="ISO date of the snapshot the trial's status comes from (the newest source that states a status): the "
         "as-of date of a bundled input, or of a refresh's own records.",
     ),

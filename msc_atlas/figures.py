@@ -8,6 +8,7 @@ figures are the same (same traces, layout and template).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -62,9 +63,20 @@ def _title_html(title: str) -> str:
     return f"{what}<br><span style='font-size:12px;color:#4a5568'>{scope}</span>" if scope else what
 
 
-def _figure(data: list[dict], title: str, height: int = 380, **extra) -> Figure:
+def _figure(data: list[dict], title: str, height: int | None = 380, **extra) -> Figure:
+    """height=None: the graph's container sets it (CSS), so a chart can be shorter on a phone."""
     layout = dict(
-        title=dict(text=_title_html(title), x=0, xanchor="left", font=dict(size=15), y=0.97, yanchor="top"),
+        # Placed in pixels from the top (not a fraction of the height), so a short chart does not push it out.
+        title=dict(
+            text=_title_html(title),
+            x=0,
+            xanchor="left",
+            font=dict(size=15),
+            y=1,
+            yref="container",
+            yanchor="top",
+            pad=dict(t=24),
+        ),
         font=FONT,
         height=height,
         margin=dict(l=10, r=10, t=70, b=10),
@@ -73,6 +85,8 @@ def _figure(data: list[dict], title: str, height: int = 380, **extra) -> Figure:
         hoverlabel=dict(font=dict(size=13)),
     )
     layout.update(extra)
+    if height is None:
+        del layout["height"]
     layout["template"] = _template(frozenset(trace["type"] for trace in data))
     return {"data": data, "layout": layout}
 
@@ -128,12 +142,25 @@ def country_map(counts: pd.Series, tissues: dict[str, str], title: str) -> Figur
         lonaxis=dict(range=[-170, 190]),
         bgcolor="#ffffff",
     )
-    return _figure([choropleth], title, height=460, margin=dict(l=0, r=0, t=70, b=0), dragmode=False, geo=geo)
+    # Height from CSS (#overview-map): a world map is twice as wide as tall, so a phone-wide one needs less.
+    return _figure([choropleth], title, height=None, margin=dict(l=0, r=0, t=70, b=0), dragmode=False, geo=geo)
 
 
-def timeline(table: pd.DataFrame, title: str, stack: Field) -> Figure:
+def _year_position(iso_date: str) -> float:
+    """Where a date falls on a year axis whose bars are centred on the years: 2022-10-13 -> 2022.28."""
+    day = dt.date.fromisoformat(iso_date[:10])
+    start = dt.date(day.year, 1, 1)
+    length = (dt.date(day.year + 1, 1, 1) - start).days
+    return day.year - 0.5 + (day - start).days / length
+
+
+def timeline(
+    table: pd.DataFrame, title: str, stack: Field, covered_until: str | None = None, others_until: str | None = None
+) -> Figure:
     """Stacked bars of trials first posted per year (TrialCounts.registrations_by_year of the stack field's column),
-    one colour per value of the field."""
+    one colour per value of the field. `covered_until` (the ClinicalTrials.gov as-of date) shades the months after
+    it as not covered, so the drop after the snapshot is not read as a trend; `others_until` (the other registries'
+    as-of date) marks where they stop."""
     vocabulary, colours = stack.vocabulary or {}, stack.colours or {}
     years = np.asarray(table.index)
     bars = [
@@ -148,13 +175,64 @@ def timeline(table: pd.DataFrame, title: str, stack: Field) -> Figure:
         for key in vocabulary
         if key in table.columns
     ]
+    xaxis: dict[str, Any] = dict(title=dict(text="Year first posted"), nticks=8, tickangle=0, showgrid=False)
+    shapes: list[dict] = []
+    notes: list[dict] = []
+    if covered_until and len(years):
+        edge = _year_position(covered_until)
+        end = max(float(years.max()), math.floor(edge + 0.5)) + 2.5  # two years of "not covered" after the snapshot
+        xaxis["range"] = [float(years.min()) - 0.6, end]
+        shapes.append(
+            dict(
+                type="rect",
+                xref="x",
+                yref="paper",
+                x0=edge,
+                x1=end,
+                y0=0,
+                y1=1,
+                layer="below",
+                fillcolor="rgba(158,158,158,0.22)",
+                line=dict(width=0),
+            )
+        )
+        notes.append(
+            dict(
+                xref="x",
+                yref="paper",
+                x=(edge + end) / 2,
+                y=1,
+                xanchor="center",
+                yanchor="top",
+                showarrow=False,
+                align="center",
+                font=dict(size=11, color="#4a5568"),
+                text="not<br>covered",
+            )
+        )
+        if others_until and others_until < covered_until:
+            other = _year_position(others_until)
+            shapes.append(
+                dict(
+                    type="line",
+                    xref="x",
+                    yref="paper",
+                    x0=other,
+                    x1=other,
+                    y0=0,
+                    y1=1,
+                    line=dict(color="#4a5568", width=1, dash="dot"),
+                )
+            )
     return _figure(
         bars,
         title,
         barmode="stack",
         legend=dict(orientation="h", y=-0.2, x=0, traceorder="normal"),
-        xaxis=dict(title=dict(text="Year first posted"), nticks=12, tickangle=0, showgrid=False),
+        xaxis=xaxis,
         yaxis=dict(title=dict(text="Trials"), gridcolor="#e8ebef"),
+        shapes=shapes,
+        annotations=notes,
     )
 
 
@@ -266,7 +344,7 @@ def dose_ranges(groups: list[dict], title: str) -> Figure:
         height=400,
         yaxis=dict(
             type="log",
-            title=dict(text="Cells per kg body weight (stated range)"),
+            title=dict(text="Cells per kg body weight"),
             gridcolor="#e8ebef",
             exponentformat="power",
         ),

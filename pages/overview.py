@@ -37,7 +37,8 @@ def layout(**_query):
                 "registry records (ClinicalTrials.gov, WHO ICTRP) bundled with the app.",
                 className="text-muted small mb-3",
             ),
-            html.Div(id=NUMBERS, className="row g-2 mb-3", role="list", **ui.attrs(aria_label="Headline numbers")),
+            html.Div(id=NUMBERS, className="row g-2 mb-1", role="list", **ui.attrs(aria_label="Headline numbers")),
+            html.P(views.overview.coverage_note(), id="overview-coverage", className="small text-muted mb-3"),
             html.Div(id=EMPTY),
             html.Div(
                 [
@@ -54,6 +55,7 @@ def layout(**_query):
                     ),
                     ChartCard(
                         TIMELINE,
+                        note=views.overview.timeline_note(),
                         controls=ui.choice_group(
                             "Stack the bars by",
                             dbc.RadioItems(

@@ -67,6 +67,8 @@ def test_ui_order_keeps_the_panel_and_grid_order():
         "country",
         "first_posted",
         "start_date",
+        "last_update_posted",
+        "record_as_of",
         "sponsor",
     ]
 

@@ -225,3 +225,13 @@ def test_a_versioned_layout_gets_a_new_directory_and_an_atomically_repointed_sym
     assert json.loads((current / "version.json").read_text())["dataset_version"] == "2025-05-09-refresh"
     assert _hashes(first) == hashes  # the old version stays as it was: a rollback is one symlink away
     assert not list(tmp_path.glob(".current*")) and not list(versions.glob(".*"))
+    mode = (versions / "2025-05-09-refresh").stat().st_mode & 0o777
+    assert mode & 0o055 == 0o055 & ~_umask()  # readable by the server's user even when it is not the refresh's
+
+
+def _umask():
+    import os
+
+    current = os.umask(0)
+    os.umask(current)
+    return current

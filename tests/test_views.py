@@ -78,6 +78,30 @@ def test_overview_view_for_the_reference_lens():
     assert "first posted by 2020-05-15" in view["map_title"]
 
 
+def test_timeline_shades_the_months_after_the_snapshot_and_marks_where_other_registries_end():
+    from msc_atlas.data import load_version
+
+    version = load_version()
+    figure = views.overview.view(FilterState())["timeline"]
+    shapes = {shape["type"]: shape for shape in figure["layout"]["shapes"]}
+    as_of = int(version["ctgov_as_of"][:4]), int(version["ictrp_as_of"][:4])
+    # the grey band starts inside the ClinicalTrials.gov as-of year and runs to the end of the axis
+    assert as_of[0] - 0.5 < shapes["rect"]["x0"] < as_of[0] + 0.5
+    assert shapes["rect"]["x1"] == figure["layout"]["xaxis"]["range"][1] > as_of[0] + 1
+    assert as_of[1] - 0.5 < shapes["line"]["x0"] < as_of[1] + 0.5
+    assert figure["layout"]["annotations"][0]["text"] == "not<br>covered"
+
+
+def test_the_overview_states_the_as_of_dates_in_words():
+    ctgov, others = views.overview.coverage()
+    note = views.overview.coverage_note()
+    assert f"{int(ctgov[8:10])} " in note and ctgov[:4] in note and others[:4] in note
+    assert "not in these numbers" in note
+    assert views.common.long_date("2022-10-13") == "13 Oct 2022"
+    assert views.common.long_date("not a date") == "not a date"
+    assert others[:4] in views.overview.timeline_note()
+
+
 def test_empty_filter_gives_an_empty_view_not_empty_axes():
     state = FilterState(focus=("liver",), product=("msc_ev",))  # no liver EV trial exists in any source
     assert views.overview.view(state)["empty"] is True

@@ -384,6 +384,9 @@ def _repoint(link: Path, stage: Path, home: Path, version: str) -> Path:
     while target.exists():  # a second refresh of the same day keeps the first
         n += 1
         target = home / f"{version}.{n}"
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(stage, 0o777 & ~umask)  # mkdtemp made it 0700: a server running as another user could not read it
     os.replace(stage, target)
     fresh = link.with_name(f".{link.name}.new")
     if fresh.is_symlink() or fresh.exists():

@@ -43,9 +43,15 @@ class DatasetWatcher:
         threading.Thread(target=self._poll, name="dataset-watch", daemon=True).start()
 
     def _poll(self) -> None:
-        while True:
-            time.sleep(self.interval)
-            self.look()
+        try:
+            while True:
+                time.sleep(self.interval)
+                try:
+                    self.look()
+                except Exception:  # noqa: BLE001 - one failed look must not end the watching
+                    LOG.exception("dataset watch: look at %s failed", config.configured_data_dir())
+        except SystemExit:  # a test server stopped by raising SystemExit in its threads: end quietly
+            return
 
     def look(self) -> None:
         """One look at the configured directory (a stat); loads and swaps when it points at a new version."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -20,3 +21,12 @@ def figure_dict(fig: Any) -> dict[str, Any]:
 def value_rows(counts: pd.Series, field: Field) -> list[tuple[str, int]]:
     """(label, trials) per value of a field, in the order of `counts`."""
     return [(field.value_label(key), int(n)) for key, n in counts.items()]
+
+
+def long_date(iso_date: str) -> str:
+    """ "2022-10-13" -> "13 Oct 2022" (an unreadable value is shown as it is)."""
+    try:
+        day = dt.date.fromisoformat(iso_date[:10])
+    except (TypeError, ValueError):
+        return str(iso_date)
+    return f"{day.day} {day:%b %Y}"
