@@ -84,7 +84,9 @@ class DatasetWatcher:
         cache.clear_results()
         # a request that was computing from the old version as the pin moved may store its answer after this
         # clear; a second clear once such requests are done (they take milliseconds) forgets those too
-        threading.Timer(self.interval, cache.clear_results).start()
+        second_clear = threading.Timer(self.interval, cache.clear_results)
+        second_clear.daemon = True  # a stopping process does not wait for it
+        second_clear.start()
         self.serving, self.rejected = target, None
         LOG.info("now serving dataset %s from %s (loaded in %.2f s)", version, target, time.perf_counter() - started)
         return True
@@ -102,6 +104,15 @@ def install(server: Flask, watcher: DatasetWatcher | None = None) -> DatasetWatc
 
 
 def start_polling() -> None:
-    """gunicorn's post_fork hook: each worker watches from its start, before its first request."""
-    if WATCHER is not None:
-        WATCHER.start()
+    """gunicorn's post_fork hook: each worker watches from its start, before its first request.
+
+    A worker forks from the master, which still holds the dataset it preloaded. A worker started after a refresh
+    (gunicorn recycles workers every `max_requests`) looks once before it accepts a request, so it never answers
+    from the old version while its sibling already serves the new one."""
+    if WATCHER is None:
+        return
+    try:
+        WATCHER.look()
+    except Exception:  # noqa: BLE001 - the polling thread tries again; the preloaded version is still valid
+        LOG.exception("dataset watch: first look at %s failed", config.configured_data_dir())
+    WATCHER.start()
