@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from msc_atlas import config, data, selection, serving
+from msc_atlas import config, data, selection, serving, views
 from msc_atlas.plotly_bundle import serve_partial
 from msc_atlas.selection import count_matches
 from msc_atlas.ui import filter_sync, shell
@@ -12,6 +12,7 @@ from msc_atlas.ui import filter_sync, shell
 serving.configure_logging(config.from_environment().debug)
 trials = serving.load_dataset_or_exit()  # a broken data/ stops the start with one clear line, no traceback
 selection.trial_counts()  # build the filter index and count tables now (before gunicorn forks), not on a request
+views.trials.grid_table()  # and the trials grid's codes
 
 app = Dash(
     __name__,

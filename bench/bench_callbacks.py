@@ -35,12 +35,25 @@ def page_calls() -> dict[str, list[tuple[str, dict[tuple[str, str], Any]]]]:
             (mechanism.GRAPH + ".elements", {(mechanism.CONTEXT, "value"): mechanism.FOLLOW}),
             (mechanism.PANEL, {(mechanism.CONTEXT, "value"): mechanism.FOLLOW, (mechanism.CHOOSER, "value"): None}),
         ],
-        "Trials": [(trials.GRID, {})],
+        # the grid's first request after a filter change: the first block, in the default sort
+        "Trials": [
+            (
+                trials.GRID + ".getRowsResponse",
+                {
+                    (trials.GRID, "getRowsRequest"): {
+                        "startRow": 0,
+                        "endRow": trials.BLOCK_SIZE,
+                        "sortModel": trials.DEFAULT_SORT,
+                        "filterModel": {},
+                    }
+                },
+            )
+        ],
     }
 
 
 SHARED = "Shared filter panel (every page)"
-PAYLOAD_PROPS = {"figure", "rowData", "elements"}
+PAYLOAD_PROPS = {"figure", "rowData", "getRowsResponse", "elements"}
 TARGET_MS, TARGET_RATIO = 30.0, 3.0
 
 

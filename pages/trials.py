@@ -1,23 +1,38 @@
-"""Trials: the filtered trials in a sortable, filterable grid, a detail panel per trial, and CSV export."""
+"""Trials: the filtered trials in a grid that asks the server for its rows a block at a time (sorted, column-filtered
+and searched there), a detail panel per trial, and CSV export of exactly the rows the grid shows."""
 
 from __future__ import annotations
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, Patch, State, callback, dcc, html
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
 from msc_atlas import fields, ids, views
-from msc_atlas.fields import Kind, Show
+from msc_atlas.fields import Show
 from msc_atlas.filters import FilterState
 from msc_atlas.ui import components as ui
 from msc_atlas.ui import trial_detail
+from msc_atlas.views.trials import BLOCK_SIZE, NUMBER_TYPES, TEXT_TYPES, Block, GridQuery, GridRequest, filter_kind
 
 dash.register_page(__name__, path="/trials", name="Trials", order=3, title="Trials — MSC Trials Atlas")
 
 GRID, DETAIL, DOWNLOAD, EXPORT = "trials-grid", "trials-detail", "trials-download", "trials-export"
 QUICK, COUNT, EMPTY = "trials-quick-search", "trials-count", "trials-empty"
+SERVED, RELOADED = "trials-served", "trials-reloaded"
 WIDTHS = {"trial_id": 150, "title": 340, "enrollment": 120, "first_posted": 120, "start_date": 110}
+DEFAULT_SORT = [{"colId": "first_posted", "sort": "desc"}]  # newest registrations first
+EMPTY_BLOCK = {"rowData": [], "rowCount": 0}
+# The column filters the server applies (msc_atlas.views.trials), and no other: AG Grid's text filter for labels,
+# text and dates, its number filter for enrollment.
+FILTERS = {
+    "text": {"filter": "agTextColumnFilter", "filterParams": {"filterOptions": list(TEXT_TYPES)}},
+    "number": {
+        "filter": "agNumberColumnFilter",
+        "filterParams": {"filterOptions": list(NUMBER_TYPES)},
+        "type": "numericColumn",
+    },
+}
 
 
 def column_defs() -> list[dict]:
@@ -26,12 +41,12 @@ def column_defs() -> list[dict]:
     for field in fields.shown(Show.GRID):
         key = field.name
         column = {"field": key, "headerName": field.label, "minWidth": WIDTHS.get(key, 140), "tooltipField": key}
+        column |= FILTERS[filter_kind(field)]
         if key == "trial_id":
             column |= {"cellRenderer": "RegistryLink", "pinned": "left"}
-        if key == "first_posted":
-            column |= {"sort": "desc"}  # newest registrations first
-        if field.kind in (Kind.INTEGER, Kind.NUMBER):
-            column |= {"filter": "agNumberColumnFilter", "type": "numericColumn"}
+        for entry in DEFAULT_SORT:
+            if entry["colId"] == key:
+                column["sort"] = entry["sort"]
         defs.append(column)
     return defs
 
@@ -74,13 +89,23 @@ def layout(**_query):
                 className="d-flex align-items-center flex-wrap mb-2",
             ),
             html.Div(id=EMPTY),
+            dcc.Store(id=SERVED),  # the filter and search the grid's rows were last served for
+            dcc.Store(id=RELOADED),  # when the grid last checked its rows against them (assets/trials_grid.js)
             dag.AgGrid(
                 id=GRID,
                 columnDefs=column_defs(),
-                rowData=[],
-                defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False},
+                # The server holds the rows: the grid asks for a block at a time with its sort and filter models
+                # (getRowsRequest) and gets that block and the row count back (getRowsResponse).
+                rowModelType="infinite",
+                getRowId="params.data.trial_id",
+                defaultColDef={"sortable": True, "resizable": True, "floatingFilter": False},
                 dashGridOptions={
                     "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+                    "cacheBlockSize": BLOCK_SIZE,
+                    "maxBlocksInCache": 20,
+                    # one request at a time: dash-ag-grid answers the latest request it made, so two blocks
+                    # asked for at once would leave the first one loading for ever
+                    "maxConcurrentDatasourceRequests": 1,
                     "pagination": True,
                     "paginationPageSize": 25,
                     "paginationPageSizeSelector": [25, 50, 100],
@@ -106,28 +131,65 @@ def layout(**_query):
 
 
 @callback(
-    output=dict(rows=Output(GRID, "rowData"), count=Output(COUNT, "children"), empty=Output(EMPTY, "children")),
-    inputs=dict(filter_data=Input(ids.FILTER_STORE, "data")),
+    output=dict(
+        response=Output(GRID, "getRowsResponse"),
+        count=Output(COUNT, "children"),
+        empty=Output(EMPTY, "children"),
+        served=Output(SERVED, "data"),
+    ),
+    inputs=dict(request=Input(GRID, "getRowsRequest")),
+    state=dict(filter_data=State(ids.FILTER_STORE, "data"), quick=State(QUICK, "value")),
+    prevent_initial_call=True,
 )
-def update_trials(filter_data):
+def grid_rows(request, filter_data, quick):
+    asked = GridRequest.parse(request, quick)
+    if asked is None:  # not a request this grid sends (a mapping with an impossible row range gets no rows)
+        response = EMPTY_BLOCK if isinstance(request, dict) else dash.no_update
+        return {"response": response, "count": dash.no_update, "empty": dash.no_update, "served": dash.no_update}
     state = FilterState.from_dict(filter_data)
-    rows = views.trials.rows(state)
+    block = views.trials.block(state, asked)
     return {
-        "rows": rows,
-        "count": f"{len(rows):,} trials — {state.describe()}",
-        "empty": ui.empty_state(state.describe()) if not rows else None,
+        "response": {"rowData": block.rows, "rowCount": block.total},
+        "count": count_text(state, asked.query, block),
+        "empty": empty_notice(state, block),
+        "served": {"filter": filter_data, "quick": quick},
     }
 
 
-@callback(
-    Output(GRID, "dashGridOptions"),
+def count_text(state: FilterState, query: GridQuery, block: Block) -> str:
+    if not query.narrows():
+        return f"{block.total:,} trials — {state.describe()}"
+    return (
+        f"{block.total:,} of {block.matching:,} trials — {state.describe()}; narrowed by the table's search or filters"
+    )
+
+
+def empty_notice(state: FilterState, block: Block) -> html.Div | None:
+    if block.total:
+        return None
+    if not block.matching:
+        return ui.empty_state(state.describe())
+    return html.Div(
+        "No trial of this view matches the table's quick search or column filters: clear the search box, or a "
+        "column's filter (the funnel in its header).",
+        className="alert alert-secondary py-2 small",
+        role="status",
+    )
+
+
+# The rows the grid holds must be those of the current filter and quick search: when either changes, or the server
+# answers for other values than the current ones, the grid drops its blocks and asks again (in the browser:
+# assets/trials_grid.js; grid_rows reads both with every request). The output, on this page only, keeps the callback
+# from running on other pages, where the search box does not exist.
+clientside_callback(
+    ClientsideFunction(namespace="trialsGrid", function_name="reconcile"),
+    Output(RELOADED, "data"),
+    Input(ids.FILTER_STORE, "data"),
     Input(QUICK, "value"),
+    Input(SERVED, "data"),
+    State(GRID, "id"),
     prevent_initial_call=True,
 )
-def quick_search(text):
-    options = Patch()
-    options["quickFilterText"] = text[:200] if isinstance(text, str) else ""
-    return options
 
 
 @callback(
@@ -146,12 +208,16 @@ def show_trial(selected):
     Output(DOWNLOAD, "data"),
     Input(EXPORT, "n_clicks"),
     State(ids.FILTER_STORE, "data"),
-    State(GRID, "virtualRowData"),
+    State(GRID, "getRowsRequest"),
+    State(QUICK, "value"),
     prevent_initial_call=True,
 )
-def export_csv(n_clicks, filter_data, visible_rows):
+def export_csv(n_clicks, filter_data, request, quick):
+    """The rows the grid shows: the grid's last request carries the sort and column filters its rows came with."""
     if not n_clicks:
         return dash.no_update
-    state = FilterState.from_dict(filter_data)
-    text, filename = views.trials.export_csv(state, visible_rows)
+    if not isinstance(request, dict):  # the grid has not asked yet: its default sort
+        request = {"sortModel": DEFAULT_SORT}
+    query = GridQuery.parse(request.get("sortModel"), request.get("filterModel"), quick)
+    text, filename = views.trials.export_csv(FilterState.from_dict(filter_data), query)
     return {"content": text, "filename": filename, "type": "text/csv"}

@@ -39,7 +39,7 @@ def open_filter_panel(driver) -> None:
 
 
 def open_trial_detail(driver) -> None:
-    driver.execute_script("document.querySelector('#trials-grid .ag-row .ag-cell[col-id=\"title\"]').click()")
+    driver.execute_script("document.querySelector('#trials-grid .ag-row[row-id] .ag-cell[col-id=\"title\"]').click()")
     WebDriverWait(driver, 10).until(lambda d: d.find_elements("css selector", "#trials-detail table"))
     time.sleep(0.3)
 
@@ -92,7 +92,7 @@ PAGES = {
         {"tables open, a chart saved": open_tables_and_save_a_chart},
     ),
     "mechanism": ("/mechanism", "#mech-status strong", {"evidence panel": open_evidence}),
-    "trials": ("/trials", "#trials-grid .ag-row", {"trial detail": open_trial_detail}),
+    "trials": ("/trials", "#trials-grid .ag-row[row-id]", {"trial detail": open_trial_detail}),
     "methods": ("/methods", "#flow-view", {}),
     "about": ("/about", "#about-version", {}),
     "not-found": ("/no-such-page", "#_pages_content h1", {}),

@@ -15,7 +15,7 @@ PAGES = [
     ("/", "#overview-map .main-svg"),
     ("/sources-routes", "#sr-matrix .main-svg"),
     ("/mechanism", "#mech-status strong"),
-    ("/trials", "#trials-grid .ag-row"),
+    ("/trials", "#trials-grid .ag-row[row-id]"),
     ("/about", "#about-version"),
 ]
 
@@ -37,7 +37,7 @@ def test_no_page_violates_the_content_security_policy(dash_duo, atlas_app):
         assert not [m for m in logs if "Content Security Policy" in m or "Content-Security-Policy" in m], logs
     # the trials grid evaluates its getRowId / cell renderer strings without eval: select a row, see its detail
     driver.get(dash_duo.server_url + "/trials")
-    dash_duo.wait_for_element("#trials-grid .ag-row .ag-cell", timeout=20).click()
+    dash_duo.wait_for_element("#trials-grid .ag-row[row-id] .ag-cell", timeout=20).click()
     dash_duo.wait_for_element("#trials-detail table", timeout=10)
     assert driver.execute_script("return window.__cspViolations") == []
     # and the recorder does see a violation: an injected inline script is refused

@@ -122,7 +122,7 @@ def test_download_a_chart_from_the_keyboard(dash_duo, atlas_app):
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 def test_open_a_trial_record_from_the_keyboard(dash_duo, atlas_app, width):
-    open_page(dash_duo, atlas_app, "/trials?q=NCT04252118", "#trials-grid .ag-row", width)
+    open_page(dash_duo, atlas_app, "/trials?q=NCT04252118", "#trials-grid .ag-row[row-id]", width)
     driver = dash_duo.driver
     press(driver, Keys.TAB)
     assert driver.execute_script("return document.activeElement.className").startswith("visually-hidden-focusable")
@@ -185,7 +185,7 @@ return [s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
     "path, ready, stops",
     [
         ("/", "#overview-map .main-svg", 45),
-        ("/trials", "#trials-grid .ag-row", 35),
+        ("/trials", "#trials-grid .ag-row[row-id]", 35),
         ("/mechanism", "#mech-status strong", 35),
     ],
 )

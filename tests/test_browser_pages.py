@@ -19,7 +19,7 @@ PAGES = [  # path, selector that holds real content once callbacks ran, text tha
     ("/", "#kpi-trials .kpi-value", None),
     ("/sources-routes", "#sr-tissue .xtick", None),
     ("/mechanism", "#mechanism-graph", None),
-    ("/trials", "#trials-grid .ag-row", None),
+    ("/trials", "#trials-grid .ag-row[row-id]", None),
     ("/methods", "#flow-view", "In this view"),
     ("/about", "#about-version", None),
 ]
@@ -152,7 +152,7 @@ def test_csv_export_holds_exactly_the_filtered_rows(dash_duo, atlas_app):
     dash_duo.driver.get(dash_duo.server_url + "/trials" + query)
     expected = sorted(reference.apply(FilterState.from_search(query)[0], load_trials())["trial_id"])
     dash_duo.wait_for_contains_text("#trials-count", f"{len(expected):,} trials")
-    dash_duo.wait_for_element("#trials-grid .ag-row")
+    dash_duo.wait_for_element("#trials-grid .ag-row[row-id]")
     dash_duo.find_element("#trials-export").click()
     folder = pathlib.Path(dash_duo.download_path)
     WebDriverWait(dash_duo.driver, 10).until(lambda _: list(folder.glob("*.csv")), message="no CSV was downloaded")
@@ -168,7 +168,7 @@ def test_selecting_a_trial_shows_its_record_and_evidence(dash_duo, atlas_app):
     dash_duo.start_server(atlas_app)
     dash_duo.driver.get(dash_duo.server_url + "/trials?q=NCT04252118")
     dash_duo.wait_for_contains_text("#trials-count", "1 trials")
-    dash_duo.find_element("#trials-grid .ag-row .ag-cell[col-id='title']").click()
+    dash_duo.find_element("#trials-grid .ag-row[row-id] .ag-cell[col-id='title']").click()
     dash_duo.wait_for_contains_text("#trials-detail", "Tissue source")
     link = dash_duo.find_element("#trials-detail h2 a")
     assert link.get_attribute("href") == "https://clinicaltrials.gov/study/NCT04252118"

@@ -64,7 +64,11 @@ def test_sources_routes_bars_matrix_and_doses_draw_with_the_partial_bundle(dash_
 
 @pytest.mark.parametrize(
     "path, ready",
-    [("/trials", "#trials-grid .ag-row"), ("/mechanism", "#mech-status strong"), ("/about", "#about-version")],
+    [
+        ("/trials", "#trials-grid .ag-row[row-id]"),
+        ("/mechanism", "#mech-status strong"),
+        ("/about", "#about-version"),
+    ],
 )
 def test_pages_without_a_graph_load_no_plotly(dash_duo, atlas_app, path, ready):
     dash_duo.start_server(atlas_app)
@@ -79,7 +83,7 @@ def test_pages_without_a_graph_load_no_plotly(dash_duo, atlas_app, path, ready):
 def test_plotly_loads_on_the_first_graph_page_the_user_opens(dash_duo, atlas_app):
     dash_duo.start_server(atlas_app)
     dash_duo.driver.get(dash_duo.server_url + "/trials")
-    dash_duo.wait_for_element("#trials-grid .ag-row", timeout=20)
+    dash_duo.wait_for_element("#trials-grid .ag-row[row-id]", timeout=20)
     assert dash_duo.driver.execute_script(PLOTLY_REQUESTS) == []
     dash_duo.find_element('[id*="\\"index\\":\\"/sources-routes\\""]').click()  # the navbar: no page reload
     wait_for_all(dash_duo, ["#sr-matrix .heatmaplayer image", "#sr-tissue .barlayer .point"])

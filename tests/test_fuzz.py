@@ -167,14 +167,84 @@ def test_every_callback_survives_hostile_inputs(served, key, callback_errors):
 
 
 def _assert_normal_request_works(app, client) -> None:
-    key = next(k for k in app.app.callback_map if "trials-grid.rowData" in k)
-    body = cp.request_body(
-        key, app.app.callback_map[key], lambda cid, prop: {"focus": ["liver"]} if cid == ids.FILTER_STORE else None
-    )
+    key = next(k for k in app.app.callback_map if "trials-grid.getRowsResponse" in k)
+    values = {
+        (ids.FILTER_STORE, "data"): {"focus": ["liver"]},
+        ("trials-grid", "getRowsRequest"): {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}},
+    }
+    body = cp.request_body(key, app.app.callback_map[key], lambda cid, prop: values.get((cid, prop)))
     response = client.post(cp.DISPATCH, json=body)
     assert response.status_code == 200
-    rows = response.get_json()["response"]["trials-grid"]["rowData"]
+    rows = response.get_json()["response"]["trials-grid"]["getRowsResponse"]["rowData"]
     assert rows and all(isinstance(row, dict) and row["trial_id"] for row in rows)
+
+
+GRID_COLUMNS = ["trial_id", "title", "enrollment", "phase", "country", "first_posted", "url", "nope", "", "__proto__"]
+condition_types = st.sampled_from(["contains", "equals", "inRange", "greaterThan", "blank", "regex", "", None])
+conditions = st.fixed_dictionaries(
+    {},
+    optional={"type": condition_types, "filter": hostile, "filterTo": hostile, "filterType": hostile},
+)
+row_numbers = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.sampled_from([0, 100, 1000, 1001, -1]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    hostile,
+)
+grid_requests = st.fixed_dictionaries(
+    {},
+    optional={
+        "startRow": row_numbers,
+        "endRow": row_numbers,
+        "sortModel": st.one_of(
+            hostile,
+            st.lists(
+                st.fixed_dictionaries(
+                    {},
+                    optional={"colId": st.one_of(st.sampled_from(GRID_COLUMNS), hostile), "sort": hostile},
+                ),
+                max_size=5,
+            ),
+        ),
+        "filterModel": st.one_of(
+            hostile,
+            st.dictionaries(
+                st.sampled_from(GRID_COLUMNS),
+                st.one_of(
+                    conditions,
+                    st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "filterType": st.sampled_from(["text", "number", "date", "set", "join"]),
+                            "operator": st.sampled_from(["AND", "OR", "XOR", ""]),
+                            "conditions": st.one_of(hostile, st.lists(conditions, max_size=6)),
+                        },
+                    ),
+                ),
+                max_size=4,
+            ),
+        ),
+        "context": hostile,
+    },
+)
+
+
+@FUZZ
+@given(request=grid_requests, quick=st.one_of(st.none(), st.sampled_from(HOSTILE_TEXT), st.text(max_size=300)))
+def test_grid_row_requests_get_rows_or_an_empty_answer(served, request, quick, callback_errors):
+    """Malformed getRowsRequest payloads (negative or huge rows, unknown columns, bad filter models, wrong types):
+    a clear empty block, or no update, or rows from the valid parts; never a 5xx, a traceback or a raised error."""
+    app, client = served
+    key = next(k for k in app.app.callback_map if "trials-grid.getRowsResponse" in k)
+    values = {("trials-grid", "getRowsRequest"): request, ("trials-quick-search", "value"): quick}
+    body = cp.request_body(key, app.app.callback_map[key], lambda cid, prop: values.get((cid, prop)))
+    response = client.post(cp.DISPATCH, json=body)
+    _assert_clean(response)
+    answer = (response.get_json() or {}).get("response", {}).get("trials-grid", {}).get("getRowsResponse")
+    if answer is not None:
+        assert isinstance(answer["rowData"], list) and isinstance(answer["rowCount"], int)
+        assert 0 <= len(answer["rowData"]) <= 1000 and answer["rowCount"] >= 0
+    assert [record.getMessage() for record in callback_errors] == []
 
 
 @FUZZ

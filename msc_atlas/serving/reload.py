@@ -64,6 +64,7 @@ class DatasetWatcher:
         from msc_atlas import data
         from msc_atlas.counting import TrialCounts
         from msc_atlas.filters import FilterIndex
+        from msc_atlas.views.trials import GridTable
 
         started = time.perf_counter()
         try:
@@ -71,6 +72,7 @@ class DatasetWatcher:
             version = data.load_version(target / "version.json")["dataset_version"]
             index = FilterIndex(frame)
             counts = TrialCounts(index)
+            grid = GridTable(frame)
         except Exception as err:  # noqa: BLE001 - whatever is wrong with the new files, keep serving the old version
             self.rejected = target
             LOG.error("not serving %s: %s", target, one_line(err))
@@ -78,6 +80,7 @@ class DatasetWatcher:
         config.pin_data_dir(target)
         cache.remember("index", frame, index)
         cache.remember("counts", index, counts)
+        cache.remember("grid", frame, grid)
         cache.clear_results()
         # a request that was computing from the old version as the pin moved may store its answer after this
         # clear; a second clear once such requests are done (they take milliseconds) forgets those too
