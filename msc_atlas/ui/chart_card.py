@@ -196,11 +196,14 @@ def export_buttons(name: str) -> html.Div:
     )
 
 
-# One callback for the download buttons of every card: plotly.js makes the file in the browser (assets/chart_card.js).
-clientside_callback(
-    ClientsideFunction("atlas", "exportChart"),
-    Output({"type": EXPORT_STATUS, "card": MATCH}, "children"),
-    Input({"type": EXPORT, "card": MATCH, "format": "svg"}, "n_clicks"),
-    Input({"type": EXPORT, "card": MATCH, "format": "png"}, "n_clicks"),
-    prevent_initial_call=True,
-)
+def register_downloads() -> None:
+    """One callback for the download buttons of every card: plotly.js makes the file in the browser
+    (assets/chart_card.js). Called by app.py, once per app: a callback registered when this module is imported would
+    go to whichever app took Dash's callback list first (a second app in the same process would lack it)."""
+    clientside_callback(
+        ClientsideFunction("atlas", "exportChart"),
+        Output({"type": EXPORT_STATUS, "card": MATCH}, "children"),
+        Input({"type": EXPORT, "card": MATCH, "format": "svg"}, "n_clicks"),
+        Input({"type": EXPORT, "card": MATCH, "format": "png"}, "n_clicks"),
+        prevent_initial_call=True,
+    )
