@@ -24,6 +24,7 @@ dash.register_page(__name__, path="/mechanism", name="Mechanism", order=2, title
 GRAPH, WRAP, CONTEXT = "mechanism-graph", "mech-graph-wrap", "mech-context"
 CHOOSER, PANEL = "mech-chooser", "mech-panel"
 STATUS, ALT, PNG = "mech-status", "mech-text-alt", "mech-download-png"
+PNG_SCALE = 4
 FOLLOW = "follow"
 CONTEXT_OPTIONS = [{"label": "Follow the filter", "value": FOLLOW}] + [
     {"label": label, "value": key} for key, label in mech_model.CONTEXTS.items()
@@ -397,5 +398,7 @@ def export_image(_png, choice, filter_data):
         "type": "png",
         "action": "download",
         "filename": f"msc-mechanism-{context}",
-        "options": {"full": True, "bg": "#ffffff", "scale": 2},
+        # the whole diagram (not the part in view), on white, 4 pixels per layout unit: about 3,700 px wide, more
+        # than a 17 cm journal figure at 300 dpi needs (2,008 px; tests/test_browser_mechanism.py checks >= 1,800)
+        "options": {"full": True, "bg": "#ffffff", "scale": PNG_SCALE},
     }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, State, callback, html
 
 from msc_atlas import ids, views
 from msc_atlas.filters import FilterState
@@ -74,6 +76,14 @@ def layout(**_query):
     )
 
 
+def chart_choices(colour_by: Any, stack_by: Any) -> tuple[str, str]:
+    """The map's colouring and the timeline's stacking as chosen, or their defaults for anything else."""
+    # isinstance first: a hostile payload may send a list or dict, which a set membership test cannot hash
+    colour_by = colour_by if isinstance(colour_by, str) and colour_by in {o["value"] for o in COLOUR_OPTIONS} else "all"
+    stack_by = stack_by if isinstance(stack_by, str) and stack_by in views.overview.timeline_fields() else "product"
+    return colour_by, stack_by
+
+
 @callback(
     output=dict(
         numbers=Output(NUMBERS, "children"),
@@ -90,9 +100,7 @@ def layout(**_query):
 )
 def update_overview(filter_data, colour_by, stack_by):
     state = FilterState.from_dict(filter_data)
-    # isinstance first: a hostile payload may send a list or dict, which a set membership test cannot hash
-    colour_by = colour_by if isinstance(colour_by, str) and colour_by in {o["value"] for o in COLOUR_OPTIONS} else "all"
-    stack_by = stack_by if isinstance(stack_by, str) and stack_by in views.overview.timeline_fields() else "product"
+    colour_by, stack_by = chart_choices(colour_by, stack_by)
     view = views.overview.view(state, colour_by, stack_by)
     numbers = view["numbers"]
     tiles = [
@@ -115,17 +123,12 @@ def update_overview(filter_data, colour_by, stack_by):
             "map": ChartCard.BLANK,
             "timeline": ChartCard.BLANK,
         }
-    map_table = ui.table(
-        ["Country", "Trials"], view["map_rows"], caption=f"{view['no_country']:,} matching trials report no country."
-    )
     return {
         "numbers": tiles,
         "empty": None,
         "hidden": False,
-        "map": ChartCard.content(view["map"], view["map_title"], map_table),
-        "timeline": ChartCard.content(
-            view["timeline"], view["timeline_title"], ui.table(view["timeline_header"], view["timeline_rows"])
-        ),
+        "map": ChartCard.content(view["map"], view["map_title"]),
+        "timeline": ChartCard.content(view["timeline"], view["timeline_title"]),
     }
 
 
@@ -142,3 +145,26 @@ def filter_by_clicked_country(click):
     if not isinstance(code, str) or len(code) != 3:
         return dash.no_update
     return ui.click_payload(country=[code])
+
+
+# The charts' tables, built when a reader opens one (ChartCard.table), from the same cached view as the charts.
+FILTER, COLOUR, STACK = Input(ids.FILTER_STORE, "data"), Input(MAP_COLOUR, "value"), Input(TIMELINE_STACK, "value")
+
+
+def _table_view(filter_data: Any, colour_by: Any, stack_by: Any) -> dict[str, Any]:
+    return views.overview.view(FilterState.from_dict(filter_data), *chart_choices(colour_by, stack_by))
+
+
+@ChartCard.table(MAP, filter_data=FILTER, colour_by=COLOUR, stack_by=State(TIMELINE_STACK, "value"))
+def map_table(filter_data, colour_by, stack_by):
+    view = _table_view(filter_data, colour_by, stack_by)
+    if view["empty"]:
+        return None
+    caption = f"{view['no_country']:,} matching trials report no country."
+    return ui.table(["Country", "Trials"], view["map_rows"], caption=caption)
+
+
+@ChartCard.table(TIMELINE, filter_data=FILTER, colour_by=State(MAP_COLOUR, "value"), stack_by=STACK)
+def timeline_table(filter_data, colour_by, stack_by):
+    view = _table_view(filter_data, colour_by, stack_by)
+    return None if view["empty"] else ui.table(view["timeline_header"], view["timeline_rows"])

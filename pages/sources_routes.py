@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, html
@@ -103,6 +106,11 @@ def layout(**_query):
 BREAKDOWN_CARDS = (*ALWAYS_SHOWN, "switched")  # the bar chart cards: graph_id(name) is SWITCHED for "switched"
 
 
+def chosen(switched: Any) -> str:
+    """The breakdown the switchable card shows: the one chosen, or the first for anything else."""
+    return switched if isinstance(switched, str) and switched in switched_choices() else FIRST_SWITCHED
+
+
 @callback(
     output=dict(
         empty=Output(EMPTY, "children"),
@@ -123,25 +131,12 @@ def update_sources_routes(filter_data, switched):
             "dose_note": None,
             **dict.fromkeys((*BREAKDOWN_CARDS, "matrix", "dose"), ChartCard.BLANK),
         }
-    switched = switched if isinstance(switched, str) and switched in switched_choices() else FIRST_SWITCHED
     out = {"empty": None, "hidden": False}
-    for card, name in zip(BREAKDOWN_CARDS, (*ALWAYS_SHOWN, switched)):
-        part = view[name]
-        out[card] = ChartCard.content(
-            part["figure"], part["title"], ui.table([charts()[name].label, "Trials"], part["rows"])
-        )
+    for card, name in zip(BREAKDOWN_CARDS, (*ALWAYS_SHOWN, chosen(switched))):
+        out[card] = ChartCard.content(view[name]["figure"], view[name]["title"])
     matrix, dose = view["matrix"], view["dose"]
-    out["matrix"] = ChartCard.content(
-        matrix["figure"], matrix["title"], ui.table(["Tissue source", "Route", "Trials"], matrix["rows"])
-    )
-    out["dose"] = ChartCard.content(
-        dose["figure"] or NO_DOSE_FIGURE,
-        dose["title"],
-        ui.table(
-            ["Route", "Trials with a per-kg dose", "Median lowest dose (cells/kg)", "Median highest dose (cells/kg)"],
-            [(route, n, f"{low:.2g}", f"{high:.2g}") for route, n, low, high in dose["rows"]],
-        ),
-    )
+    out["matrix"] = ChartCard.content(matrix["figure"], matrix["title"])
+    out["dose"] = ChartCard.content(dose["figure"] or NO_DOSE_FIGURE, dose["title"])
     out["dose_note"] = (
         f"{dose['n_trials']:,} of {view['n']:,} matching trials state a cell dose per kg; a line "
         f"spans the levels a trial states, a dot is one level. {ui.percent(dose['silent_share'])} "
@@ -182,3 +177,46 @@ def filter_by_clicked_bar(clicks, switched):
     ):
         return dash.no_update
     return ui.click_payload(**{field.name: [custom]})
+
+
+# The charts' tables, built when a reader opens one (ChartCard.table), from the same cached view as the charts.
+FILTER = Input(ids.FILTER_STORE, "data")
+DOSE_HEADER = ["Route", "Trials with a per-kg dose", "Median lowest dose (cells/kg)", "Median highest dose (cells/kg)"]
+
+
+def _table_view(filter_data: Any) -> dict[str, Any] | None:
+    view = views.sources_routes.view(FilterState.from_dict(filter_data))
+    return None if view["empty"] else view
+
+
+def _bar_table(name: str) -> Callable[..., Any]:
+    def bar_table(filter_data: Any) -> Any:
+        view = _table_view(filter_data)
+        return None if view is None else ui.table([charts()[name].label, "Trials"], view[name]["rows"])
+
+    return bar_table
+
+
+for _name in ALWAYS_SHOWN:
+    ChartCard.table(graph_id(_name), filter_data=FILTER)(_bar_table(_name))
+
+
+@ChartCard.table(SWITCHED, filter_data=FILTER, switched=Input(SWITCH, "value"))
+def switched_table(filter_data, switched):
+    return _bar_table(chosen(switched))(filter_data)
+
+
+@ChartCard.table(MATRIX, filter_data=FILTER)
+def matrix_table(filter_data):
+    view = _table_view(filter_data)
+    return None if view is None else ui.table(["Tissue source", "Route", "Trials"], view["matrix"]["rows"])
+
+
+@ChartCard.table(DOSE, filter_data=FILTER)
+def dose_table(filter_data):
+    view = _table_view(filter_data)
+    if view is None:
+        return None
+    return ui.table(
+        DOSE_HEADER, [(route, n, f"{low:.2g}", f"{high:.2g}") for route, n, low, high in view["dose"]["rows"]]
+    )

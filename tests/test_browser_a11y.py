@@ -59,14 +59,38 @@ def open_evidence(driver) -> None:
     time.sleep(0.3)
 
 
+def open_tables_and_save_a_chart(driver) -> None:
+    """Every chart's table opened (each is built then), and the first chart saved as SVG (its status line shows)."""
+    driver.execute_script("document.querySelectorAll('details.text-alternative').forEach(d => { d.open = true; })")
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script(
+            "return [...document.querySelectorAll('details.text-alternative [id$=\"-table\"]')]"
+            ".every(t => t.querySelector('table'))"
+        )
+    )
+    driver.execute_script("document.querySelector('.chart-export-button').click()")
+    WebDriverWait(driver, 20).until(
+        lambda d: d.execute_script("return document.querySelector('.chart-export-status').textContent.length > 0")
+    )
+    time.sleep(0.3)
+
+
 # page -> (path, selector present once the page's own content has drawn, extra states: name -> action)
 PAGES = {
     "overview": (
         "/",
         "#overview-map .main-svg",
-        {"filter panel": open_filter_panel, "country dropdown open": open_country_dropdown},
+        {
+            "filter panel": open_filter_panel,
+            "country dropdown open": open_country_dropdown,
+            "tables open, a chart saved": open_tables_and_save_a_chart,
+        },
     ),
-    "sources-routes": ("/sources-routes", "#sr-matrix .main-svg", {}),
+    "sources-routes": (
+        "/sources-routes",
+        "#sr-matrix .main-svg",
+        {"tables open, a chart saved": open_tables_and_save_a_chart},
+    ),
     "mechanism": ("/mechanism", "#mech-status strong", {"evidence panel": open_evidence}),
     "trials": ("/trials", "#trials-grid .ag-row[row-id]", {"trial detail": open_trial_detail}),
     "methods": ("/methods", "#flow-view", {}),

@@ -1,13 +1,15 @@
 """Keyboard only, in headless Chromium: everything the mouse does on the atlas, done with Tab, Enter, Space, Escape,
 the arrow keys and typing, sent to whatever has the focus (no clicks, no element.click()). Choose a value in every
 filter dropdown and the year slider, pick a country and a tissue source x route pair (the map's and the heatmap's
-keyboard way: the filter panel, which the chart notes point to), open a trial's record, open an arrow's evidence; and
-every Tab stop shows a focus ring."""
+keyboard way: the filter panel, which the chart notes point to), open a chart's table, download a chart, open a
+trial's record, open an arrow's evidence; and every Tab stop shows a focus ring."""
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
-from a11y_support import press, set_width, settle, tab_until, wait_for_focus
+from a11y_support import focused, press, set_width, settle, tab_until, wait_for_focus
 from conftest import severe_logs
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -65,7 +67,7 @@ def test_pick_a_country_from_the_keyboard(dash_duo, atlas_app):
     tab_until(driver, "e.tagName === 'SUMMARY' && !!e.closest('section').querySelector('#overview-map')")
     press(driver, Keys.ENTER, pause=0.4)
     assert driver.execute_script("return document.activeElement.parentElement.open") is True
-    assert "China" in dash_duo.find_element("#overview-map-table").text
+    dash_duo.wait_for_contains_text("#overview-map-table", "China")  # built when opened
     # the note under the map says where a keyboard picks a country: the Country filter
     assert "under Country in the filters" in driver.execute_script(
         "return document.querySelector('#overview-map-wrap').closest('section').textContent"
@@ -100,6 +102,21 @@ def test_pick_a_tissue_route_pair_from_the_keyboard(dash_duo, atlas_app):
     press(driver, Keys.ENTER, pause=0.4)
     dash_duo.wait_for_contains_text("#sr-matrix-table", "Umbilical cord")
     assert "Intravenous" in dash_duo.find_element("#sr-matrix-table").text
+    assert severe_logs(dash_duo) == []
+
+
+def test_download_a_chart_from_the_keyboard(dash_duo, atlas_app):
+    open_page(dash_duo, atlas_app, "/", "#overview-map .main-svg")
+    driver = dash_duo.driver
+    folder = pathlib.Path(dash_duo.download_path)
+    export = "e.classList.contains('chart-export-button') && JSON.parse(e.id).card === 'overview-map'"
+    tab_until(driver, f"{export} && JSON.parse(e.id).format === 'svg'")
+    press(driver, Keys.ENTER)
+    WebDriverWait(driver, 20).until(lambda _: list(folder.glob("*.svg")), message="Enter saved no SVG")
+    press(driver, Keys.TAB)
+    assert focused(driver, f"{export} && JSON.parse(e.id).format === 'png'")
+    press(driver, Keys.SPACE)
+    WebDriverWait(driver, 20).until(lambda _: list(folder.glob("*.png")), message="Space saved no PNG")
     assert severe_logs(dash_duo) == []
 
 

@@ -5,6 +5,9 @@ it in `_cyreg.cy`) instead of clicking pixel coordinates that depend on the layo
 
 from __future__ import annotations
 
+import pathlib
+import struct
+
 from conftest import severe_logs
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -86,4 +89,19 @@ def test_product_node_links_to_its_trials(dash_duo, atlas_app):
     link = dash_duo.find_element("#mech-trials-link")
     assert link.text.startswith("Open ")
     assert "/trials?" in link.get_attribute("href") and "product=msc_ev" in link.get_attribute("href")
+    assert severe_logs(dash_duo) == []
+
+
+def test_the_png_export_is_the_whole_diagram_at_print_resolution(dash_duo, atlas_app):
+    open_mechanism(dash_duo, atlas_app)
+    folder = pathlib.Path(dash_duo.download_path)
+    dash_duo.find_element("#mech-download-png").click()
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: list(folder.glob("*.png")), message="no PNG was downloaded")
+    data = next(folder.glob("*.png")).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width >= 1800 and height >= 1000, (width, height)  # 17 cm at 300 dpi is 2,008 px
+    # the whole diagram, not the part in view: the image spans every box at 4 pixels per layout unit
+    span = dash_duo.driver.execute_script(f"const b = {CY}.elements().boundingBox(); return [b.w, b.h];")
+    assert width >= 0.95 * 4 * span[0] and height >= 0.95 * 4 * span[1], (width, height, span)
     assert severe_logs(dash_duo) == []
