@@ -17,12 +17,21 @@ import pandas as pd
 
 from msc_atlas import cache, vocab
 from msc_atlas.fields import Field
+from msc_atlas.text_metrics import rotated_height, widest
 from msc_atlas.vocab import country_name
 
+FONT_SIZE = 13
 FONT = dict(
-    family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif", size=13, color="#1d2433"
+    family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif",
+    size=FONT_SIZE,
+    color="#1d2433",
 )
 ACCENT = "#0072B2"
+# Margins (px) that already fit the labels, so plotly.js draws each chart once (msc_atlas.text_metrics)
+EDGE = 10  # the margin of a side without labels
+LABEL_GAP = 12  # between a tick label and the plot (plotly's own gap, and rounding)
+SLANT_GAP = 20  # under slanted tick labels (their corner rounding and the gap)
+X_TITLE_ROOM = 56  # under a horizontal axis: its numbers and its title
 SEQUENTIAL = "Viridis"
 
 Figure = dict[str, Any]
@@ -61,6 +70,16 @@ def _title_html(title: str) -> str:
     """ "What — for which filter" as two lines: the scope in smaller type, so narrow screens do not clip it."""
     what, _, scope = title.partition(" — ")
     return f"{what}<br><span style='font-size:12px;color:#4a5568'>{scope}</span>" if scope else what
+
+
+def _margin(l: float = EDGE, b: float = EDGE, r: float = EDGE) -> dict[str, int]:  # noqa: E741 - plotly's name
+    """A margin with room for the left, bottom and right labels (whole pixels, rounded up); the title's 70 px on top."""
+    return dict(l=math.ceil(max(l, EDGE)), r=math.ceil(max(r, EDGE)), t=70, b=math.ceil(max(b, EDGE)))
+
+
+def _left_overhang(first_label: list[str], degrees: float) -> float:
+    """How far the first tick label of a slanted x axis reaches left of its tick (into the left margin)."""
+    return widest(first_label, FONT_SIZE) * math.cos(math.radians(degrees))
 
 
 def _figure(data: list[dict], title: str, height: int | None = 380, **extra) -> Figure:
@@ -143,7 +162,8 @@ def country_map(counts: pd.Series, tissues: dict[str, str], title: str) -> Figur
         bgcolor="#ffffff",
     )
     # Height from CSS (#overview-map): a world map is twice as wide as tall, so a phone-wide one needs less.
-    return _figure([choropleth], title, height=None, margin=dict(l=0, r=0, t=70, b=0), dragmode=False, geo=geo)
+    # r: the colour bar (12 px), its numbers and its title
+    return _figure([choropleth], title, height=None, margin=dict(l=0, r=64, t=70, b=0), dragmode=False, geo=geo)
 
 
 def _year_position(iso_date: str) -> float:
@@ -231,6 +251,8 @@ def timeline(
         legend=dict(orientation="h", y=-0.2, x=0, traceorder="normal"),
         xaxis=xaxis,
         yaxis=dict(title=dict(text="Trials"), gridcolor="#e8ebef"),
+        # l: the counts and the axis title; b: the years, the axis title and one row of legend
+        margin=_margin(l=66, b=90),
         shapes=shapes,
         annotations=notes,
     )
@@ -263,6 +285,7 @@ def category_bar(counts: pd.Series, field: Field, title: str, height: int | None
         height=height or max(220, 70 + 26 * len(keys)),
         xaxis=dict(title=dict(text="Trials"), gridcolor="#e8ebef", range=[0, top * 1.18]),
         yaxis=dict(automargin=True),
+        margin=_margin(l=widest(labels, FONT_SIZE) + LABEL_GAP, b=X_TITLE_ROOM, r=20),  # r: the longest bar's number
     )
 
 
@@ -272,11 +295,13 @@ def tissue_route_heatmap(matrix: pd.DataFrame, title: str) -> Figure:
     values = matrix.values
     # Colour by log count (one pair dominates); empty pairs stay blank instead of a dark "zero" colour.
     colour = [[math.log10(v) if v else None for v in row] for row in values]
+    column_labels = [vocab.label(vocab.ROUTES, c) for c in columns]
+    row_labels = [vocab.label(vocab.SOURCE_TISSUES, r) for r in rows]
     heatmap = dict(
         type="heatmap",
         z=colour,
-        x=[vocab.label(vocab.ROUTES, c) for c in columns],
-        y=[vocab.label(vocab.SOURCE_TISSUES, r) for r in rows],
+        x=column_labels,
+        y=row_labels,
         customdata=[[[r, c, int(v)] for c, v in zip(columns, row)] for r, row in zip(rows, values)],
         text=[[str(v) if v else "" for v in row] for row in values],
         texttemplate="%{text}",
@@ -293,6 +318,11 @@ def tissue_route_heatmap(matrix: pd.DataFrame, title: str) -> Figure:
         height=max(300, 120 + 28 * len(rows)),
         xaxis=dict(tickangle=-40, automargin=True, side="bottom"),
         yaxis=dict(autorange="reversed", automargin=True),
+        margin=_margin(
+            l=max(widest(row_labels, FONT_SIZE), _left_overhang(column_labels[:1], 40)) + LABEL_GAP,
+            b=rotated_height(widest(column_labels, FONT_SIZE), FONT_SIZE, 40) + SLANT_GAP,
+            r=14,  # the last column's label, on a phone
+        ),
     )
 
 
@@ -357,5 +387,10 @@ def dose_ranges(groups: list[dict], title: str) -> Figure:
             range=[-0.6, len(order) - 0.4],
             showgrid=False,
             zeroline=False,
+        ),
+        # l: the powers of ten and the axis title (about 60 px), or the first route's name leaning left
+        margin=_margin(
+            l=max(64, _left_overhang(labels[:1], 30) + LABEL_GAP),
+            b=rotated_height(widest(labels, FONT_SIZE), FONT_SIZE, 30) + SLANT_GAP,
         ),
     )
