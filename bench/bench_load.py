@@ -23,7 +23,8 @@ from typing import Any
 import requests
 from common import GUNICORN, free_port, percentile, ratio, realistic_filters, start_process, stop_process, verdict
 
-TARGET_P95_MS = 100.0
+TARGET_P95_MS = 100.0  # reported beside the ratio
+TARGET_P95_RATIO = 1.5  # p95 of the callbacks within 1.5x of /health under the same load (issue 13)
 
 
 def build_scenario(states: int) -> list[list[dict]]:
@@ -134,7 +135,7 @@ def run(seconds: float = 60, clients: int = 4, states: int = 40, log: Path | Non
 
 def markdown(result: dict[str, Any]) -> str:
     app, base = result["app"], result["baseline"]
-    ok = app["p95_ms"] <= TARGET_P95_MS and app["errors"] == 0
+    ok = app["p95_ms"] <= TARGET_P95_RATIO * base["p95_ms"] and app["errors"] == 0
     return "\n".join(
         [
             f"gunicorn -c gunicorn.conf.py (2 workers x 4 threads), {result['clients']} concurrent clients, "
@@ -149,8 +150,10 @@ def markdown(result: dict[str, Any]) -> str:
             f"| requests / errors | {base['requests']} / {base['errors']} | {app['requests']} / {app['errors']} "
             f"{' '.join(app['error_kinds'])} | |",
             "",
-            f"Target p95 <= {TARGET_P95_MS:.0f} ms with zero errors: {verdict(ok)} "
-            f"(server still answering /health afterwards: {'yes' if app.get('works_after') else 'NO'}).",
+            f"Target p95 within {TARGET_P95_RATIO}x of /health's at the same concurrency, with zero errors: "
+            f"{verdict(ok)} (p95 {app['p95_ms']:.1f} ms, {'within' if app['p95_ms'] <= TARGET_P95_MS else 'over'} "
+            f"{TARGET_P95_MS:.0f} ms; server still answering /health afterwards: "
+            f"{'yes' if app.get('works_after') else 'NO'}).",
         ]
     )
 
@@ -158,7 +161,7 @@ def markdown(result: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = run(args.seconds, args.clients)

@@ -42,7 +42,7 @@ def main() -> None:
         (
             "Under load (gunicorn on loopback)",
             "",
-            bench_load.markdown(bench_load.run(seconds=15 if quick else 60, clients=4)),
+            bench_load.markdown(bench_load.run(seconds=15 if quick else 60, clients=32)),
         )
     )
     print("first load ...", flush=True)
