@@ -387,9 +387,11 @@ def dose_ranges(groups: list[dict], title: str) -> Figure:
             showgrid=False,
             zeroline=False,
         ),
-        # l: the powers of ten and the axis title (about 60 px), or the first route's name leaning left
+        # l: the powers of ten and the axis title. The first route's name leans left past its tick; on a desktop
+        # the first column's width takes it, on a phone plotly.js widens the margin (a wider margin here would
+        # waste a desktop's plot width on every load)
         margin=_margin(
-            l=max(64, _left_overhang(labels[:1], 30) + LABEL_GAP),
+            l=72,
             b=rotated_height(widest(labels, FONT_SIZE), FONT_SIZE, 30) + SLANT_GAP,
         ),
     )

@@ -129,7 +129,7 @@ def layout(**_query):
                         "The filtered trials in the columns reviews print: registry ID, title, countries, phase, "
                         "enrollment, tissue source, donor, route, dose range, status, first posted. The Excel file has a "
                         "second sheet with the dataset version, the filter, the link, this methods paragraph and how to "
-                        "cite. Every chart's toolbar also downloads it as SVG or as a 300 dpi PNG.",
+                        "cite. Every chart has its own SVG and 300 dpi PNG download buttons, titled with the filter.",
                         className="small",
                     ),
                     html.Div(
