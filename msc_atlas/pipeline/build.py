@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from msc_atlas import config, vocab
+from msc_atlas.data import PUBLISHED_FACTS_COLUMNS  # the columns the app reads back
 from msc_atlas.fields import TRIAL_COLUMNS
 from msc_atlas.pipeline import classify as C
 from msc_atlas.pipeline.curation import CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts
@@ -55,29 +56,6 @@ DERIVED_REPORTED = [
     "sponsor_class",
     "countries",
     "dose",
-]
-PUBLISHED_OUT_COLUMNS = [
-    "trial_id",
-    "registry_id",
-    "disease_area",
-    "product",
-    "product_key",
-    "source_tissue",
-    "source_tissue_key",
-    "donor",
-    "donor_key",
-    "route",
-    "route_key",
-    "dose_text",
-    "phase",
-    "enrollment",
-    "status_as_reported",
-    "countries",
-    "countries_iso3",
-    "sponsor",
-    "reported_in",
-    "reported_date",
-    "notes",
 ]
 
 
@@ -306,7 +284,7 @@ def build(
     ref = report.reference_review(trials, countries_then=report.mid2020_countries(sources_dir))
 
     _write_csv(trials[TRIAL_COLUMNS], out_dir / "trials.csv")
-    _write_csv(facts[PUBLISHED_OUT_COLUMNS], out_dir / "published_facts.csv")
+    _write_csv(facts[PUBLISHED_FACTS_COLUMNS], out_dir / "published_facts.csv")
     _write_csv(conf, out_dir / "conflicts.csv")
     _write_csv(excluded, out_dir / "excluded_trials.csv")
     gold_scores.to_csv(out_dir / "gold_accuracy.csv", index=False, lineterminator="\n", float_format="%.4f")

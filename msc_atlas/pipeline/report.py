@@ -10,6 +10,15 @@ import pandas as pd
 from msc_atlas.pipeline.curation import agrees
 from msc_atlas.vocab import MULTI_SEP, UNKNOWN
 
+DISAGREEMENT_COLUMNS = [  # agreement_report's table, in this order in the CSV and the Markdown
+    "trial_id",
+    "field",
+    "registry_value",
+    "registry_evidence",
+    "published_value",
+    "published_text",
+    "reported_in",
+]
 COVID_RX = re.compile(r"covid|sars-cov|coronavirus|2019-ncov|ncov", re.IGNORECASE)
 UNKNOWN_FIELDS = [
     "focus_area",
@@ -136,18 +145,7 @@ def agreement(facts: pd.DataFrame, trials: pd.DataFrame) -> tuple[dict, pd.DataF
                     }
                 )
         out[field] = {"compared": n, "agree": ok, "share": round(ok / n, 3) if n else None}
-    return out, pd.DataFrame(
-        rows,
-        columns=[
-            "trial_id",
-            "field",
-            "registry_value",
-            "registry_evidence",
-            "published_value",
-            "published_text",
-            "reported_in",
-        ],
-    )
+    return out, pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)
 
 
 def agreement_markdown(agr: dict, dis: pd.DataFrame) -> str:
@@ -171,18 +169,7 @@ def agreement_markdown(agr: dict, dis: pd.DataFrame) -> str:
             "|---|---|---|---|---|---|---|",
         ]
         for r in dis.to_dict("records"):
-            cells = [
-                str(r[k]).replace("|", "/").replace("\n", " ")[:160]
-                for k in (
-                    "trial_id",
-                    "field",
-                    "registry_value",
-                    "registry_evidence",
-                    "published_value",
-                    "published_text",
-                    "reported_in",
-                )
-            ]
+            cells = [str(r[k]).replace("|", "/").replace("\n", " ")[:160] for k in DISAGREEMENT_COLUMNS]
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

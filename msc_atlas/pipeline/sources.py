@@ -96,7 +96,7 @@ RECORD_KEYS = [
 
 # ---------------------------------------------------------------- value normalisers (pure)
 
-_MONTHS = {
+MONTHS = {  # English month names -> 1..12 (registry dates; not the locale's names)
     m: i
     for i, m in enumerate(
         [
@@ -127,11 +127,11 @@ def iso_date(text: str) -> str:
     if m:
         return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
     m = re.fullmatch(r"([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})", t)
-    if m and m.group(1).lower() in _MONTHS:
-        return f"{m.group(3)}-{_MONTHS[m.group(1).lower()]:02d}-{int(m.group(2)):02d}"
+    if m and m.group(1).lower() in MONTHS:
+        return f"{m.group(3)}-{MONTHS[m.group(1).lower()]:02d}-{int(m.group(2)):02d}"
     m = re.fullmatch(r"([A-Za-z]+)\s+(\d{4})", t)
-    if m and m.group(1).lower() in _MONTHS:
-        return f"{m.group(2)}-{_MONTHS[m.group(1).lower()]:02d}"
+    if m and m.group(1).lower() in MONTHS:
+        return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
     return ""
 
 

@@ -19,7 +19,15 @@ from pathlib import Path
 
 from msc_atlas.data import csv_rows as read_csv_rows
 from msc_atlas.pipeline.registry_ids import ids_in_text, registry_of
-from msc_atlas.pipeline.sources import ICTRP_REFRESH, _not_nct, _record, norm_enrollment, norm_phase, norm_status
+from msc_atlas.pipeline.sources import (
+    ICTRP_REFRESH,
+    MONTHS,
+    _not_nct,
+    _record,
+    norm_enrollment,
+    norm_phase,
+    norm_status,
+)
 from msc_atlas.refresh import RefreshError
 from msc_atlas.refresh.ctgov_v2 import file_label
 from msc_atlas.vocab import UNKNOWN
@@ -40,26 +48,6 @@ REQUIRED = [
 ]
 SECONDARY_ID_COLUMNS = ("Secondary ID", "Secondary IDs", "SecondaryIDs")
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
 # ICTRP phase spellings norm_phase does not know (ChiCTR / IRCT / JPRN write them bare)
 _PHASE_ALIASES = {
     "1-2": "Phase 1 | Phase 2",
@@ -116,14 +104,14 @@ def ictrp_date(text: str) -> str:
             except ValueError:
                 return ""
     m = re.fullmatch(r"(\d{1,2}) ([A-Za-z]+),? (\d{4})", t)
-    if m and m.group(2).lower() in _MONTHS:
-        return _safe(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+    if m and m.group(2).lower() in MONTHS:
+        return _safe(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
     m = re.fullmatch(r"([A-Za-z]+) (\d{1,2}),? (\d{4})", t)
-    if m and m.group(1).lower() in _MONTHS:
-        return _safe(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
+    if m and m.group(1).lower() in MONTHS:
+        return _safe(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
     m = re.fullmatch(r"([A-Za-z]+),? (\d{4})", t)
-    if m and m.group(1).lower() in _MONTHS:
-        return f"{m.group(2)}-{_MONTHS[m.group(1).lower()]:02d}"
+    if m and m.group(1).lower() in MONTHS:
+        return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
     return ""
 
 
