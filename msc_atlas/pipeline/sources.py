@@ -461,3 +461,27 @@ def rows_read(sources_dir: Path = SOURCES_DIR) -> dict[str, int]:
 
 def read_published_facts(sources_dir: Path = SOURCES_DIR) -> pd.DataFrame:
     return pd.read_csv(sources_dir / PUBLISHED_FILE, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+FULL_RECORDS = "raw/ctgov_msc_full_records_2022-10.jsonl.gz"
+
+
+def read_full_records(sources_dir: Path = SOURCES_DIR) -> dict[str, dict[str, list[str]]]:
+    """NCT ID -> every field of its ClinicalTrials.gov full record (legacy API, Oct 2022), each a list of strings.
+
+    Parallel lists belong together by index (ArmGroupLabel[i] / ArmGroupType[i] / ArmGroupDescription[i];
+    ReferencePMID[i] / ReferenceType[i] / ReferenceCitation[i]); sources/README.md section 1g.
+    """
+    import gzip
+    import json
+
+    path = sources_dir / FULL_RECORDS
+    if not path.exists():
+        return {}
+    out: dict[str, dict[str, list[str]]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                rec = json.loads(line)
+                out[rec["NCTId"][0]] = rec
+    return out
