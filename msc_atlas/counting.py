@@ -90,12 +90,19 @@ class _Pairs:
 
 
 class _Codes:
-    """One code per row of a single-valued column."""
+    """One code per row of a single-valued column; with `multi`, one (row, code) pair per value of a ';'-list
+    (`rows` says which row each code belongs to; for a single-valued column it is every row once, in order)."""
 
-    def __init__(self, column: pd.Series, empty_as: str | None = None):
+    def __init__(self, column: pd.Series, empty_as: str | None = None, multi: bool = False):
         cells = column.to_numpy(dtype=object)
         if empty_as is not None:
             cells = np.where(cells == "", empty_as, cells)
+        if multi:
+            parts = [str(cell).split(vocab.MULTI_SEP) for cell in cells]
+            self.rows = np.repeat(np.arange(len(cells), dtype=np.intp), [len(p) for p in parts])
+            cells = np.asarray([v for p in parts for v in p], dtype=object)
+        else:
+            self.rows = np.arange(len(cells), dtype=np.intp)
         codes, uniques = pd.factorize(cells)
         self.codes = codes.astype(np.intp)
         self.values = np.asarray(uniques, dtype=object)
@@ -141,11 +148,14 @@ class TrialCounts:
         self.years = np.unique(years[dated]).astype(np.int64)
         self.year_code = np.full(size, -1, dtype=np.intp)
         self.year_code[dated] = np.searchsorted(self.years, years[dated].astype(np.int64))
-        self.stack = {field.column: _Codes(frame[field.column]) for field in fields.shown(Show.TIMELINE)}
+        self.stack = {
+            field.column: _Codes(frame[field.column], multi=field.multi) for field in fields.shown(Show.TIMELINE)
+        }
         enrollment = frame["enrollment"]
         self.enrolled = enrollment.notna().to_numpy(dtype=bool)
         self.enrollment = enrollment.fillna(0).to_numpy(dtype=np.int64)
-        self.ev = frame["product"].isin(list(EV_PRODUCTS)).to_numpy(dtype=bool)
+        # a trial that gives EVs or secretome (with or without cells)
+        self.ev = frame["product"].map(lambda p: bool(set(p.split(vocab.MULTI_SEP)) & set(EV_PRODUCTS))).to_numpy(bool)
         self.recruiting = frame["status"].isin(list(RECRUITING)).to_numpy(dtype=bool)
         per_kg = frame["dose_cells_per_kg_min"]
         self.silent = (
@@ -227,11 +237,12 @@ class TrialCounts:
     def registrations_by_year(self, keep: np.ndarray, stack_column: str) -> pd.DataFrame:
         """registrations_by_year(frame[keep], stack_column): years ascending, categories sorted."""
         stack = self.stack[stack_column]
-        kept = keep & (self.year_code >= 0)
+        years = self.year_code[stack.rows]
+        kept = keep[stack.rows] & (years >= 0)  # per (row, value) pair: a trial counts once under each value
         width = len(stack.values)
-        table = np.bincount(
-            self.year_code[kept] * width + stack.codes[kept], minlength=len(self.years) * width
-        ).reshape(len(self.years), width)
+        table = np.bincount(years[kept] * width + stack.codes[kept], minlength=len(self.years) * width).reshape(
+            len(self.years), width
+        )
         rows = np.flatnonzero(table.sum(axis=1))
         columns = sorted(np.flatnonzero(table.sum(axis=0)), key=lambda j: stack.values[j])
         return pd.DataFrame(

@@ -235,13 +235,15 @@ FIELDS: list[Field] = [
         vocabulary=vocab.PRODUCTS,
         vocabulary_name="vocab.PRODUCTS",
         colours=vocab.PRODUCT_COLOURS,
+        multi=True,  # a trial that gives cells and EVs gives both, and counts under each
         evidence="product_evidence",
         show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART | Show.TIMELINE,
         placeholder="All MSC-derived products",
         # Rows that registry text filters caught but that are not MSC products stay out of the default view;
         # they can be selected explicitly.
         default=("msc", "msc_ev", "msc_secretome"),
-        doc="msc / msc_ev / msc_secretome / non_msc: what participants are given (classifier; curated where a review "
+        doc="Every MSC-derived product participants receive, `;`-list of msc / msc_ev / msc_secretome (a trial giving "
+        "cells and EVs is `msc;msc_ev`), or non_msc alone (census reading, else classifier; curated where a review "
         "shows it wrong).",
     ),
     Field(
@@ -475,6 +477,23 @@ FIELDS: list[Field] = [
         vocabulary_name="vocab.SOURCES / vocab.REFRESH_SOURCES",
         multi=True,
         doc="Inputs that contributed the row, `;`-separated (table below).",
+    ),
+    Field(
+        "reading_status",
+        "Reading",
+        Kind.CATEGORY,
+        key="reading",
+        vocabulary=vocab.READING_STATUSES,
+        vocabulary_name="vocab.READING_STATUSES",
+        evidence="reading_status_note",
+        evidence_doc="How the census decided the trial (two readings agreed, or which fields a third reading "
+        "decided), or why it is not read yet.",
+        show=Show.FILTER | Show.GRID | Show.DETAIL,
+        placeholder="Read or not",
+        doc="`double_read`: the derived values (product, tissue, donor, route, focus area, disease group, doses) come "
+        "from two blind readings of the registry text and a third where they differed (curation/census/); "
+        "`rules_only`: nobody has read the trial yet (or its registry text changed since), the values come from the "
+        "rules.",
     ),
 ]
 

@@ -158,7 +158,19 @@ REFRESH_SOURCES = {
 ALL_SOURCES = {**SOURCES, **REFRESH_SOURCES}
 
 # Units of EV / secretome doses (data/trials.csv dose_ev_unit); never cells.
-EV_DOSE_UNITS = {"particles": "particles", "ug_protein": "µg protein", "mL": "mL of product", UNKNOWN: NOT_REPORTED}
+EV_DOSE_UNITS = {
+    "particles": "particles",
+    "ug_protein": "µg protein",
+    "mL": "mL of product",
+    "units": "units",
+    "other": "other unit",
+    UNKNOWN: NOT_REPORTED,
+}
+# How a trial's derived values were decided (msc_atlas.pipeline.census_data).
+READING_STATUSES = {
+    "double_read": "Read twice (census)",
+    "rules_only": "Rules only, not yet read",
+}
 
 ENROLLMENT_TYPES = {"actual": "Actual", "anticipated": "Anticipated", UNKNOWN: NOT_REPORTED}
 

@@ -121,7 +121,16 @@ def _order_with_unknown_last(totals: pd.Series) -> list[str]:
 def registrations_by_year(frame: pd.DataFrame, stack_column: str) -> pd.DataFrame:
     """Trials first posted per year (rows) and category of `stack_column` (columns)."""
     years = pd.to_numeric(frame["first_posted"].str[:4], errors="coerce")
-    table = pd.crosstab(years[years.notna()].astype(int), frame.loc[years.notna(), stack_column])
+    pairs = [  # a trial counts once under each of its values
+        (int(year), value)
+        for year, cell in zip(years, frame[stack_column])
+        if year == year
+        for value in cell.split(vocab.MULTI_SEP)
+    ]
+    table = pd.crosstab(
+        pd.Series([y for y, _ in pairs], dtype="int64", name="first_posted"),
+        pd.Series([v for _, v in pairs], dtype=object, name=stack_column),
+    )
     return table.sort_index()
 
 
@@ -175,7 +184,9 @@ def headline_numbers(frame: pd.DataFrame) -> dict[str, float | int | None]:
         "countries": int(country_counts(frame).size),
         "participants": int(enrollment.sum()),
         "enrollment_reported": int(enrollment.size),
-        "ev_share": float(frame["product"].isin(["msc_ev", "msc_secretome"]).mean()),
+        "ev_share": float(
+            frame["product"].map(lambda p: bool({"msc_ev", "msc_secretome"} & set(p.split(vocab.MULTI_SEP)))).mean()
+        ),
         "recruiting_share": float(
             frame["status"].isin(["recruiting", "not_yet_recruiting", "enrolling_by_invitation"]).mean()
         ),
@@ -200,7 +211,11 @@ def dose_reporting_share(frame: pd.DataFrame) -> float | None:
 
 def world_map(frame: pd.DataFrame, title: str, colour_by: str = "all") -> figures.Figure:
     """Choropleth of trials per country. colour_by: "all" trials, or one product key (e.g. msc_ev)."""
-    subset = frame if colour_by == "all" else frame[frame["product"] == colour_by]
+    subset = (
+        frame
+        if colour_by == "all"
+        else frame[frame["product"].str.split(vocab.MULTI_SEP).map(lambda p: colour_by in p)]
+    )
     return figures.country_map(country_counts(subset), leading_tissues_by_country(subset), title)
 
 

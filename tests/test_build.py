@@ -57,8 +57,9 @@ def test_counts(fresh):
     assert c["covid19_ards_other_registries"] >= 40
     # The sources README's 94 liver trials come from a regex that also matches "deLIVERy" (15 cardiology/orthopaedic
     # trials); 79 base rows name a liver disease, and 4 of them give no MSC product (MSC-differentiated hepatocytes,
-    # observational studies), so 75 are counted; see data/README.md.
-    assert c["liver"] >= 74
+    # observational studies), so 75 are counted; see data/README.md. The census reads NCT01157403 (islets for type 1
+    # diabetes; "liver transplantation" among its conditions names the procedure) as diabetes.
+    assert c["liver"] >= 73
     assert c["ev_secretome"] >= 40
     assert c["countries"] >= 45
     for field in ("focus_area", "disease_group", "product"):
@@ -201,6 +202,8 @@ def test_corrections_are_cited_and_valid(trials):
             assert r["citation_url"] == row["url"] and r["citation_url"] in row[f"{r['field']}_evidence"], r
         else:
             assert r["citation_url"] in pages, r
+            if row[f"{r['field']}_evidence"].startswith("census: "):
+                continue  # the census read the same value in the registry text: the correction is not needed
             assert "published_facts" in row["sources"].split(";")
 
 

@@ -52,6 +52,7 @@ def test_ui_order_keeps_the_panel_and_grid_order():
         "status",
         "country",
         "registry",
+        "reading",
     ]
     assert [field.name for field in fields.shown(Show.GRID)] == [
         "trial_id",
@@ -70,6 +71,7 @@ def test_ui_order_keeps_the_panel_and_grid_order():
         "last_update_posted",
         "record_as_of",
         "sponsor",
+        "reading",
     ]
 
 

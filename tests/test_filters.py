@@ -86,6 +86,7 @@ def frame():
     df = pd.DataFrame(rows, columns=columns)
     for column in ("disease_group", "donor", "phase", "status"):
         df[column] = "unknown"
+    df["reading_status"] = ["double_read", "double_read", "rules_only", "double_read"]
     return df
 
 
@@ -105,6 +106,17 @@ def test_multi_valued_columns_match_any_value():
     assert ids(FilterState(country=("USA",))) == ["NCT00000002"]
     assert ids(FilterState(route=("intravenous",))) == ["NCT00000001", "NCT00000003"]
     assert ids(FilterState(tissue=("adipose",))) == ["NCT00000003"]
+
+
+def test_a_trial_giving_cells_and_evs_matches_either_product():
+    both = frame()
+    both.loc[both["trial_id"] == "NCT00000001", "product"] = "msc;msc_ev"
+    by_product = {p: list(reference.apply(FilterState(product=(p,)), both)["trial_id"]) for p in ("msc", "msc_ev")}
+    assert by_product == {"msc": ["NCT00000001", "NCT00000003"], "msc_ev": ["NCT00000001", "NCT00000002"]}
+
+
+def test_reading_status_filters():
+    assert ids(FilterState(reading=("rules_only",))) == ["NCT00000003"]
 
 
 def test_unknown_is_a_selectable_value():

@@ -16,6 +16,7 @@ import pandas as pd
 from msc_atlas import config, vocab
 from msc_atlas.data import PUBLISHED_FACTS_COLUMNS  # the columns the app reads back
 from msc_atlas.fields import TRIAL_COLUMNS
+from msc_atlas.pipeline import census_data
 from msc_atlas.pipeline import classify as C
 from msc_atlas.pipeline.curation import CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts
 from msc_atlas.pipeline.merge import NEW_IN_REFRESH, group_records, inclusion, merge_group
@@ -187,6 +188,7 @@ def assemble(
             )
             continue
         row = _row(merged, cls)
+        row["text_fingerprint"] = census_data.fingerprint(merged["text"])  # not written: the census's change check
         if reason == "cited by a published review table":
             row["sources"] = MULTI_SEP.join([*merged["sources"], PUBLISHED_FACTS])
         rows.append(row)
@@ -196,6 +198,29 @@ def assemble(
     facts = normalise_facts(facts_raw, id_map)
     excl = pd.DataFrame(excluded, columns=["trial_id", "other_ids", "title", "sources", "reason"])
     return trials, facts, excl.sort_values("trial_id", kind="mergesort").reset_index(drop=True)
+
+
+def take_census(trials: pd.DataFrame, census_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+    """Every double-read trial takes its census values (curation/census/); the rest keep the rules' values.
+
+    Returns (trials, census-vs-rules comparison, per-field agreement and rules accuracy, progress counts)."""
+    readings = census_data.load_readings(census_dir / "readings")
+    adjudications = census_data.load_adjudications(census_dir / "adjudications")
+    read_fps = census_data.load_fingerprints(census_dir / "text_fingerprints.csv")
+    now_fps = dict(zip(trials["trial_id"], trials["text_fingerprint"]))
+    outcomes = census_data.resolve(readings, adjudications, now_fps, read_fps)
+    trials, comparison = census_data.apply(trials, outcomes, fmt_num)
+    accuracy = census_data.accuracy_table(readings, comparison)
+    passes = readings.groupby("trial_id")["pass"].nunique() if len(readings) else pd.Series(dtype=int)
+    progress = {
+        "trials": len(trials),
+        "read_once": int((passes == 1).sum()),
+        "read_twice": int((passes == 2).sum()),
+        "double_read": int((trials["reading_status"] == census_data.DOUBLE_READ).sum()),
+        "awaiting_third_reading": sum(1 for o in outcomes.values() if o.pending),
+        "third_readings": len(adjudications),
+    }
+    return trials, comparison, accuracy, progress
 
 
 def apply_corrections(trials: pd.DataFrame, corrections: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -260,6 +285,7 @@ def build(
     verbose: bool = True,
     extra_records: list[dict] | tuple = (),
     version_update: dict | None = None,
+    census_dir: Path = census_data.CENSUS_DIR,
 ) -> dict:
     """Build every data/ file into out_dir; returns the report dict (counts, agreement).
 
@@ -275,6 +301,7 @@ def build(
     from msc_atlas.pipeline import gold
 
     gold_scores = gold.score(gold.compare(trials, gold.load_labels()))  # registry-derived values, before curation
+    trials, census_comparison, census_accuracy, census_progress = take_census(trials, census_dir)
     corrections = load_corrections(corrections_file)
     trials, skipped = apply_corrections(trials, corrections)
 
@@ -288,6 +315,8 @@ def build(
     _write_csv(conf, out_dir / "conflicts.csv")
     _write_csv(excluded, out_dir / "excluded_trials.csv")
     gold_scores.to_csv(out_dir / "gold_accuracy.csv", index=False, lineterminator="\n", float_format="%.4f")
+    census_accuracy.to_csv(out_dir / "census_accuracy.csv", index=False, lineterminator="\n", float_format="%.4f")
+    _write_csv(census_comparison, out_dir / "census_vs_rules.csv")
     flow = _record_flow(trials, excluded, sources_dir, extra_records)
     _write_csv(flow[0], out_dir / "record_ledger.csv")
     (out_dir / "record_flow.json").write_text(json.dumps(flow[1], indent=2) + "\n", encoding="utf-8")
@@ -319,6 +348,8 @@ def build(
         "excluded": len(excluded),
         "conflicts": len(conf),
         "gold": gold_scores,
+        "census": census_accuracy,
+        "census_progress": census_progress,
     }
     from msc_atlas.pipeline import datadoc
     from msc_atlas.pipeline.registry_ids import URL_PATTERNS

@@ -6,6 +6,7 @@ registry's own text of the trial, never a derived value. Their readings live in 
     python -m msc_atlas.pipeline.census dossier NCT...          # one or more trials' registry text, as read
     python -m msc_atlas.pipeline.census batches OUT_DIR [--size 40]   # every trial, in reading order, as batch files
     python -m msc_atlas.pipeline.census check FILE.jsonl ...     # a reading file's shape (keys, vocabularies, numbers)
+    python -m msc_atlas.pipeline.census fingerprints             # the text every trial is read from, hashed
 """
 
 from __future__ import annotations
@@ -17,30 +18,81 @@ import re
 import sys
 from pathlib import Path
 
-from msc_atlas.config import CURATION_DIR
+from msc_atlas.pipeline.census_data import FINGERPRINTS_FILE, fingerprint
 from msc_atlas.pipeline.gold import _ID_COLUMNS, _raw_tables, included_groups, stratum_of
 from msc_atlas.pipeline.sources import SOURCE_FILES, SOURCES_DIR, read_full_records
 
-CENSUS_DIR = CURATION_DIR / "census"
 ORDER_SEED = 20261202
 
 # Reading fields: key -> allowed values (None: free text or numbers). Multi-valued keys are ';'-joined.
 PRODUCTS = ("msc", "msc_ev", "msc_secretome", "non_msc")
-TISSUES = (
-    "bone_marrow umbilical_cord wharton_jelly adipose placenta amnion cord_blood dental_pulp menstrual_blood "
-    "olfactory_mucosa skin peripheral_blood ips_derived other unknown n/a"
-).split()
+TISSUES = [
+    "bone_marrow",
+    "umbilical_cord",
+    "wharton_jelly",
+    "adipose",
+    "placenta",
+    "amnion",
+    "cord_blood",
+    "dental_pulp",
+    "menstrual_blood",
+    "olfactory_mucosa",
+    "skin",
+    "peripheral_blood",
+    "ips_derived",
+    "other",
+    "unknown",
+    "n/a",
+]
 DONORS = ("allogeneic", "autologous", "both", "unknown", "n/a")
-ROUTES = (
-    "intravenous inhalation intratracheal hepatic_artery portal_vein intrasplenic intra_arterial intracoronary "
-    "intramyocardial intrathecal intracerebral intramuscular intra_articular intradiscal intravitreal subcutaneous "
-    "intradermal local_injection topical implant intraperitoneal other unknown n/a"
-).split()
+ROUTES = [
+    "intravenous",
+    "inhalation",
+    "intratracheal",
+    "hepatic_artery",
+    "portal_vein",
+    "intrasplenic",
+    "intra_arterial",
+    "intracoronary",
+    "intramyocardial",
+    "intrathecal",
+    "intracerebral",
+    "intramuscular",
+    "intra_articular",
+    "intradiscal",
+    "intravitreal",
+    "subcutaneous",
+    "intradermal",
+    "local_injection",
+    "topical",
+    "implant",
+    "intraperitoneal",
+    "other",
+    "unknown",
+    "n/a",
+]
 FOCUS_AREAS = ("covid19_ards", "liver", "other")
-DISEASE_GROUPS = (
-    "covid19 lung liver musculoskeletal neurological cardiovascular vascular gvhd_immune gastrointestinal kidney "
-    "diabetes_metabolic skin_wound eye reproductive haematological cancer ageing_frailty healthy other"
-).split()
+DISEASE_GROUPS = [
+    "covid19",
+    "lung",
+    "liver",
+    "musculoskeletal",
+    "neurological",
+    "cardiovascular",
+    "vascular",
+    "gvhd_immune",
+    "gastrointestinal",
+    "kidney",
+    "diabetes_metabolic",
+    "skin_wound",
+    "eye",
+    "reproductive",
+    "haematological",
+    "cancer",
+    "ageing_frailty",
+    "healthy",
+    "other",
+]
 EV_UNITS = ("particles", "ug_protein", "mL", "units", "other", "")
 READING_KEYS = {
     "trial_id": None,
@@ -173,6 +225,15 @@ def write_batches(out_dir: Path, size: int = 40, sources_dir: Path = SOURCES_DIR
     return paths
 
 
+def write_fingerprints(path: Path = FINGERPRINTS_FILE, sources_dir: Path = SOURCES_DIR) -> Path:
+    """curation/census/text_fingerprints.csv: a hash of the registry text of every trial, as the census read it; a
+    later build that finds other text for a trial (a refresh) takes it back to rules_only until it is read again."""
+    rows = sorted((m["trial_id"], fingerprint(m["text"])) for m in included_groups(sources_dir))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("trial_id,fingerprint\n" + "".join(f"{t},{f}\n" for t, f in rows), encoding="utf-8")
+    return path
+
+
 _NUMBER = re.compile(r"^\d+(\.\d+)?([eE][+]?\d+)?$")
 
 
@@ -232,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("batches")
     p.add_argument("out_dir", type=Path)
     p.add_argument("--size", type=int, default=40)
+    sub.add_parser("fingerprints")
     p = sub.add_parser("check")
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--ids", type=Path, help="the batch's .ids file: every trial in it must be read")
@@ -239,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "dossier":
         for text in dossiers(args.trial_ids).values():
             sys.stdout.write(text + "\n")
+    elif args.cmd == "fingerprints":
+        path = write_fingerprints()
+        print(f"wrote {path}")
     elif args.cmd == "batches":
         paths = write_batches(args.out_dir, args.size)
         print(f"{len(paths)} batches in {args.out_dir}")

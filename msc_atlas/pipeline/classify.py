@@ -57,7 +57,7 @@ import re
 from msc_atlas.pipeline import products
 from msc_atlas.pipeline.dose import Dose, parse_dose  # noqa: F401 - part of this module's interface
 from msc_atlas.pipeline.text import EVIDENCE_MAX as _EVIDENCE_MAX
-from msc_atlas.pipeline.text import NO, Decision, Texts, TrialText
+from msc_atlas.pipeline.text import NO, Decision, Texts, TrialText, trial_sentences
 from msc_atlas.pipeline.text import Rule as _Rule
 from msc_atlas.pipeline.text import evidence as _evidence
 from msc_atlas.pipeline.text import first as _first
@@ -67,13 +67,15 @@ from msc_atlas.pipeline.text import texts_of as _texts
 from msc_atlas.vocab import MULTI_SEP, ROUTES, SOURCE_TISSUES, UNKNOWN
 
 _TIER1 = ("title", "official_title", "interventions", "intervention_descriptions", "arm_labels", "arm_descriptions")
-_TIER2 = ("summary", "keywords")
+_TIER2 = ("summary", "keywords")  # plus the trial's own sentences of the detailed description (_tiers)
 _TITLES = ("title", "official_title")
 _CONDITIONS = ("conditions", "mesh_terms")
 
 
 def _tiers(t: TrialText) -> tuple[Texts, Texts]:
-    return _texts(t, _TIER1), _texts(t, _TIER2)
+    """Tier 1: the product's own fields and titles; tier 2: summary, keywords and the sentences of the detailed
+    description about this trial's own procedure (never its background)."""
+    return _texts(t, _TIER1), Texts([t.summary, trial_sentences(t.detailed_description), t.keywords])
 
 
 # ---------------------------------------------------------------------------------------------- focus area
@@ -404,7 +406,7 @@ def _mask(text: str) -> str:
 
 
 def _masked(t: TrialText) -> TrialText:
-    return t._replace(**{f: _mask(getattr(t, f)) for f in (*_TIER1, *_TIER2)})
+    return t._replace(**{f: _mask(getattr(t, f)) for f in (*_TIER1, *_TIER2, "detailed_description")})
 
 
 def _is_source(text: str, m: re.Match) -> bool:

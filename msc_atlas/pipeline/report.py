@@ -94,15 +94,20 @@ def reference_review(
     Countries: the review counted sites listed in mid-2020, so when `countries_then` (mid2020_countries()) lists
     countries for a trial, those are used; otherwise the dataset's (Oct 2022 snapshot). Both are returned.
     """
-    covid_text = (trials["title"] + " " + trials["conditions"]).str.contains(COVID_RX)
+    # COVID-19 named in the title or conditions, or read as a COVID-19 trial (an ARDS trial with a COVID-19 cohort,
+    # which ClinicalTrials.gov's own COVID-19 list of mid-2020 carried)
+    covid = (trials["title"] + " " + trials["conditions"]).str.contains(COVID_RX) | (
+        trials["disease_group"] == "covid19"
+    )
     sel = trials[
         (trials["registry"] == "ClinicalTrials.gov")
-        & covid_text
+        & covid
         & (trials["first_posted"] <= cutoff)
         & (trials["first_posted"] != "")
     ]
-    cells = sel[sel["product"] == "msc"]
-    exo = sel[sel["product"].isin(["msc_ev", "msc_secretome"])]
+    products = sel["product"].str.split(MULTI_SEP)
+    cells = sel[products.apply(lambda p: "msc" in p)]  # a trial giving cells and EVs counts with the cell trials
+    exo = sel[products.apply(lambda p: "msc" not in p and bool({"msc_ev", "msc_secretome"} & set(p)))]
     both = pd.concat([cells, exo])
     countries = set()
     for tid, now in zip(both["trial_id"], both["countries"]):

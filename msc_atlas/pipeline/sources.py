@@ -71,6 +71,7 @@ TEXT_KEYS = [
     "arm_labels",
     "arm_descriptions",
     "summary",
+    "detailed_description",
 ]
 RECORD_KEYS = [
     "id",
@@ -311,6 +312,7 @@ def _read(name: str, sources_dir: Path) -> pd.DataFrame:
 def read_ctgov_full(sources_dir: Path = SOURCES_DIR) -> list[dict]:
     """Full-study records (base table). Exact duplicate rows (one NCT id appears twice) collapse to one."""
     df = _read("ctgov_full_2022-10", sources_dir).drop_duplicates()
+    detail = {nct: " ".join(rec.get("DetailedDescription", [])) for nct, rec in read_full_records(sources_dir).items()}
     out = []
     for r in df.to_dict("records"):
         enr_type = r["EnrollmentType"].strip().lower()
@@ -332,6 +334,7 @@ def read_ctgov_full(sources_dir: Path = SOURCES_DIR) -> list[dict]:
                 arm_labels=_pipe(r["ArmGroupLabel"]),
                 arm_descriptions=_pipe(r["ArmGroupDescription"]),
                 summary=r["BriefSummary"],
+                detailed_description=detail.get(r["NCTId"].strip(), ""),
                 phase=norm_phase(r["Phase"]),
                 status=norm_status(r["OverallStatus"]),
                 enrollment=norm_enrollment(r["EnrollmentCount"]),

@@ -26,6 +26,7 @@ class TrialText(NamedTuple):
     arm_descriptions: str = ""
     summary: str = ""
     arm_labels: str = ""
+    detailed_description: str = ""  # ClinicalTrials.gov DetailedDescription (full record; "" elsewhere)
     intervention_types: str = ""  # "Biological | Device", in the order of `interventions`
     study_type: str = ""  # as registered: "Interventional", "Observational", "Expanded Access", ...
 
@@ -147,3 +148,29 @@ def multi(table: dict[str, Rule], texts: Texts) -> Decision:
     width = max(60, EVIDENCE_MAX // len(found))
     evid = dict.fromkeys(evidence(hit, width) for hit in found.values())
     return Decision(MULTI_SEP.join(found), " / ".join(evid))
+
+
+# A sentence of a detailed description that describes this trial's own procedure ("patients will receive", "in this
+# study"), and one that describes other work (earlier studies, animals, what MSCs can do in general).
+_THIS_TRIAL = re.compile(
+    r"\b(?:will|shall|to be (?:given|administered|infused|injected|transplanted|implanted)"
+    r"|this (?:study|trial|protocol)|in (?:the|this) (?:present |current )?(?:study|trial)"
+    r"|(?:patients|subjects|participants|investigators|we) (?:will|would|are to)|each (?:patient|subject|participant)"
+    r"|(?:are|were|is|was) (?:randomi[sz]ed|assigned|allocated|enrolled)|(?:group|arm) [A-Z0-9]\b)",
+    re.IGNORECASE,
+)
+_OTHER_WORK = re.compile(
+    r"\b(?:have|has|had) been\b|\bprevious(?:ly)?\b|\bprior\b|\bstudies\b|\bdemonstrat\w*|\breported\b|\bshowed\b"
+    r"|\bshown\b|\bpre-?clinical\b|\banimals?\b|\bmice\b|\bmurine\b|\brats?\b|\bin vitro\b|\bliterature\b"
+    r"|\bcan be (?:isolated|obtained|derived|found|harvested)\b|\bfound that\b|\bpublished\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|\s*\n\s*")
+
+
+def trial_sentences(text: str) -> str:
+    """The sentences of a long description that say what this trial does (future tense, "in this study", arms),
+    without those about other work: a detailed description is mostly background, and a tissue, donor or route named
+    for earlier studies describes no product of this trial."""
+    kept = [s for s in _SENTENCE_END.split(text) if _THIS_TRIAL.search(s) and not _OTHER_WORK.search(s)]
+    return " ".join(" ".join(s.split()) for s in kept)

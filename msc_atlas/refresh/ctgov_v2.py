@@ -18,6 +18,7 @@ Field mapping (API v2 path -> record key; enum values are upper-case in v2 and b
   armsInterventionsModule.interventions[].name / .description       -> interventions / intervention_descriptions
   armsInterventionsModule.armGroups[].description                   -> arm_descriptions
   descriptionModule.briefSummary                                    -> summary
+  descriptionModule.detailedDescription                             -> detailed_description
   sponsorCollaboratorsModule.leadSponsor.name / class               -> sponsor / sponsor_class
   contactsLocationsModule.locations[].country                       -> countries_raw (first-seen order, de-duplicated)
 Multi-valued text is joined with " | ", as in the flat export.
@@ -192,6 +193,7 @@ def study_record(study: dict, where: str, warnings: list[str]) -> tuple[dict, st
         arm_labels=_join(a.get("label", "") for a in arms),
         arm_descriptions=_join(a.get("description", "") for a in arms),
         summary=_at(ps, "descriptionModule.briefSummary", str, where) or "",
+        detailed_description=_at(ps, "descriptionModule.detailedDescription", str, where) or "",
         phase=phase,
         status=status,
         enrollment=count if count is not None and count >= 0 else None,
