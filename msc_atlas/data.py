@@ -401,6 +401,8 @@ FLOW_KEYS = (
     "included_by_product",
 )
 ACCURACY_COLUMNS = ["field", "n", "right", "accuracy", "dev_accuracy", "heldout_accuracy"]
+# data/census_accuracy.csv: per field, the two blind readings' agreement and kappa, and the rules' census accuracy
+CENSUS_ACCURACY_COLUMNS = ["field", "n", "agree", "agreement", "kappa", "rules_n", "rules_right", "rules_accuracy"]
 
 
 def load_record_flow(path: str | Path | None = None) -> dict:
@@ -440,6 +442,16 @@ def _load_gold_accuracy(path: str) -> list[dict]:
     return _load_simple(Path(path), ACCURACY_COLUMNS).to_dict("records")
 
 
+def load_census_accuracy(path: str | Path | None = None) -> list[dict]:
+    """data/census_accuracy.csv: per census field, reader agreement, Cohen's kappa and the rules' accuracy."""
+    return _load_census_accuracy(_resolved(path, "census_accuracy.csv"))
+
+
+@cache.dataset(maxsize=4)
+def _load_census_accuracy(path: str) -> list[dict]:
+    return _load_simple(Path(path), CENSUS_ACCURACY_COLUMNS).to_dict("records")
+
+
 def load_all(directory: str | Path | None = None) -> pd.DataFrame:
     """Load and validate every table the app serves from `directory` (default: the dataset directory), warming
     the caches; raises DatasetError (or the mechanism's error) naming the first problem. Returns the trials."""
@@ -453,6 +465,7 @@ def load_all(directory: str | Path | None = None) -> pd.DataFrame:
     load_conflicts(at("conflicts.csv"))
     load_record_flow(at("record_flow.json"))
     load_gold_accuracy(at("gold_accuracy.csv"))
+    load_census_accuracy(at("census_accuracy.csv"))
     load_corrections()
     mechanism.model_at(folder)
     return trials

@@ -99,9 +99,12 @@ def layout(**_query):
                                 "taken as registered; country names are mapped to ISO 3166-1 codes."
                             ),
                             html.Li(
-                                "Focus area, disease group, product, tissue source, donor, route and dose are decided by "
-                                "documented text rules from the registry's titles, conditions, interventions, arms and "
-                                "summary. The phrase each value was decided from is kept and shown on the Trials page."
+                                "Focus area, disease group, product, tissue source, donor, route and dose are read from "
+                                "each trial's registry text (titles, conditions, interventions, arms, summary and detailed "
+                                "description) by two readers working blind, with a third reading where they differ: the "
+                                "census. A trial nobody has read yet (marked “Rules only” under Reading) carries values "
+                                "from documented text rules. The phrase each value was decided from is kept and shown on "
+                                "the Trials page."
                             ),
                             html.Li(
                                 "When the registry text does not say, the value is “not reported” — never a guess."
@@ -117,6 +120,7 @@ def layout(**_query):
                 ],
                 className="card-panel",
             ),
+            census_section(data.load_census_accuracy(), data.load_trials()["reading_status"].value_counts().to_dict()),
             html.Section(
                 [
                     html.H2("Limitations", className="h5"),
@@ -160,4 +164,60 @@ def layout(**_query):
                 className="card-panel",
             ),
         ]
+    )
+
+
+CENSUS_LABELS = {
+    "product": "Product",
+    "source_tissue": "Tissue source",
+    "donor": "Donor",
+    "route": "Route",
+    "focus_area": "Focus area",
+    "disease_group": "Disease group",
+    "dose_cells_per_kg": "Dose, cells per kg",
+    "dose_cells_total": "Dose, cells in total",
+    "ev_dose": "Dose, EVs / secretome",
+}
+
+
+def _share(value: str) -> str:
+    return "–" if value in ("", "nan") else f"{float(value):.1%}"
+
+
+def census_section(rows: list[dict], reading: dict[str, int]) -> html.Section:
+    """How right the values are: the census's reader agreement and kappa per field, and how often the rules (which
+    decide the trials not yet read) matched the census."""
+    read, rules_only = reading.get("double_read", 0), reading.get("rules_only", 0)
+    header = ["Field", "Trials read twice", "Readers agreed", "Cohen's kappa", "Rules matched the census"]
+    body = [
+        html.Tr(
+            [
+                html.Th(CENSUS_LABELS.get(r["field"], r["field"]), scope="row"),
+                html.Td(f"{int(r['n']):,}"),
+                html.Td(_share(r["agreement"])),
+                html.Td("–" if r["kappa"] in ("", "nan") else f"{float(r['kappa']):.2f}"),
+                html.Td(
+                    f"{_share(r['rules_accuracy'])} of {int(r['rules_n']):,}" if r["rules_n"] not in ("", "0") else "–"
+                ),
+            ]
+        )
+        for r in rows
+    ]
+    return html.Section(
+        [
+            html.H2("How right the values are", className="h5"),
+            html.P(
+                f"{read:,} of {read + rules_only:,} trials have been read twice so far (the census, "
+                "curation/census/ in the code repository). The readers' agreement before the third reading, and "
+                "Cohen's kappa, say how clear the registry text is; the last column says how often the documented "
+                f"rules gave the census's value, which is what to expect of the {rules_only:,} trials not yet read. "
+                "Tissue, donor, route and doses are compared on trials of MSC-derived products."
+            ),
+            html.Table(
+                [html.Thead(html.Tr([html.Th(h, scope="col") for h in header])), html.Tbody(body)],
+                className="table table-sm",
+            ),
+        ],
+        className="card-panel",
+        id="about-census",
     )

@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 from msc_atlas import data, ids, vocab
 from msc_atlas.filters import FilterState
 from msc_atlas.review import flow_svg, methods, table
-from msc_atlas.selection import trial_counts
+from msc_atlas.selection import counts_by, trial_counts
 from msc_atlas.ui.components import attrs
 
 dash.register_page(__name__, path="/methods", name="Methods", order=4, title="Methods — MSC Trials Atlas")
@@ -151,6 +151,11 @@ def layout(**_query):
     )
 
 
+def _reading(state: FilterState) -> dict[str, int]:
+    """The view's trials per reading status (double_read / rules_only)."""
+    return counts_by(state, "reading")
+
+
 def _view(filter_data) -> tuple[FilterState, dict, str]:
     state = FilterState.from_dict(filter_data)
     counts = trial_counts()
@@ -179,7 +184,8 @@ def update_methods(filter_data):
         numbers=numbers,
         version=data.load_version(),
         flow=flow,
-        accuracy=data.load_gold_accuracy(),
+        census=data.load_census_accuracy(),
+        reading=_reading(state),
         link=link,
     )
     return dict(flow=flow_boxes(flow, state.describe(), numbers["trials"]), text=text, link=link, href=link)
@@ -216,7 +222,8 @@ def export(*args):
         numbers=numbers,
         version=version,
         flow=data.load_record_flow(),
-        accuracy=data.load_gold_accuracy(),
+        census=data.load_census_accuracy(),
+        reading=_reading(state),
         link=link,
     )
     about = {

@@ -15,11 +15,11 @@ from msc_atlas import data
 from msc_atlas.config import BUNDLED_DATA_DIR as DATA_DIR
 from msc_atlas.filters import FilterState
 from msc_atlas.review import methods, table
-from msc_atlas.selection import trial_counts
+from msc_atlas.selection import counts_by, trial_counts
 
 FLOW = json.loads((DATA_DIR / "record_flow.json").read_text(encoding="utf-8"))
 LEDGER = pd.read_csv(DATA_DIR / "record_ledger.csv", dtype=str, keep_default_na=False)
-ACCURACY = list(csv.DictReader((DATA_DIR / "gold_accuracy.csv").open(encoding="utf-8")))
+CENSUS = list(csv.DictReader((DATA_DIR / "census_accuracy.csv").open(encoding="utf-8")))
 
 
 def test_every_record_read_lands_in_exactly_one_box():
@@ -62,15 +62,21 @@ def test_methods_paragraph_quotes_the_view_numbers(state):
         numbers=numbers,
         version=data.load_version(),
         flow=FLOW,
-        accuracy=ACCURACY,
+        census=CENSUS,
+        reading=counts_by(state, "reading"),
         link="https://atlas.example/" + state.to_query(),
     )
     assert f"comprises {numbers['trials']:,} trials in {numbers['countries']:,} countries" in text
     assert f"{numbers['participants']:,} planned participants" in text
     assert f"{FLOW['included_trials']:,} trials of MSCs" in text and data.load_version()["dataset_version"] in text
     assert "https://atlas.example/" + state.to_query() in text
-    product = next(r for r in ACCURACY if r["field"] == "product")
-    assert f"product {float(product['accuracy']):.1%}" in text
+    reading = counts_by(state, "reading")
+    read = reading.get("double_read", 0)
+    assert f"of {read:,} of the {read + reading.get('rules_only', 0):,} trials were read" in text
+    product = next(r for r in CENSUS if r["field"] == "product")
+    assert f"agreed on {min(float(r['agreement']) for r in CENSUS):.1%}" in text
+    if reading.get("rules_only"):
+        assert f"product {float(product['rules_accuracy']):.1%} of {int(product['rules_n']):,}" in text
 
 
 def test_publication_table_in_three_formats_holds_exactly_the_filtered_trials():

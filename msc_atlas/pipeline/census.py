@@ -7,6 +7,7 @@ registry's own text of the trial, never a derived value. Their readings live in 
     python -m msc_atlas.pipeline.census batches OUT_DIR [--size 40]   # every trial, in reading order, as batch files
     python -m msc_atlas.pipeline.census check FILE.jsonl ...     # a reading file's shape (keys, vocabularies, numbers)
     python -m msc_atlas.pipeline.census fingerprints             # the text every trial is read from, hashed
+    python -m msc_atlas.pipeline.census disputes OUT_DIR [--size 15]  # the fields two readings differ on, for a third
 """
 
 from __future__ import annotations
@@ -234,6 +235,43 @@ def write_fingerprints(path: Path = FINGERPRINTS_FILE, sources_dir: Path = SOURC
     return path
 
 
+def write_disputes(out_dir: Path, size: int = 15, census_dir: Path | None = None) -> list[Path]:
+    """For every trial whose two readings differ on a field no third reading has decided yet: the two readings of
+    each such field (value, phrase, notes), in batches of `size` trials, as a third reader reads them beside the
+    dossier. Files: disputes_NNN.md and disputes_NNN.ids."""
+    from msc_atlas.pipeline import census_data as cd
+
+    base = census_dir or cd.CENSUS_DIR
+    readings = cd.load_readings(base / "readings")
+    decided = cd.load_adjudications(base / "adjudications")
+    done = set(zip(decided["trial_id"], decided["field"]))
+    open_ = cd.disagreements(readings)
+    open_ = open_[[(t, f) not in done for t, f in zip(open_["trial_id"], open_["field"])]]
+    trials = list(dict.fromkeys(open_["trial_id"]))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    existing = len(list(out_dir.glob("disputes_*.md")))
+    for n, start in enumerate(range(0, len(trials), size), start=existing + 1):
+        ids = trials[start : start + size]
+        parts = [f"# Third readings, batch {n:03d}: {len(ids)} trials\n"]
+        for tid in ids:
+            parts.append(f"## {tid}\n\nDossier: `/work/census/dossiers/{tid.replace('/', '_')}.md`\n")
+            for r in open_[open_["trial_id"] == tid].to_dict("records"):
+                parts.append(
+                    f"- field **{r['field']}**\n"
+                    f"  - reading 1: `{r['reading_A'] or '(empty)'}` — phrase: {r['phrase_A'] or '(none)'}"
+                    + (f" — notes: {r['notes_A']}" if r["notes_A"] else "")
+                    + f"\n  - reading 2: `{r['reading_B'] or '(empty)'}` — phrase: {r['phrase_B'] or '(none)'}"
+                    + (f" — notes: {r['notes_B']}" if r["notes_B"] else "")
+                )
+            parts.append("")
+        path = out_dir / f"disputes_{n:03d}.md"
+        path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+        path.with_suffix(".ids").write_text("\n".join(ids) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 _NUMBER = re.compile(r"^\d+(\.\d+)?([eE][+]?\d+)?$")
 
 
@@ -294,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out_dir", type=Path)
     p.add_argument("--size", type=int, default=40)
     sub.add_parser("fingerprints")
+    p = sub.add_parser("disputes")
+    p.add_argument("out_dir", type=Path)
+    p.add_argument("--size", type=int, default=15)
     p = sub.add_parser("check")
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--ids", type=Path, help="the batch's .ids file: every trial in it must be read")
@@ -304,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.cmd == "fingerprints":
         path = write_fingerprints()
         print(f"wrote {path}")
+    elif args.cmd == "disputes":
+        paths = write_disputes(args.out_dir, args.size)
+        print(f"{len(paths)} dispute batches in {args.out_dir}")
     elif args.cmd == "batches":
         paths = write_batches(args.out_dir, args.size)
         print(f"{len(paths)} batches in {args.out_dir}")

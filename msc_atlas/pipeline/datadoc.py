@@ -177,12 +177,55 @@ EU-CTR links to the register's search for the EudraCT number.
 """
 
 
+def _census_text(summary: dict) -> str:
+    """The census section: progress, reader agreement and kappa per field, the rules' accuracy against it."""
+    table = summary.get("census")
+    progress = summary.get("census_progress") or {}
+    if table is None or not len(table):
+        return "(no census readings)"
+
+    def pct(x: float | None) -> str:
+        return "–" if x is None or x != x else f"{x:.1%}"
+
+    def kappa(x: float | None) -> str:
+        return "–" if x is None or x != x else f"{x:.3f}"
+
+    rows = "\n".join(
+        f"| {r['field']} | {int(r['n']):,} | {pct(r['agreement'])} | {kappa(r['kappa'])} | "
+        f"{int(r['rules_n'] or 0):,} | {pct(r['rules_accuracy'])} |"
+        for r in table.fillna({"rules_n": 0}).to_dict("records")
+    )
+    return f"""Every trial is read from its registry text by two readers who see neither each other's reading nor any
+value the rules derived; where they differ, a third reading with both in view decides each differing field and
+writes its reason (`curation/census/`: `readings/A`, `readings/B`, `adjudications/`; the policy both readers and the
+rules follow is `curation/gold/GUIDE.md`, section "Census"). A trial whose two readings are in, whose differing
+fields are decided and whose registry text is the text that was read (`text_fingerprints.csv`) is `double_read`, and
+its product, tissue, donor, route, focus area, disease group and doses come from the census, with the deciding phrase
+as evidence (`census: ...`); every other trial is `rules_only` and keeps the rules' values (`reading_status` and
+`reading_status_note` say which, and why).
+
+This build: {progress.get("double_read", 0):,} of {progress.get("trials", 0):,} trials `double_read`;
+{progress.get("read_twice", 0):,} read by both passes, {progress.get("read_once", 0):,} by one so far;
+{progress.get("awaiting_third_reading", 0):,} awaiting a third reading; {progress.get("third_readings", 0):,} fields
+decided by a third reading.
+
+| field | trials read twice | readers agreed | Cohen's kappa | double-read trials scored | rules matched the census |
+|---|---:|---:|---:|---:|---:|
+{rows}
+
+Agreement is measured on the two blind readings before any third reading (tissue, donor, route and doses on trials
+both readers took for MSC-derived; multi-valued fields agree when the sets are equal; doses when every level agrees
+to three significant figures). The last two columns compare the rules' values with the census's on the double-read
+trials (`census_vs_rules.csv` lists every pair): what to expect of a trial nobody has read yet."""
+
+
 def _rules_and_provenance(summary: dict, version: dict) -> str:
     from msc_atlas.pipeline.gold import FIRST_LOOK_HELDOUT, score_table
 
     gold_table = score_table(summary["gold"]) if summary.get("gold") is not None else "(not scored)"
     gold_n = int(summary["gold"]["n"].max()) if summary.get("gold") is not None else 0
     first_look = ", ".join(f"{k.replace('_', ' ')} {v:.1%}" for k, v in FIRST_LOOK_HELDOUT.items())
+    census_text = _census_text(summary)
     c = summary["counts"]
     asof = "\n".join(f"| {k} | {v} |" for k, v in version.items() if k.endswith("_as_of"))
     return f"""## How each derived field is decided
@@ -217,9 +260,15 @@ The classifiers are in `msc_atlas/pipeline/classify.py` (its docstring is the au
   "100–800 million"), per kg and in total, per administration; not doses of another product in the same sentence
   (PBSC, CD34+), caps, cumulative totals or concentrations (cells/mL); EV amounts in their own columns.
 * Text used: tier 1 = titles + intervention names/descriptions + arm descriptions; tier 2 (only when tier 1 is
-  silent) = brief summary + keywords. For ICTRP-only trials the ICTRP public/scientific title, condition and
+  silent) = brief summary + keywords + the sentences of the ClinicalTrials.gov detailed description that describe
+  the trial's own procedure (future tense, "in this study", arms; sentences about earlier studies, animals or what
+  MSCs can do are skipped). For ICTRP-only trials the ICTRP public/scientific title, condition and
   intervention text; when a trial has no intervention text, ebmdatalab's intervention class (e.g. "Cells
   (mesenchymal)") is used as its intervention text.
+
+## The census: every trial read twice
+
+{census_text}
 
 ## Accuracy against the gold sample
 

@@ -14,14 +14,6 @@ SEARCHES = (
     "remestemcel, MultiStem, PLX-PAD, CAStem, ExoFlo\u201d in titles and interventions"
 )
 CITATION = "MSC Trials Atlas, dataset {version} (ClinicalTrials.gov as of {ctgov}; WHO ICTRP as of {ictrp}). {url}"
-ACCURACY_FIELDS = {
-    "product": "product",
-    "source_tissue": "tissue source",
-    "donor": "donor",
-    "route": "route",
-    "disease_group": "disease group",
-    "dose_per_kg_range": "dose per kg",
-}
 
 
 def _n(count: int, noun: str) -> str:
@@ -32,19 +24,75 @@ def _pct(share: float | None) -> str:
     return "–" if share is None else f"{share:.0%}"
 
 
+CENSUS_FIELDS = {
+    "product": "product",
+    "source_tissue": "tissue source",
+    "donor": "donor",
+    "route": "route",
+    "disease_group": "disease group",
+    "dose_cells_per_kg": "dose per kg",
+}
+
+
+def census_sentences(census: Sequence[Mapping], reading: Mapping[str, int]) -> list[str]:
+    """How the view's derived values were decided: the census (two blind readings and a third where they differ)
+    with its agreement and kappa, and the rules' accuracy against it for the trials not yet read."""
+    rows = {row["field"]: row for row in census if str(row.get("n", "")) not in ("", "0")}
+    read, rules_only = reading.get("double_read", 0), reading.get("rules_only", 0)
+    if not rows:
+        return [
+            "Product, tissue source, donor, route, dose, disease group and focus area were derived from the registry "
+            "text of each trial by documented rules, keeping the phrase each value was decided from; values the "
+            "registry does not state were recorded as not reported."
+        ]
+
+    def share(row: Mapping, key: str) -> float:
+        return float(row[key]) if str(row.get(key, "")) not in ("", "nan") else float("nan")
+
+    agreement = [share(r, "agreement") for r in rows.values()]
+    kappas = [share(r, "kappa") for r in rows.values() if share(r, "kappa") == share(r, "kappa")]
+    out = [
+        f"Product (every MSC-derived product participants receive), tissue source, donor, route, doses, disease group "
+        f"and focus area of {read:,} of the {read + rules_only:,} trials were read from the registry text (titles, "
+        "conditions, interventions, arms, summary and detailed description) by two independent readers blind to "
+        "each other and to any derived value, with a third reading deciding every field on which they differed; "
+        "each value keeps the phrase it was decided from, and values the registry does not state were recorded as "
+        "not reported.",
+        f"Across the {max(int(r['n']) for r in rows.values()):,} trials read twice so far, the two readings agreed on "
+        f"{min(agreement):.1%}–{max(agreement):.1%} of values per field (Cohen's kappa "
+        f"{min(kappas):.2f}–{max(kappas):.2f})."
+        if kappas
+        else "",
+    ]
+    if rules_only:
+        scored = ", ".join(
+            f"{label} {float(rows[f]['rules_accuracy']):.1%} of {int(rows[f]['rules_n']):,}"
+            for f, label in CENSUS_FIELDS.items()
+            if f in rows and str(rows[f].get("rules_accuracy", "")) not in ("", "nan")
+        )
+        out.append(
+            f"The other {rules_only:,} trials, not yet read, carry values from documented text rules, which matched "
+            f"the census on the double-read trials for {scored}."
+        )
+    return [s for s in out if s]
+
+
 def paragraph(
-    *, scope: str, numbers: Mapping, version: Mapping[str, str], flow: Mapping, accuracy: Sequence[Mapping], link: str
+    *,
+    scope: str,
+    numbers: Mapping,
+    version: Mapping[str, str],
+    flow: Mapping,
+    census: Sequence[Mapping],
+    reading: Mapping[str, int],
+    link: str,
 ) -> str:
     """The methods text of one view. `numbers` are the view's headline numbers (msc_atlas.counting), `flow` the
-    record flow (data/record_flow.json), `accuracy` the gold-sample scores (data/gold_accuracy.csv rows)."""
+    record flow (data/record_flow.json), `census` the census's agreement and the rules' accuracy against it
+    (data/census_accuracy.csv rows), `reading` the view's trials per reading status."""
     ctgov, ictrp = version.get("ctgov_as_of", "not reported"), version.get("ictrp_as_of", "not reported")
     excluded = "; ".join(f"{e['reason']} ({e['trials']:,})" for e in flow["excluded"])
     not_msc = "; ".join(f"{e['reason']} ({e['trials']:,})" for e in flow["not_msc"])
-    scored = {row["field"]: row for row in accuracy}
-    accuracy_text = ", ".join(
-        f"{label} {float(scored[f]['accuracy']):.1%}" for f, label in ACCURACY_FIELDS.items() if f in scored
-    )
-    gold_n = max((int(row["n"]) for row in accuracy), default=0)
     sentences = [
         f"Trials were identified in the MSC Trials Atlas (dataset {version.get('dataset_version', '')}), which "
         f"combines {SEARCHES.format(ctgov=ctgov, ictrp=ictrp)}.",
@@ -55,13 +103,7 @@ def paragraph(
         f"{flow['excluded_trials']:,} were excluded before classification ({excluded}), and "
         f"{flow['not_msc_trials']:,} gave participants no MSC product ({not_msc}), leaving "
         f"{flow['included_trials']:,} trials of MSCs, MSC-derived extracellular vesicles or secretome.",
-        "Product, tissue source, donor, route, dose, disease group and focus area were derived from the registry "
-        "text of each trial by documented rules, keeping the phrase each value was decided from; values the "
-        "registry does not state were recorded as not reported.",
-        f"Against a random, stratified gold sample of {gold_n} trials labelled by reading the registry records, the "
-        f"derived values were correct for {accuracy_text}."
-        if accuracy_text
-        else "",
+        *census_sentences(census, reading),
         f"The view analysed here ({scope}) comprises {numbers['trials']:,} trials in {numbers['countries']:,} "
         f"countries with {numbers['participants']:,} planned participants ({numbers['enrollment_reported']:,} "
         f"trials report enrollment); {_pct(numbers.get('ev_share'))} test exosomes, extracellular vesicles or "
