@@ -16,11 +16,12 @@ import pandas as pd
 from msc_atlas import config, vocab
 from msc_atlas.data import PUBLISHED_FACTS_COLUMNS  # the columns the app reads back
 from msc_atlas.fields import TRIAL_COLUMNS
-from msc_atlas.pipeline import census_data
+from msc_atlas.pipeline import census_data, datadoc, flow, gold, report
 from msc_atlas.pipeline import classify as C
 from msc_atlas.pipeline.curation import CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts
+from msc_atlas.pipeline.mechanism_tables import write_mechanism_tables
 from msc_atlas.pipeline.merge import NEW_IN_REFRESH, group_records, inclusion, merge_group
-from msc_atlas.pipeline.registry_ids import url_for
+from msc_atlas.pipeline.registry_ids import URL_PATTERNS, url_for
 from msc_atlas.pipeline.sources import (
     PUBLISHED_FACTS,
     PUBLISHED_FILE,
@@ -29,6 +30,7 @@ from msc_atlas.pipeline.sources import (
     SOURCES_DIR,
     read_all_registry_records,
     read_published_facts,
+    rows_read,
 )
 from msc_atlas.vocab import MULTI_SEP, UNKNOWN
 
@@ -257,8 +259,6 @@ def _record_flow(
     trials: pd.DataFrame, excluded: pd.DataFrame, sources_dir: Path, extra_records: list[dict] | tuple
 ) -> tuple[pd.DataFrame, dict]:
     """(ledger of every record read, the flow counts): msc_atlas.pipeline.flow."""
-    from msc_atlas.pipeline import flow
-    from msc_atlas.pipeline.sources import rows_read
 
     records = read_all_registry_records(sources_dir) + list(extra_records)
     read = rows_read(sources_dir)
@@ -292,14 +292,10 @@ def build(
     A refresh (msc_atlas.refresh) passes its registry records as `extra_records` and its version / as-of dates as
     `version_update` (merged into version.json); the bundled build passes neither.
     """
-    from msc_atlas.pipeline import report
-
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     trials, facts, excluded = assemble(sources_dir, extra_records=extra_records)
-    from msc_atlas.pipeline import gold
-
     gold_scores = gold.score(gold.compare(trials, gold.load_labels()))  # registry-derived values, before curation
     trials, census_comparison, census_accuracy, census_progress = take_census(trials, census_dir)
     corrections = load_corrections(corrections_file)
@@ -321,8 +317,6 @@ def build(
     _write_csv(flow[0], out_dir / "record_ledger.csv")
     (out_dir / "record_flow.json").write_text(json.dumps(flow[1], indent=2) + "\n", encoding="utf-8")
     (out_dir / "agreement_report.md").write_text(report.agreement_markdown(agreement, disagreements), encoding="utf-8")
-    from msc_atlas.pipeline.mechanism_tables import write_mechanism_tables
-
     write_mechanism_tables(sources_dir, out_dir)
     version = {
         "dataset_version": DATASET_VERSION,
@@ -351,9 +345,6 @@ def build(
         "census": census_accuracy,
         "census_progress": census_progress,
     }
-    from msc_atlas.pipeline import datadoc
-    from msc_atlas.pipeline.registry_ids import URL_PATTERNS
-
     (out_dir / "README.md").write_text(datadoc.render(summary, version, URL_PATTERNS), encoding="utf-8")
     summary["seconds"] = time.perf_counter() - t0
     if verbose:

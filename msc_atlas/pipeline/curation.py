@@ -1,7 +1,7 @@
 """Published review tables: normalisation to vocab keys, reviewed corrections, and conflicts between sources.
 
 `curation/corrections.csv` (repo root) is a reviewed artefact: one row per correction with the citing page.
-It is generated as candidates by `python -m msc_atlas.pipeline.curation` (writes curation/corrections_candidates.csv),
+It is generated as candidates by `python -m msc_atlas.pipeline.tools candidates` (-> curation/corrections_candidates.csv),
 checked by a person, and copied into corrections.csv. The build reads only corrections.csv.
 """
 
@@ -258,18 +258,3 @@ def load_corrections(path: Path | str = CORRECTIONS_FILE) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     validate_corrections(df, path)
     return df
-
-
-def main() -> None:
-    """Write candidate corrections for review (does not touch data/ or corrections.csv)."""
-    from msc_atlas.pipeline.build import assemble
-
-    trials, facts, _ = assemble()
-    cand = candidate_corrections(facts, trials)
-    CURATION_DIR.mkdir(exist_ok=True)
-    cand.to_csv(CANDIDATES_FILE, index=False, lineterminator="\n")
-    print(f"{len(cand)} candidate corrections -> {CANDIDATES_FILE}")
-
-
-if __name__ == "__main__":
-    main()

@@ -5,7 +5,7 @@ The labels themselves (curation/gold/gold_labels.csv) are written by people read
 
     python -m msc_atlas.pipeline.gold draw            # (re)draw the sample -> curation/gold/gold_sample.csv
     python -m msc_atlas.pipeline.gold dossier NCT...  # the raw registry rows of one trial, as a labeller reads them
-    python -m msc_atlas.pipeline.gold score           # per-field accuracy of data/trials.csv against the gold labels
+    python -m msc_atlas.pipeline.tools gold-score     # per-field accuracy of the rules against the gold labels
 """
 
 from __future__ import annotations
@@ -272,9 +272,6 @@ def main(argv: list[str] | None = None) -> None:
     d = sub.add_parser("dossier")
     d.add_argument("trial_ids", nargs="+")
     d.add_argument("--out-dir", type=Path, help="write one TRIAL.md per trial here instead of printing")
-    sc = sub.add_parser("score")
-    sc.add_argument("--show", default="", help="print the disagreements of these fields (comma-separated, or all)")
-    sc.add_argument("--split", default="dev", help="disagreements of this split only: dev (default), heldout, all")
     args = p.parse_args(argv)
     if args.cmd == "draw":
         sample = draw()
@@ -290,22 +287,6 @@ def main(argv: list[str] | None = None) -> None:
                 (args.out_dir / f"{tid.replace('/', '_')}.md").write_text(text, encoding="utf-8")
         else:
             print("\n".join(docs.values()))
-    elif args.cmd == "score":
-        from msc_atlas.pipeline.build import assemble
-
-        trials = assemble()[0]
-        comparison = compare(trials, load_labels())
-        print(score_table(score(comparison)))
-        fields = set(args.show.split(",")) if args.show and args.show != "all" else None
-        if args.show:
-            wrong = comparison[~comparison["right"]]
-            if args.split != "all":
-                wrong = wrong[wrong["split"] == args.split]
-            for r in wrong.to_dict("records"):
-                if fields is None or r["field"] in fields:
-                    print(
-                        f"{r['trial_id']:<24} {r['split']:<8} {r['field']:<18} gold={r['gold']!r:<40} built={r['built']!r}"
-                    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import re
 import pandas as pd
 
 from msc_atlas.pipeline.curation import agrees
+from msc_atlas.pipeline.gold import score_table
 from msc_atlas.vocab import MULTI_SEP, UNKNOWN
 
 DISAGREEMENT_COLUMNS = [  # agreement_report's table, in this order in the CSV and the Markdown
@@ -210,8 +211,6 @@ def summary_text(summary: dict) -> str:
         )
     gold = summary.get("gold")
     if gold is not None:
-        from msc_atlas.pipeline.gold import score_table
-
         lines.append("accuracy against the gold sample (curation/gold/, registry-derived values before curation):")
         lines.append(score_table(gold))
     lines.append(f"built in {summary['seconds']:.1f} s")
