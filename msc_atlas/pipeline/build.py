@@ -235,6 +235,9 @@ def apply_corrections(trials: pd.DataFrame, corrections: pd.DataFrame) -> tuple[
             skipped.append(f"{tid} {field}: trial not in dataset")
             continue
         current = out.at[tid, field]
+        if current == r["value"] and str(out.at[tid, f"{field}_evidence"]).startswith("census: "):
+            skipped.append(f"{tid} {field}: the census reads {current!r} in the registry text already")
+            continue
         if r["applies_when"] == "registry_confirms":
             if current != r["value"]:
                 skipped.append(f"{tid} {field}: cited as {r['value']!r} but derived {current!r}; review the row")

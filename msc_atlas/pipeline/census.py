@@ -8,6 +8,8 @@ registry's own text of the trial, never a derived value. Their readings live in 
     python -m msc_atlas.pipeline.census check FILE.jsonl ...     # a reading file's shape (keys, vocabularies, numbers)
     python -m msc_atlas.pipeline.census fingerprints             # the text every trial is read from, hashed
     python -m msc_atlas.pipeline.census disputes OUT_DIR [--size 15]  # the fields two readings differ on, for a third
+    python -m msc_atlas.pipeline.census next N --pass A [--data-dir DIR]  # dossiers of the next N trials a pass lacks
+    python -m msc_atlas.pipeline.census take FILE.csv --pass A --reader NAME  # readings from a CSV into the census
 """
 
 from __future__ import annotations
@@ -272,6 +274,49 @@ def write_disputes(out_dir: Path, size: int = 15, census_dir: Path | None = None
     return paths
 
 
+def unread(pass_: str, data_dir: Path | None = None, census_dir: Path | None = None) -> list[str]:
+    """Trials of the served dataset that pass `pass_` has not read (or whose registry text changed since), bundled
+    trials in reading order first, then trials a refresh added, by ID."""
+    import pandas as pd
+
+    from msc_atlas import config
+    from msc_atlas.pipeline import census_data as cd
+
+    base = census_dir or cd.CENSUS_DIR
+    trials = pd.read_csv(Path(data_dir or config.BUNDLED_DATA_DIR) / "trials.csv", dtype=str, keep_default_na=False)
+    readings = cd.load_readings(base / "readings")
+    read = set(readings.loc[readings["pass"] == pass_, "trial_id"]) if len(readings) else set()
+    changed = set(trials.loc[trials["reading_status_note"].str.contains("text changed"), "trial_id"])
+    wanted = [t for t in trials["trial_id"] if t not in read or t in changed]
+    order = {t: i for i, t in enumerate(reading_order())}
+    return sorted(wanted, key=lambda t: (order.get(t, len(order)), t))
+
+
+def take(csv_path: Path, pass_: str, reader: str, census_dir: Path | None = None) -> Path:
+    """Readings typed into a CSV (the columns of a reading, one row per trial) -> a pass's readings file, after the
+    shape check; refuses a file with any problem, and a trial this pass has already read."""
+    import pandas as pd
+
+    from msc_atlas.pipeline import census_data as cd
+
+    if pass_ not in cd.PASSES or not re.fullmatch(r"[A-Za-z0-9_-]+", reader):
+        raise ValueError(f"pass must be one of {cd.PASSES} and the reader a plain name, got {pass_!r}, {reader!r}")
+    base = census_dir or cd.CENSUS_DIR
+    rows = pd.read_csv(csv_path, dtype=str, keep_default_na=False).to_dict("records")
+    problems = [f"{r.get('trial_id')}: {p}" for r in rows for p in check_reading(r)]
+    existing = cd.load_readings(base / "readings")
+    already = set(existing.loc[existing["pass"] == pass_, "trial_id"]) if len(existing) else set()
+    problems += [f"{r['trial_id']}: pass {pass_} has read it already" for r in rows if r.get("trial_id") in already]
+    if problems:
+        raise ValueError(f"{csv_path}: not taken:\n  " + "\n  ".join(problems))
+    out = base / "readings" / pass_ / f"{Path(csv_path).stem}.{reader}.jsonl"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("a", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps({k: r[k] for k in READING_KEYS}, ensure_ascii=False) + "\n")
+    return out
+
+
 _NUMBER = re.compile(r"^\d+(\.\d+)?([eE][+]?\d+)?$")
 
 
@@ -332,6 +377,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out_dir", type=Path)
     p.add_argument("--size", type=int, default=40)
     sub.add_parser("fingerprints")
+    p = sub.add_parser("next")
+    p.add_argument("n", type=int)
+    p.add_argument("--pass", dest="pass_", required=True, choices=["A", "B"])
+    p.add_argument("--data-dir", type=Path, help="the served dataset (default: data/)")
+    p = sub.add_parser("take")
+    p.add_argument("csv", type=Path)
+    p.add_argument("--pass", dest="pass_", required=True, choices=["A", "B"])
+    p.add_argument("--reader", required=True)
     p = sub.add_parser("disputes")
     p.add_argument("out_dir", type=Path)
     p.add_argument("--size", type=int, default=15)
@@ -345,6 +398,22 @@ def main(argv: list[str] | None = None) -> int:
     elif args.cmd == "fingerprints":
         path = write_fingerprints()
         print(f"wrote {path}")
+    elif args.cmd == "next":
+        ids = unread(args.pass_, args.data_dir)[: max(0, args.n)]
+        known = {m["trial_id"] for m in included_groups()}
+        texts = dossiers([t for t in ids if t in known])
+        for tid in ids:
+            sys.stdout.write(
+                texts.get(tid)
+                or f"# {tid}\n\nNot in the bundled exports (added by a refresh): read its record at the registry.\n"
+            )
+            sys.stdout.write("\n---\n\n")
+    elif args.cmd == "take":
+        try:
+            print(f"wrote {take(args.csv, args.pass_, args.reader)}")
+        except (ValueError, OSError) as exc:
+            print(exc, file=sys.stderr)
+            return 2
     elif args.cmd == "disputes":
         paths = write_disputes(args.out_dir, args.size)
         print(f"{len(paths)} dispute batches in {args.out_dir}")
