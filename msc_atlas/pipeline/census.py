@@ -248,7 +248,17 @@ def write_disputes(out_dir: Path, size: int = 15, census_dir: Path | None = None
     decided = cd.load_adjudications(base / "adjudications")
     done = set(zip(decided["trial_id"], decided["field"]))
     open_ = cd.disagreements(readings)
-    open_ = open_[[(t, f) not in done for t, f in zip(open_["trial_id"], open_["field"])]]
+    not_msc = {
+        t
+        for t, f, v in zip(decided["trial_id"], decided["field"], decided["value"])
+        if (f, v) == ("product", "non_msc")
+    }
+    open_ = open_[
+        [
+            (t, f) not in done and not (t in not_msc and f in cd.MSC_ONLY)  # a non-MSC trial needs no tissue, dose...
+            for t, f in zip(open_["trial_id"], open_["field"])
+        ]
+    ]
     trials = list(dict.fromkeys(open_["trial_id"]))
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
