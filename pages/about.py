@@ -16,6 +16,12 @@ SOURCES = [
         "https://clinicaltrials.gov/",
     ),
     (
+        "ClinicalTrials.gov full records, every field (the same 1,536 trials, JSON Lines, pulled 7–13 Oct 2022)",
+        "US NLM public records; same repository. The detailed descriptions the census reads and the classifiers use "
+        "come from here.",
+        "https://clinicaltrials.gov/",
+    ),
+    (
         "ClinicalTrials.gov classic search export “mesenchymal stem OR mesenchymal stromal” (1,389 rows, 29 Sep 2022)",
         "US NLM public records; same repository.",
         "https://clinicaltrials.gov/",

@@ -100,7 +100,11 @@ def test_apply_takes_census_values_with_phrases_and_keeps_the_rules_elsewhere():
     t1, t2 = out.iloc[0], out.iloc[1]
     assert t1["product"] == "msc;msc_ev" and t1["product_evidence"] == "census: UC-MSC"
     assert t1["route"] == "intravenous" and t1["route_evidence"] == "census: intravenous infusion"
-    assert (t1["dose_cells_per_kg_min"], t1["dose_ev_min"], t1["dose_ev_unit"]) == ("1000000", "1000000000", "particles")
+    assert (t1["dose_cells_per_kg_min"], t1["dose_ev_min"], t1["dose_ev_unit"]) == (
+        "1000000",
+        "1000000000",
+        "particles",
+    )
     assert t1["reading_status"] == "double_read"
     assert t2["route"] == "inhalation" and t2["reading_status"] == "rules_only"
     route = comparison[(comparison["trial_id"] == "T1") & (comparison["field"] == "route")].iloc[0]

@@ -362,7 +362,7 @@ def apply(trials: pd.DataFrame, outcomes: dict[str, TrialCensus], fmt_num) -> tu
         ev_levels, _, ev_unit = tc.values["ev_dose"].partition(" ") if msc else ("", "", "")
         ev = _levels(ev_levels)
         dose = {
-            "dose_text": phrase["dose_cells_per_kg"] if (per_kg or total or ev) else "",
+            "dose_text": tc.phrases["dose_cells_per_kg"] if (per_kg or total or ev) else "",  # the registry's words
             "dose_cells_per_kg_min": fmt_num(min(per_kg, default=None)),
             "dose_cells_per_kg_max": fmt_num(max(per_kg, default=None)),
             "dose_cells_total_min": fmt_num(min(total, default=None)),
