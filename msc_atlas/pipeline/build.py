@@ -210,7 +210,8 @@ def take_census(trials: pd.DataFrame, census_dir: Path) -> tuple[pd.DataFrame, p
     adjudications = census_data.load_adjudications(census_dir / "adjudications")
     read_fps = census_data.load_fingerprints(census_dir / "text_fingerprints.csv")
     now_fps = dict(zip(trials["trial_id"], trials["text_fingerprint"]))
-    outcomes = census_data.resolve(readings, adjudications, now_fps, read_fps)
+    rereads = census_data.load_rereads(census_dir / "rereads")
+    outcomes = census_data.resolve(readings, adjudications, now_fps, read_fps, rereads)
     trials, comparison = census_data.apply(trials, outcomes, fmt_num)
     accuracy = census_data.accuracy_table(readings, comparison)
     passes = readings.groupby("trial_id")["pass"].nunique() if len(readings) else pd.Series(dtype=int)
@@ -221,6 +222,8 @@ def take_census(trials: pd.DataFrame, census_dir: Path) -> tuple[pd.DataFrame, p
         "double_read": int((trials["reading_status"] == census_data.DOUBLE_READ).sum()),
         "awaiting_third_reading": sum(1 for o in outcomes.values() if o.pending),
         "third_readings": len(adjudications),
+        "policy_rereads": len(rereads),
+        "policy_changes": int(sum(how == "policy re-read" for o in outcomes.values() for how in o.how.values())),
     }
     return trials, comparison, accuracy, progress
 

@@ -3,6 +3,8 @@ differ, the reading status of each trial, and Cohen's kappa per field.
 
     curation/census/readings/{A,B}/batch_NNN.<reader>.jsonl   the two blind passes (a reader is in one pass only)
     curation/census/adjudications/*.jsonl                     third readings: trial_id, field, value, phrase, reason
+    curation/census/rereads/*.jsonl                           third readings of agreed values a later guide decision
+                                                              may change (the questions asked beside them, *.md)
     curation/census/text_fingerprints.csv                     the registry text each reading was made from
 
 A trial is `double_read` when both passes read it, its registry text is the text they read, and a third reading
@@ -23,6 +25,7 @@ from msc_atlas.config import CURATION_DIR
 CENSUS_DIR = CURATION_DIR / "census"
 READINGS_DIR = CENSUS_DIR / "readings"
 ADJUDICATIONS_DIR = CENSUS_DIR / "adjudications"
+REREADS_DIR = CENSUS_DIR / "rereads"
 FINGERPRINTS_FILE = CENSUS_DIR / "text_fingerprints.csv"
 PASSES = ("A", "B")
 DOUBLE_READ = "double_read"
@@ -147,6 +150,11 @@ def load_adjudications(adjudications_dir: Path = ADJUDICATIONS_DIR) -> pd.DataFr
     return pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
 
 
+def load_rereads(rereads_dir: Path = REREADS_DIR) -> pd.DataFrame:
+    """Policy re-reads: the same shape and checks as third readings."""
+    return load_adjudications(rereads_dir)
+
+
 def load_fingerprints(path: Path = FINGERPRINTS_FILE) -> dict[str, str]:
     if not path.exists():
         return {}
@@ -170,12 +178,17 @@ def resolve(
     adjudications: pd.DataFrame,
     current_fingerprints: dict[str, str] | None = None,
     read_fingerprints: dict[str, str] | None = None,
+    rereads: pd.DataFrame | None = None,
 ) -> dict[str, TrialCensus]:
-    """trial_id -> its census outcome, for every trial with at least one reading."""
+    """trial_id -> its census outcome, for every trial with at least one reading. `rereads` are third readings of
+    values both readers agreed on, asked because the guide took a decision during the census that may apply."""
     by_trial: dict[str, dict[str, dict]] = {}
     for r in readings.to_dict("records"):
         by_trial.setdefault(r["trial_id"], {})[r["pass"]] = r
     decided: dict[tuple[str, str], dict] = {(r["trial_id"], r["field"]): r for r in adjudications.to_dict("records")}
+    policy: dict[tuple[str, str], dict] = (
+        {(r["trial_id"], r["field"]): r for r in rereads.to_dict("records")} if rereads is not None else {}
+    )
     out = {}
     for tid, passes in by_trial.items():
         if set(passes) != set(PASSES):
@@ -195,6 +208,15 @@ def resolve(
                 d = decided[(tid, name)]
                 value = canonical(name, _as_reading(name, d["value"]))
                 tc.values[name], tc.phrases[name], tc.how[name] = value, d.get("phrase", ""), "third reading"
+            elif va == vb and (tid, name) in policy:
+                d = policy[(tid, name)]
+                value = canonical(name, _as_reading(name, d["value"]))
+                how = "agreed" if value == va else "policy re-read"
+                tc.values[name], tc.phrases[name], tc.how[name] = (
+                    value,
+                    d.get("phrase", "") or a.get(PHRASE_OF[name], ""),
+                    how,
+                )
             elif va == vb:
                 phrase = a.get(PHRASE_OF[name], "") or b.get(PHRASE_OF[name], "")
                 tc.values[name], tc.phrases[name], tc.how[name] = va, phrase, "agreed"
@@ -340,8 +362,11 @@ def apply(trials: pd.DataFrame, outcomes: dict[str, TrialCensus], fmt_num) -> tu
                 }
             )
         third = [n for n, how in tc.how.items() if how == "third reading"]
+        policy = [n for n, how in tc.how.items() if how == "policy re-read"]
         status.append(DOUBLE_READ)
-        note.append("two readings agreed on every field" if not third else f"third reading on {', '.join(third)}")
+        said = [f"third reading on {', '.join(third)}"] if third else []
+        said += [f"changed on a policy re-read: {', '.join(policy)}"] if policy else []
+        note.append("; ".join(said) or "two readings agreed on every field")
         phrase = {n: f"census: {p}" if p else "" for n, p in tc.phrases.items()}
         set_ = {
             "product": _in_vocab_order(tc.values["product"], vocab.PRODUCTS),

@@ -208,7 +208,9 @@ as evidence (`census: ...`); every other trial is `rules_only` and keeps the rul
 This build: {progress.get("double_read", 0):,} of {progress.get("trials", 0):,} trials `double_read`;
 {progress.get("read_twice", 0):,} read by both passes, {progress.get("read_once", 0):,} by one so far;
 {progress.get("awaiting_third_reading", 0):,} awaiting a third reading; {progress.get("third_readings", 0):,} fields
-decided by a third reading.
+decided by a third reading. Decisions the guide took while the census ran were checked on the values both readers
+had agreed before it: {progress.get("policy_rereads", 0):,} such values were re-read by a third reader
+(`rereads/`, each with the question asked and the reason), {progress.get("policy_changes", 0):,} changed.
 
 | field | trials read twice | readers agreed | Cohen's kappa | double-read trials scored | rules matched the census |
 |---|---:|---:|---:|---:|---:|
