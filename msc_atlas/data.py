@@ -349,7 +349,7 @@ PUBLISHED_FACTS_COLUMNS = [
     "reported_date",
     "notes",
 ]
-CONFLICT_COLUMNS = ["trial_id", "field", "value_a", "source_a", "value_b", "source_b"]
+CONFLICT_COLUMNS = ["trial_id", "field", "value_a", "source_a", "value_b", "source_b", "shown", "resolution"]
 
 
 def _resolved(path: str | Path | None, name: str) -> str:

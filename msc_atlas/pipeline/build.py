@@ -18,7 +18,13 @@ from msc_atlas.data import PUBLISHED_FACTS_COLUMNS  # the columns the app reads 
 from msc_atlas.fields import TRIAL_COLUMNS
 from msc_atlas.pipeline import census_data, datadoc, flow, gold, report
 from msc_atlas.pipeline import classify as C
-from msc_atlas.pipeline.curation import CORRECTIONS_FILE, conflicts, load_corrections, normalise_facts
+from msc_atlas.pipeline.curation import (
+    CORRECTIONS_FILE,
+    conflicts,
+    load_corrections,
+    normalise_facts,
+    resolve_conflicts,
+)
 from msc_atlas.pipeline.mechanism_tables import write_mechanism_tables
 from msc_atlas.pipeline.merge import NEW_IN_REFRESH, group_records, inclusion, merge_group
 from msc_atlas.pipeline.registry_ids import URL_PATTERNS, url_for
@@ -307,7 +313,7 @@ def build(
     corrections = load_corrections(corrections_file)
     trials, skipped = apply_corrections(trials, corrections)
 
-    conf = conflicts(facts, trials)
+    conf = resolve_conflicts(conflicts(facts, trials), trials)
     agreement, disagreements = report.agreement(facts, trials)
     counts = report.counts(trials)
     ref = report.reference_review(trials, countries_then=report.mid2020_countries(sources_dir))

@@ -258,3 +258,33 @@ def load_corrections(path: Path | str = CORRECTIONS_FILE) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     validate_corrections(df, path)
     return df
+
+
+def resolve_conflicts(conf: pd.DataFrame, trials: pd.DataFrame) -> pd.DataFrame:
+    """Each recorded disagreement with what the dataset shows and why (`shown`, `resolution`): the census's reading of
+    the registry text, a cited correction, or — for enrollment and countries, which are registry fields — the
+    registry's own value, the review tables' other numbers being publications' samples or older snapshots."""
+    t = trials.set_index("trial_id")
+    shown, how = [], []
+    for r in conf.to_dict("records"):
+        row = t.loc[r["trial_id"]]
+        field = r["field"]
+        value = str(row[field]) if field in row.index else ""
+        evidence = str(row.get(f"{field}_evidence", ""))
+        if evidence.startswith("census: "):
+            why = f"the census read the registry text (two readings and, where they differed, a third): {evidence[8:]}"
+        elif evidence.startswith("curated from review table"):
+            why = f"a reviewed correction: {evidence}"
+        elif field == "enrollment":
+            kind = row.get("enrollment_type", UNKNOWN)
+            why = (
+                f"the registry's enrollment ({kind}) is shown; the review tables' other figures are publications' "
+                "samples, planned sizes or earlier snapshots"
+            )
+        elif field == "countries":
+            why = "the registry's recruitment countries are shown; the review tables name other sites or sponsors"
+        else:
+            why = "the registry-derived value is shown"
+        shown.append(value)
+        how.append(why)
+    return conf.assign(shown=shown, resolution=how)

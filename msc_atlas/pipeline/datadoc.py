@@ -57,11 +57,13 @@ FILES = """## Files
 |---|---|
 | `trials.csv` | one row per trial (a cross-registered trial is one row); columns = `fields.TRIAL_COLUMNS` |
 | `published_facts.csv` | `sources/published_trial_facts.csv`, one row per (trial, citing page), with `trial_id` (dataset ID, "" when the trial is not in the dataset) and vocab-key columns `product_key`, `source_tissue_key`, `donor_key`, `route_key`, `countries_iso3` |
-| `conflicts.csv` | disagreements reviewer vs registry and reviewer vs reviewer: `trial_id, field, value_a, source_a, value_b, source_b` (fields: product, source_tissue, donor, route, countries, enrollment) |
+| `conflicts.csv` | disagreements reviewer vs registry and reviewer vs reviewer: `trial_id, field, value_a, source_a, value_b, source_b, shown, resolution` (fields: product, source_tissue, donor, route, countries, enrollment); `shown` is the value the dataset shows and `resolution` how it was decided (the census's reading, a cited correction, or the registry's own enrollment and countries) |
 | `excluded_trials.csv` | rows of the COVID-19 exports left out as not MSC trials, with the reason |
 | `record_flow.json` | the flow of records (PRISMA style): records read per source file, exact duplicate rows, records merged into another record of the same trial, trials excluded per reason, trials flagged not an MSC product per reason, MSC-derived trials per product |
 | `record_ledger.csv` | every record read and the one box of the flow it landed in: `source, record_id, trial_id, box, reason` |
 | `gold_accuracy.csv` | accuracy of each derived field against the gold sample (`curation/gold/`), as printed by the build |
+| `census_accuracy.csv` | per census field: trials read twice, the blind readings' agreement and Cohen's kappa, and how often the rules matched the census (section "The census" below) |
+| `census_vs_rules.csv` | every double-read trial and field: the census value, the rules' value beside it, whether they agree, and how the census decided (agreed, third reading, policy re-read) |
 | `agreement_report.md` | agreement of registry-derived tissue / route / country with the review tables, and every disagreement |
 | `version.json` | dataset version, as-of date of every input, SHA-256 of every input and of the corrections file |
 | `mechanism_nodes.csv` | boxes of the mechanism diagram (product, mediator, target cell, outcome, property), normalised by `curation/mechanism_nodes.csv` and `curation/mechanism_node_map.csv` |

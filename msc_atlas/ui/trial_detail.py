@@ -94,7 +94,7 @@ def panel(trial_id: Any) -> Any:
                             ") vs “",
                             f"{c['value_b']}” (",
                             _link(c["source_b"], "source"),
-                            ")",
+                            f"). Shown: “{c['shown'] or 'not reported'}” — {c['resolution']}.",
                         ]
                     )
                     for c in detail["conflicts"]
