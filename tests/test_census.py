@@ -17,7 +17,7 @@ CENSUS = Path(__file__).resolve().parents[1] / "curation" / "census"
 
 
 def reading(tid: str, **values: str) -> dict[str, str]:
-    base = {k: "" for k in census.READING_KEYS}
+    base = dict.fromkeys(census.READING_KEYS, "")
     base.update(
         trial_id=tid,
         product="msc",
