@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,9 +70,23 @@ FINGERPRINT_KEYS = (
 )
 
 
+_NOT_A_WORD = re.compile(r"[^0-9a-z]+")
+# Intervention types some renderings put before each intervention name ("BIOLOGICAL: UC-MSC" in a website download,
+# "UC-MSC" in the full record): not words of the registry text.
+_TYPE_PREFIX = re.compile(
+    r"\b(?:biological|drug|device|procedure|genetic|other|combination product|behavioral|dietary supplement"
+    r"|radiation|diagnostic test)\s*:",
+    re.IGNORECASE,
+)
+
+
 def fingerprint(text: dict[str, str]) -> str:
-    """A short hash of the registry text a reading is made from (whitespace-insensitive)."""
-    joined = "\x1f".join(" ".join(str(text.get(k, "")).split()) for k in FINGERPRINT_KEYS)
+    """A short hash of the registry text a reading is made from: its words only (case, spacing, punctuation and the
+    markdown escapes of ClinicalTrials.gov API v2 texts do not count), so a refresh that brings the same text back
+    in another rendering keeps the census; changed words send the trial back to the rules."""
+    joined = "\x1f".join(
+        _NOT_A_WORD.sub(" ", _TYPE_PREFIX.sub(" ", str(text.get(k, ""))).lower()).strip() for k in FINGERPRINT_KEYS
+    )
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
 
 
