@@ -312,6 +312,64 @@ def test_route_classes(text, expected):
         (T(conditions="Mesenchymal Stem Cell Transplantation | Liver Cirrhosis"), "liver", "liver"),
         (T(conditions="Non-COVID-19 Acute Respiratory Distress Syndrome"), "covid19_ards", "lung"),
         (T(conditions="Secondary Progressive Multiple Sclerosis | Autoimmune Diseases"), "other", "neurological"),
+        # a transplanted organ's function goes to the organ; its rejection (chronic dysfunction too) is immune disease
+        (T(conditions="Kidney Transplantation | Acute Kidney Tubular Necrosis"), "other", "kidney"),
+        (T(conditions="Poor Early Graft Function Post Kidney Transplantation"), "other", "kidney"),
+        (
+            T(
+                conditions="Lung Transplant Rejection",
+                title="MSCs to Reduce Primary Graft Dysfunction After Lung Transplant",
+            ),
+            "other",
+            "lung",
+        ),
+        (T(conditions="Ischemia Reperfusion Injury", title="MSCs Delivered Into Kidney Allografts"), "other", "kidney"),
+        (T(conditions="Heart Transplant", title="MSCs for Coronary Graft Disease"), "other", "cardiovascular"),
+        (T(conditions="Chronic Lung Allograft Dysfunction (CLAD)"), "other", "gvhd_immune"),
+        (T(conditions="Kidney Transplant Rejection"), "other", "gvhd_immune"),
+        # GvHD is immune disease beside the malignancy of the HSCT, unless the graft itself is the first-named aim
+        (T(conditions="Hematologic Malignancies", title="UC-MSCs for Steroid-resistant GvHD"), "other", "gvhd_immune"),
+        (
+            T(conditions="Acute Leukemia", title="MSCs to Promote Engraftment and Prevent GvHD"),
+            "other",
+            "haematological",
+        ),
+        (T(conditions="Poor Graft Function After Allogeneic HSCT"), "other", "haematological"),
+        # the treated organ wins over a skin word beside it
+        (T(conditions="Cicatricial Conjunctivitis Associated With Lyell's Syndrome"), "other", "eye"),
+        (T(conditions="Dry Eye", title="Exosomes for Dry Eye in Patients With cGVHD"), "other", "eye"),
+        (T(conditions="Solid Tumors | Cisplatin-induced Acute Renal Failure"), "other", "kidney"),
+        # whole words: "infusions", "diffusion", "in utero" hold no musculoskeletal or uterine disease
+        (T(title="Infusions of MSCs and Diffusion Tensor Imaging in Nerve Fiber Injuries"), "other", "neurological"),
+        (T(title="Cellular Therapy for In Utero Repair of Myelomeningocele"), "other", "neurological"),
+        # method and product words of a title are no disease: masking, SVF, "stem cell transplantation"
+        (T(title="Double-blind Trial of MSCs in HIV-infected Patients"), "other", "other"),
+        (T(official_title="Phase II, Blind Double, Randomised Trial of MSCs in HIV"), "other", "other"),
+        (T(title="Immunophenotyping of Stromal Vascular Fraction"), "other", "other"),
+        (
+            T(title="Autologous Adipose Mesenchymal Stem Cell Transplantation for Facial Nerve Injury"),
+            "other",
+            "neurological",
+        ),
+        # an entry the trial excludes is no condition of it
+        (T(conditions="Bronchopulmonary Dysplasia | no Severe IVH Neither Cystic PVL"), "other", "lung"),
+        # COVID-19: MIS-C, and an ARDS trial whose keywords name COVID-19
+        (T(conditions="Multisystem Inflammatory Syndrome in Children"), "covid19_ards", "covid19"),
+        (T(conditions="Acute Respiratory Distress Syndrome", keywords="ARDS | COVID-19"), "covid19_ards", "covid19"),
+        # hepatocytes are cells given, not a liver disease
+        (T(title="Hepatocyte Transplantation in Familial Hypercholesterolemia"), "other", "diabetes_metabolic"),
+        # the guide's groups
+        (T(conditions="Atopic Dermatitis"), "other", "gvhd_immune"),
+        (T(conditions="Vitiligo"), "other", "gvhd_immune"),
+        (T(conditions="Xerostomia Due to Radiotherapy"), "other", "other"),
+        (T(conditions="Sepsis | ICU-acquired Weakness"), "other", "other"),
+        (T(conditions="Multiple Organ Failure | Aneurysm, Dissecting"), "other", "other"),
+        (T(conditions="Lupus Glomerulonephritis"), "other", "kidney"),
+        (T(conditions="Small Abdominal Aortic Aneurysms"), "other", "vascular"),
+        (T(conditions="Aneurysmal Bone Cysts"), "other", "musculoskeletal"),
+        (T(conditions="Tourette Syndrome"), "other", "neurological"),
+        (T(conditions="Refractory Chronic Migraine"), "other", "neurological"),
+        (T(conditions="Sexual Hormone Deficiency"), "other", "reproductive"),
     ],
 )
 def test_disease_classes(text, focus, group):

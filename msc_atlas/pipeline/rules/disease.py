@@ -18,7 +18,23 @@ Decisions
     colitis -> gastrointestinal; lupus nephritis -> kidney; other lupus, RA, systemic sclerosis, Sjogren -> gvhd_immune.
     Haematopoietic transplantation, engraftment, aplastic anaemia, haematological malignancy treated by HSCT ->
     haematological; solid tumours and GIST -> cancer. Sepsis / multi-organ failure -> other.
-    Rejection or tolerance of a transplanted kidney, lung, heart or islet graft -> gvhd_immune (a liver graft is liver).
+  * Organ transplants: rejection or tolerance of a transplanted kidney, lung, heart or islet graft (and chronic lung
+    allograft dysfunction) -> gvhd_immune; the graft's function (delayed / primary graft dysfunction, ischaemia-
+    reperfusion injury, tubular necrosis; a heart graft's vasculopathy) -> the organ, when conditions or titles name
+    both the organ's transplant and its function. A liver graft is liver (focus area).
+  * GvHD named in conditions or titles -> gvhd_immune even when the conditions list the HSCT's malignancy, unless
+    engraftment / graft failure is named first (haematological).
+  * The treated organ wins over a keyword beside it: eye words before skin words ("conjunctivitis of Lyell's
+    syndrome"); an acute kidney injury is kidney whatever caused it (cisplatin in cancer patients).
+  * Whole words, and no method or product words: "infusion" / "diffusion" are no spinal fusion, "in utero" no
+    uterus; a masking phrase ("double-blind", "blind double") is no eye disease; "stromal vascular fraction" no
+    vascular disease and "mesenchymal stem cell transplantation" no HSCT (masked in titles). A condition entry the
+    trial excludes ("no severe IVH") is dropped.
+  * Guide groups: sepsis, multi-organ failure, HIV / CMV infection, xerostomia -> other; atopic / allergic disease,
+    vitiligo, urticaria -> gvhd_immune; lupus with nephritis (lupus glomerulonephritis, renal lupus) -> kidney;
+    aortic aneurysm -> vascular; Tourette, migraine, nerve injury, IVH, myelomeningocele -> neurological; sexual
+    dysfunction, hormone deficiency -> reproductive; MIS-C -> covid19_ards / covid19; an ARDS trial whose conditions,
+    titles or keywords name COVID-19 -> covid19. "Hepatocyte" (a cell given) is no liver disease.
 """
 
 from __future__ import annotations
@@ -35,7 +51,10 @@ from msc_atlas.pipeline.text import texts_of as _texts
 # ---------------------------------------------------------------------------------------------- focus area
 
 _COVID = _Rule(
-    "cov corona", r"(?<!non-)(?<!non )(?:covid|sars[- ]?cov|2019[- ]?n[- ]?cov|\bncov\b|corona ?virus|corona disease)"
+    "cov corona multisystem MIS",
+    r"(?<!non-)(?<!non )(?:covid|sars[- ]?cov|2019[- ]?n[- ]?cov|\bncov\b|corona ?virus|corona disease)"
+    # the multisystem inflammatory syndrome (in children, MIS-C; in adults, MIS-A) is a sequel of COVID-19
+    r"|multisystem inflammatory syndrome|(?-i:\bMIS-[CA]\b)",
 )
 _ARDS = _Rule(
     "ards respiratory distress lung ali ARDS ALI",
@@ -44,7 +63,7 @@ _ARDS = _Rule(
 )
 _LIVER = _Rule(
     "liver hepat cirrho biliar cholang pbc psc nash nafld aclf wilson crigler hbv hcv",
-    r"\bliver\b(?! metasta)|hepatic(?! arter)|hepatitis|hepato(?!cyte growth)(?!splenic)|(?<!renal )(?<!kidney )cirrho"
+    r"\bliver\b(?! metasta)|hepatic(?! arter)|hepatitis|hepato(?!cyte)(?!splenic)|(?<!renal )(?<!kidney )cirrho"
     r"|biliar|cholang|\bPBC\b|\bPSC\b(?!-\d)|\bNASH\b|\bNAFLD\b|\bACLF\b|wilson'?s? disease|crigler|\bHBV\b|\bHCV\b",
 )
 # A condition entry that names the procedure or the product, not a disease ("Stem Cell Transplantation",
@@ -66,7 +85,8 @@ def _condition_texts(t: TrialText) -> Texts:
     return Texts([*(diseases or entries), t.title, t.official_title])
 
 
-# Liver words that belong to another disease: GvHD of the liver.
+# Liver words that belong to another disease: GvHD of the liver. ("Hepatocyte" is a cell, given or grown, and
+# no liver disease: "hepatocyte transplantation in familial hypercholesterolaemia", "hepatocyte growth factor".)
 _LIVER_NOT = _Rule("graft gvhd", r"graft[- ]?(?:versus|vs\.?)[- ]?host|\bgvhd\b")
 
 
@@ -93,8 +113,17 @@ _DISEASE_RULES: list[tuple[str, _Rule]] = [
             "other",
             r"depressi|alcohol use|schizophren|bipolar|psychiatr|anxiety|addiction|substance use|post-?traumatic stress",
         ),
+        # an acute kidney injury is the organ treated, whatever caused it (cisplatin in cancer patients, sepsis)
+        ("kidney", r"acute (?:renal|kidney) (?:failure|injury)|\bAKI\b"),
+        # infections (not COVID-19, which the focus area decides) and dry mouth: no organ group fits (GUIDE.md)
+        (
+            "other",
+            r"\bsepsis|septic|multiple organ (?:failure|dysfunction)|multi-?organ (?:failure|dysfunction)|\bMODS\b|\bHIV\b"
+            r"|cytomegalovirus|\bCMV\b|xerostomi\w*|dry mouth|hyposalivation",
+        ),
         ("reproductive", r"uterine|cesarean|caesarean|asherman|intrauterine adhesion"),
-        ("gvhd_immune", r"psoria"),
+        # allergic, atopic and autoimmune skin disease is immune disease, not a wound (GUIDE.md)
+        ("gvhd_immune", r"psoria|atopic|allerg|vitiligo|urticaria"),
         ("lung", r"airway|tracheo\w*|respiratory tract|broncho-?pleural"),
         ("neurological", r"multiple sclerosis|cerebrovascular|isch(?:a)?emic stroke|cerebral infarct"),
         ("musculoskeletal", r"avascular necrosis|osteonecrosis"),
@@ -109,11 +138,13 @@ _DISEASE_RULES: list[tuple[str, _Rule]] = [
         ("cancer", r"gastrointestinal stromal|\bGIST\b"),  # a tumour, not a GI disease or an MSC ("stromal")
         (
             "kidney",
-            r"lupus nephritis|diabetic (?:nephropath|kidney)|erectile|peyronie|urinary incontinence|stress incontinence"
+            r"lupus (?:glomerulo)?nephritis|renal (?:systemic )?lupus|lupus (?:\w+ ){0,3}?(?:glomerulo)?nephr\w*"
+            r"|diabetic (?:nephropath|kidney)|erectile|peyronie|urinary incontinence|stress incontinence"
             r"|interstitial cystitis",
         ),
         ("skin_wound", r"diabetic (?:foot|wound|ulcer|leg ulcer)|foot ulcer"),
         ("eye", r"diabetic retinopath|diabetic macular"),
+        ("vascular", r"aneurysms?\b"),
         (
             "vascular",
             r"critical limb|limb isch|diabetic (?:angiopath|vascul|limb)|buerger|thromboangiitis|peripheral (?:arter|vascul)"
@@ -128,7 +159,7 @@ _DISEASE_RULES: list[tuple[str, _Rule]] = [
         (
             "gastrointestinal",
             r"crohn|fistula|colitis|inflammatory bowel|\bIBD\b|pancreatitis|pouchitis|\bpouch\b|fa?ecal incontinence"
-            r"|anal sphincter|esophag|oesophag|gastr|intestin|bowel|xerostomia|dry mouth|hyposalivation|salivary|mucositis",
+            r"|anal sphincter|esophag|oesophag|gastr|intestin|bowel|mucositis",
         ),
         (
             "cancer",
@@ -147,7 +178,8 @@ _DISEASE_RULES: list[tuple[str, _Rule]] = [
             r"stroke|cerebral|brain|spinal cord|amyotrophic|\bALS\b|multiple sclerosis|parkinson|alzheimer|dementia"
             r"|autis|huntington|multiple system atrophy|ataxia|neuro|palsy|epilep|demyelinat|nervous system|optic nerve"
             r"|optic atrophy|charcot|duchenne|muscular dystroph|myelitis|encephal|hypoxic[- ]ischemic"
-            r"|intraventricular h(?:a)?emorrh|paralysis|parapleg|tetrapleg|quadripleg|spinal muscular",
+            r"|intraventricular h(?:a)?emorrh|\bIVH\b|paralysis|parapleg|tetrapleg|quadripleg|spinal muscular|\bnerves?\b"
+            r"|migraine|headache|tourette|myelomeningocele|meningocele|spina bifida",
         ),
         (
             "cardiovascular",
@@ -168,23 +200,27 @@ _DISEASE_RULES: list[tuple[str, _Rule]] = [
             r"diabet|insulin|\bT[12]DM?\b|metabolic|obesity|hypercholesterol|lipid|mucopolysacchar|lysosomal"
             r"|hypophosphatasia|glucose",
         ),
+        # the treated organ wins: an eye disease is eye even in a record that names skin disease beside it
+        (
+            "eye",
+            r"\beye|retin|macula|cornea|glaucoma|optic|ocular|visual|vision|limbal|keratoconus|uveitis|blind|conjunctiv",
+        ),
         (
             "skin_wound",
-            r"burn|wound|ulcer|epidermolysis|psoria|dermatitis|eczema|skin|scar|cicatri|keloid|alopecia|vitiligo"
+            r"burn|wound|ulcer|donor sites?|skin graft\w*|breast reconstruction|soft[- ]tissue (?:defect|augmentation|deficien)|epidermolysis|psoria|dermatitis|eczema|skin|scar|cicatri|keloid|alopecia|vitiligo"
             r"|lyell|necrolysis|photoaging|wrinkle|lipodystroph|romberg|hemiatrophy|radiation injur|radiodermatitis",
         ),
-        ("eye", r"\beye|retin|macula|cornea|glaucoma|optic|ocular|visual|vision|limbal|keratoconus|uveitis|blind"),
         (
             "reproductive",
-            r"ovar|asherman|intrauterine adhesion|endometri|infertil|uter|pregnan|eclampsia|azoosperm|menopaus"
-            r"|hypogonad|testic|sperm",
+            r"ovar|asherman|intrauterine adhesion|endometri|infertil|\buter(?:us|ine)|pregnan|eclampsia|azoosperm|menopaus"
+            r"|hypogonad|testic|sperm|sexual (?:function|dysfunction|hormone)|hormone deficiency",
         ),
         (
             "musculoskeletal",
-            r"arthrit|arthros|osteo|cartilag|chondr|\bbone|fracture|union|tendon|tendin|rotator|spine|spinal|disc\b"
+            r"arthrit|arthros|osteo|cartilag|chondr|\bbone|fracture|\bunion|non-?union|tendon|tendin|rotator|spine|spinal|disc\b"
             r"|discs|disk|discogenic|lumbar|back pain|joint|knee|\bhip|shoulder|ankle|menisc|ligament|muscle|musculo|epicondyl|cleft"
-            r"|alveolar|periodont|maxill|craniofacial|avascular necrosis|femoral head|spondyl|arthrodesis|fusion"
-            r"|sarcopenia|elbow|plantar|achilles|skeletal|dental|tooth|teeth|gingiv|temporomandibular|leg length",
+            r"|alveolar|periodont|maxill|craniofacial|avascular necrosis|femoral head|spondyl|arthrodesis|\bfusion"
+            r"|sarcopenia|elbow|plantar|achilles|skeletal|dental|tooth|teeth|gingiv|temporomandibular|leg length|skull|calvari|cranial (?:reconstruction|defect)",
         ),
         ("ageing_frailty", r"frailty|\baging|ageing|longevity|senescen"),
         ("healthy", r"healthy|normal volunteer|human volunteers|\bvolunteers\b"),
@@ -192,28 +228,85 @@ _DISEASE_RULES: list[tuple[str, _Rule]] = [
 ]
 
 
+# The function of a transplanted organ (delayed or primary graft dysfunction, ischaemia-reperfusion injury, tubular
+# necrosis; a heart graft's vasculopathy treated for perfusion) goes to the organ, not to rejection (GUIDE.md): when
+# conditions or titles name both the organ's transplant and its graft function. Chronic allograft dysfunction (CLAD)
+# is chronic rejection and stays gvhd_immune.
+_GRAFT_FUNCTION = _Rule(
+    "",
+    r"(?<!chronic )(?<!chronic lung )(?<!chronic renal )(?<!chronic kidney )(?<!\w)(?:allo)?graft (?:dys)?function|delayed graft|isch\w*[- ]reperfusion|reperfusion injur\w*"
+    r"|tubular necrosis|(?:graft|transplant) (?:coronary )?vasculopathy|coronary graft disease",
+)
+_ORGAN_TRANSPLANT = {
+    key: re.compile(
+        rf"\b(?:{organ})[- ](?:allo)?(?:grafts?|transplant\w*)|(?:allografts?|transplant\w*) (?:\w+ ){{0,2}}?(?:{organ})\b",
+        re.I,
+    )
+    for key, organ in (("kidney", "kidney|renal"), ("lung", "lung"), ("cardiovascular", "heart|cardiac"))
+}
+# GvHD is immune disease even in a record whose conditions list the malignancy of the HSCT, unless the trial's first-
+# named aim is the graft itself (engraftment, graft failure, poor graft function: haematological).
+_GVHD = re.compile(r"graft[- ]?(?:versus|vs\.?|-)[- ]?host|\bgvhd\b|\bgvh\b", re.IGNORECASE)
+_ENGRAFTMENT = re.compile(r"(?<!islet )engraftment|graft failure|poor graft function|chimerism", re.IGNORECASE)
+# Words of a title that name the trial's method or product, not a disease: a masking phrase ("double-blind" is no
+# eye disease) and the MSC product ("stromal vascular fraction" is no vascular disease, "mesenchymal stem cell
+# transplantation" no HSCT).
+_EXCLUDED_ENTRY = re.compile(r"^\W*(?:no|not|without)\s", re.IGNORECASE)
+_NOT_A_DISEASE = re.compile(
+    r"(?:double|single|triple|quadruple|open|non)[- ]?blind\w*|blind(?:ed)?[- ](?:double|single|triple)|\bblinded"
+    r"|stromal vascular fraction|(?:mesenchymal|stromal|MSCs?|adipose|umbilical|cord|marrow)[\w\s()-]{0,40}?"
+    r"(?:stem |stromal |progenitor )?cells?[\s-]+(?:transplant\w*|infusions?|injections?|implant\w*)",
+    re.IGNORECASE,
+)
+
+
+def _disease_texts(t: TrialText) -> list[tuple[str, str]]:
+    """(field, text) in the order they decide: conditions, MeSH, titles, keywords. Condition entries that name a
+    procedure or the product ("Stem Cell Transplantation") or a disease the trial excludes ("no severe IVH") are left
+    out; titles lose their method and product words."""
+    out = []
+    for field in ("conditions", "mesh_terms", "title", "official_title", "keywords"):
+        text = getattr(t, field)
+        if field in CONDITIONS:
+            entries = [e for e in re.split(r"\s\|\s", text) if e.strip() and not _EXCLUDED_ENTRY.match(e)]
+            text = " | ".join(e for e in entries if not _PROCEDURE_ENTRY.match(e))
+        elif field in TITLES:
+            text = _NOT_A_DISEASE.sub(lambda m: "_" * len(m.group(0)), text)
+        out.append((field, text))
+    return out
+
+
 def classify_disease_group(t: TrialText) -> Decision:
     """A key of vocab.DISEASE_GROUPS: the focus area, else conditions, MeSH, titles, keywords; "other" last."""
     focus = classify_focus_area(t)
     if focus.value == "covid19_ards":
         # COVID-19 apart from other ARDS / lung injury, so the mid-2020 COVID-19 landscape can be filtered exactly
-        covid = _first(_COVID, _texts(t, CONDITIONS + TITLES))
+        covid = _first(_COVID, _texts(t, (*CONDITIONS, *TITLES, "keywords")))
         return Decision("covid19", _evidence(covid)) if covid else Decision("lung", focus.evidence)
     if focus.value != "other":
         return focus
-    # Conditions before MeSH: MeSH adds broad ancestors ("Wounds and Injuries" for spinal cord injury). Entries that
-    # name a procedure or the product ("Stem Cell Transplantation") are left out of both.
-    for field in ("conditions", "mesh_terms", "title", "official_title", "keywords"):
-        text = getattr(t, field)
-        if field in CONDITIONS:
-            entries = [e for e in re.split(r"\s\|\s", text) if e.strip()]
-            text = " | ".join(e for e in entries if not _PROCEDURE_ENTRY.match(e))
-        if text:
-            for key, rule in _DISEASE_RULES:
-                m = rule.search(text, "")
-                if m:
-                    return Decision(key, _snippet(text, m.start(), m.end()))
-    return Decision("other", "")
+    texts = _disease_texts(t)
+    named = " | ".join(text for field, text in texts if field != "keywords")  # conditions, MeSH, titles
+    function = _GRAFT_FUNCTION.search(named, "")
+    if function:
+        for key, transplant in _ORGAN_TRANSPLANT.items():
+            if transplant.search(named):
+                return Decision(key, _snippet(named, function.start(), function.end()))
+    # Conditions before MeSH: MeSH adds broad ancestors ("Wounds and Injuries" for spinal cord injury).
+    decision = next(
+        (
+            Decision(key, _snippet(text, m.start(), m.end()))
+            for _field, text in texts
+            for key, rule in _DISEASE_RULES
+            for m in [rule.search(text, "") if text else None]
+            if m
+        ),
+        Decision("other", ""),
+    )
+    gvhd, graft = _GVHD.search(named), _ENGRAFTMENT.search(named)
+    if decision.value == "haematological" and gvhd and not (graft and graft.start() < gvhd.start()):
+        return Decision("gvhd_immune", _snippet(named, gvhd.start(), gvhd.end()))
+    return decision
 
 
 # The neurological words, for rules that depend on a neurological disease (an intranasal route goes to the brain).
