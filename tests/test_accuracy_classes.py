@@ -252,17 +252,113 @@ def test_donor_classes(text, expected):
     [
         (T(interventions="MSCs", intervention_descriptions="intracavernous injection of MSCs"), "local_injection"),
         (T(interventions="ASCs", intervention_descriptions="ASCs injected into perianal fistulas"), "local_injection"),
-        # a hydrogel sheet laid on an ulcer is a dressing, not a surgical implant
+        # a pre-formed sheet (a hydrogel sheet) on an ulcer is an implant (GUIDE.md, census decision); a gel a dressing
         (
             T(interventions="ALLO-ASC sheet", intervention_descriptions="Application of ALLO-ASC sheet to the ulcer"),
-            "topical",
+            "implant",
         ),
         (
             T(
                 interventions="ALLO-ASC-DFU",
                 summary="ALLO-ASC-DFU is a hydrogel sheet containing allogenic ASCs for foot ulcers",
             ),
-            "topical",
+            "implant",
+        ),
+        (T(interventions="MSC gel", intervention_descriptions="MSC gel applied to the wound, twice a week"), "topical"),
+        # where the cells go: the infarct-related artery, an organ's artery, an extracorporeal circuit, the peritoneum
+        (
+            T(
+                interventions="UC-MSC",
+                intervention_descriptions="UC-MSCs slowly infused into infarct-related blood vessels through a catheter",
+            ),
+            "intracoronary",
+        ),
+        (T(interventions="UC-MSC", arm_descriptions="UC-MSCs infused through pancreatic artery"), "intra_arterial"),
+        (T(interventions="BM-MSC", arm_descriptions="BM-MSC delivery through cardiopulmonary bypass (CPB)"), "other"),
+        (
+            T(
+                title="Extracorporeal Mesenchymal Stromal Cell Therapy (SBI-101)",
+                interventions="SBI-101 | standard care",
+                intervention_descriptions="SBI-101 | standard care incl. extracorporeal photopheresis",
+            ),
+            "other",
+        ),
+        (
+            T(interventions="Microbeads", arm_descriptions="MSC microbeads infused into the peritoneal cavity"),
+            "intraperitoneal",
+        ),
+        # glue and scaffolds: cells in fibrin glue injected into a lesion are a local injection; on a biomaterial into
+        # bone an implant; seeded on a carrier an implant; seeded in flasks (manufacture) no route
+        (
+            T(
+                interventions="ALLO-ASC",
+                intervention_descriptions="ALLO-ASC by ultrasound-guided injection | ALLO-ASC in fibrin glue",
+            ),
+            "local_injection",
+        ),
+        (
+            T(
+                official_title="MSCs Combined With a Tricalcium Phosphate Biomaterial in Pseudarthrosis",
+                interventions="MSC",
+                arm_descriptions="MSC. Intraosseous use.",
+            ),
+            "implant",
+        ),
+        (T(interventions="MSC", arm_descriptions="BFPSCs loaded on FDBA placed in the defect"), "implant"),
+        (T(interventions="MSC", arm_descriptions="MSCs seeded in flasks, then injected intravenously"), "intravenous"),
+        (T(interventions="Stem cell coated fistula plug", arm_descriptions="MSC loaded fistula plug"), "implant"),
+        (
+            T(interventions="PMD-MSC", arm_descriptions="Placental matrix-derived MSCs, intracavernosal"),
+            "local_injection",
+        ),
+        # the summary or description names the product's route: it counts (GUIDE.md), background does not
+        (
+            T(
+                interventions="JOINTSTEM",
+                detailed_description="The intra-articular injection of JOINTSTEM is expected to regenerate cartilage.",
+            ),
+            "intra_articular",
+        ),
+        (
+            T(
+                interventions="MSC",
+                detailed_description="MSCs have been given intravenously in previous studies. Efficacy is measured.",
+            ),
+            "unknown",
+        ),
+        # words: lower-case "iv", venous transfusion, knee administration, intradermic, intramedullary in the spine,
+        # the vaccine of a vaccine-response trial, a haematoma drained by "inhaling" it
+        (
+            T(interventions="UC-MSC", intervention_descriptions="UC-MSC, iv, 1×10^6 cells/kg, once a week"),
+            "intravenous",
+        ),
+        (T(interventions="UC-MSC", arm_descriptions="UC-MSCs via venous transfusion"), "intravenous"),
+        (
+            T(interventions="SMUP-IA-01", intervention_descriptions="A single knee administration of SMUP-IA-01"),
+            "intra_articular",
+        ),
+        (T(interventions="MSC", arm_descriptions="Intradermic application of MSCs around the ulcer"), "intradermal"),
+        (
+            T(
+                conditions="Spinal Cord Injury",
+                interventions="MSC",
+                arm_descriptions="MSCs injected into the intramedullary and intrathecal space",
+            ),
+            "intrathecal;intracerebral",
+        ),
+        (
+            T(
+                interventions="Lomecel-B | Influenza vaccine",
+                arm_descriptions="Intravenously delivered Lomecel-B | Intramuscular injection of the vaccine",
+            ),
+            "intravenous",
+        ),
+        (
+            T(
+                interventions="MSC",
+                arm_descriptions="Stereotactic insertion of the drainage tube to inhale the haematoma, then MSCs",
+            ),
+            "intracerebral",
         ),
         (T(interventions="MSC", intervention_descriptions="MSC injection in the articular cavity"), "intra_articular"),
         (T(interventions="MSC", intervention_descriptions="MSCs injected into the myocardium"), "intramyocardial"),
@@ -370,6 +466,11 @@ def test_route_classes(text, expected):
         (T(conditions="Tourette Syndrome"), "other", "neurological"),
         (T(conditions="Refractory Chronic Migraine"), "other", "neurological"),
         (T(conditions="Sexual Hormone Deficiency"), "other", "reproductive"),
+        (
+            T(conditions="Sepsis", title="MSCs and the Response to Lipopolysaccharide in Human Volunteers"),
+            "other",
+            "healthy",
+        ),
     ],
 )
 def test_disease_classes(text, focus, group):

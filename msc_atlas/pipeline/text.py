@@ -181,6 +181,13 @@ def trial_sentences(text: str) -> str:
     return " ".join(" ".join(s.split()) for s in kept)
 
 
+def own_sentences(text: str) -> str:
+    """The sentences of a long description that are not about other work (earlier studies, animals, the literature):
+    wider than `trial_sentences`, for a rule that also checks that the sentence names the trial's own product."""
+    kept = [s for s in _SENTENCE_END.split(text) if not _OTHER_WORK.search(s)]
+    return " ".join(" ".join(s.split()) for s in kept)
+
+
 # ---------------------------------------------------------------------------------------------- where rules look
 
 TIER1 = ("title", "official_title", "interventions", "intervention_descriptions", "arm_labels", "arm_descriptions")

@@ -34,7 +34,8 @@ Decisions
     vitiligo, urticaria -> gvhd_immune; lupus with nephritis (lupus glomerulonephritis, renal lupus) -> kidney;
     aortic aneurysm -> vascular; Tourette, migraine, nerve injury, IVH, myelomeningocele -> neurological; sexual
     dysfunction, hormone deficiency -> reproductive; MIS-C -> covid19_ards / covid19; an ARDS trial whose conditions,
-    titles or keywords name COVID-19 -> covid19. "Hepatocyte" (a cell given) is no liver disease.
+    titles or keywords name COVID-19 -> covid19. "Hepatocyte" (a cell given) is no liver disease. An endotoxin (LPS)
+    challenge is a model in healthy volunteers -> healthy.
 """
 
 from __future__ import annotations
@@ -251,6 +252,7 @@ _ENGRAFTMENT = re.compile(r"(?<!islet )engraftment|graft failure|poor graft func
 # Words of a title that name the trial's method or product, not a disease: a masking phrase ("double-blind" is no
 # eye disease) and the MSC product ("stromal vascular fraction" is no vascular disease, "mesenchymal stem cell
 # transplantation" no HSCT).
+_CHALLENGE = _Rule("", r"lipopolysacchar\w*|\bLPS\b|endotox(?:in|a?emia) challenge")
 _EXCLUDED_ENTRY = re.compile(r"^\W*(?:no|not|without)\s", re.IGNORECASE)
 _NOT_A_DISEASE = re.compile(
     r"(?:double|single|triple|quadruple|open|non)[- ]?blind\w*|blind(?:ed)?[- ](?:double|single|triple)|\bblinded"
@@ -287,6 +289,9 @@ def classify_disease_group(t: TrialText) -> Decision:
         return focus
     texts = _disease_texts(t)
     named = " | ".join(text for field, text in texts if field != "keywords")  # conditions, MeSH, titles
+    challenge = _CHALLENGE.search(named, "")
+    if challenge:  # an endotoxin challenge is a model in healthy volunteers, whatever condition it models
+        return Decision("healthy", _snippet(named, challenge.start(), challenge.end()))
     function = _GRAFT_FUNCTION.search(named, "")
     if function:
         for key, transplant in _ORGAN_TRANSPLANT.items():
