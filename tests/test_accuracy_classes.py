@@ -200,6 +200,43 @@ def test_dictionary_products_cite_the_registry_text_that_defines_them():
         (T(interventions="Synovial Fluid Mesenchymal Stem Cells"), "other"),
         (T(interventions="MSCs", summary="after a bone marrow/peripheral blood stem cell transplant"), vocab.UNKNOWN),
         (T(interventions="HB-adMSCs"), "adipose"),
+        # Wharton's jelly of the cord names both; slash lists name both; "derived" without "from"
+        (T(arm_descriptions="MSCs derived from Wharton Jelly of Umbilical cords"), "umbilical_cord;wharton_jelly"),
+        (T(title="Umbilical Cord/Placenta-Derived Mesenchymal Stem Cells for Diabetes"), "umbilical_cord;placenta"),
+        (T(arm_descriptions="MSC derived from human Bone Marrow & umbilical cord"), "bone_marrow;umbilical_cord"),
+        (T(intervention_descriptions="Autologous mesenchymal stem cells derived bone marrow"), "bone_marrow"),
+        # the product's own lines decide over a title of the cord family; the cord and its jelly add up
+        (
+            T(title="UC-MSC Infusion for Liver Failure", interventions="umbilical cord blood mesenchymal stem cells"),
+            "cord_blood",
+        ),
+        (T(title="UC-MSCs for ARDS", interventions="Wharton's jelly MSCs"), "umbilical_cord;wharton_jelly"),
+        # the description's sentences about this product count; general statements and other work do not
+        (
+            T(
+                interventions="MSC",
+                detailed_description="Cells will be isolated from adipose tissue, expanded ex vivo and given intrathecally.",
+            ),
+            "adipose",
+        ),
+        (
+            T(
+                interventions="MSC",
+                detailed_description="There are three types of stem cells: embryonic stem cells and adult stem cells. "
+                "The effects of bone marrow-derived MSCs have also been studied clinically.",
+            ),
+            "unknown",
+        ),
+        (T(interventions="MSC", detailed_description="MSCs will be isolated from donor bone marrows."), "bone_marrow"),
+        (
+            T(interventions="MSC", detailed_description="MSC will be prepared starting from bone marrow explants."),
+            "bone_marrow",
+        ),
+        # fat pads and micro-fragmented fat are adipose; an amniotic membrane scaffold and PBSC grafts are no MSC source
+        (T(title="Buccal Fat Pad Derived Stem Cells in Mandible Reconstruction"), "adipose"),
+        (T(interventions="Lipogems", arm_descriptions="autologous micro-fragmented adipose tissue"), "adipose"),
+        (T(title="Adipose-derived MSCs and Amniotic Membrane Composite for Tendon Repair"), "adipose"),
+        (T(title="Peripheral Blood Stem Cell Combined With Mesenchymal Stem Cells"), "unknown"),
     ],
 )
 def test_tissue_classes(text, expected):
