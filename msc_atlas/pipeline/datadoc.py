@@ -233,7 +233,7 @@ def _rules_and_provenance(summary: dict, version: dict) -> str:
     asof = "\n".join(f"| {k} | {v} |" for k, v in version.items() if k.endswith("_as_of"))
     return f"""## How each derived field is decided
 
-The classifiers are in `msc_atlas/pipeline/classify.py` (its docstring is the authoritative rule list). In short:
+The classifiers are in `msc_atlas/pipeline/rules/`, one module per field (its docstring is the authoritative rule list). In short:
 
 * **focus_area / disease_group** — from conditions, condition MeSH terms and titles (never the summary).
   covid19_ards = COVID-19 / SARS-CoV-2 / coronavirus pneumonia or ARDS / acute lung injury (not neonatal RDS);

@@ -1,7 +1,12 @@
 """The registry text of one trial as the classifiers read it, and the small matching toolkit they share.
 
 Pure: no I/O, no pandas. `Rule` is a case-insensitive regex behind cheap substring gates; `snippet` cuts the
-evidence phrase a decision keeps.
+evidence phrase a decision keeps. Where the classifiers look is named here once (the field groups and `tiers`), so
+every classifier of `msc_atlas.pipeline.rules` reads the same "tier 1" and "tier 2":
+
+  * tier 1 = titles + intervention names / descriptions + arm labels / descriptions: the product's own fields;
+  * tier 2 = brief summary + the sentences of the detailed description about this trial's own procedure + keywords,
+    read only when tier 1 says nothing.
 """
 
 from __future__ import annotations
@@ -174,3 +179,47 @@ def trial_sentences(text: str) -> str:
     for earlier studies describes no product of this trial."""
     kept = [s for s in _SENTENCE_END.split(text) if _THIS_TRIAL.search(s) and not _OTHER_WORK.search(s)]
     return " ".join(" ".join(s.split()) for s in kept)
+
+
+def own_sentences(text: str) -> str:
+    """The sentences of a long description that are not about other work (earlier studies, animals, the literature):
+    wider than `trial_sentences`, for a rule that also checks that the sentence names the trial's own product."""
+    kept = [s for s in _SENTENCE_END.split(text) if not _OTHER_WORK.search(s)]
+    return " ".join(" ".join(s.split()) for s in kept)
+
+
+# ---------------------------------------------------------------------------------------------- where rules look
+
+TIER1 = ("title", "official_title", "interventions", "intervention_descriptions", "arm_labels", "arm_descriptions")
+TIER2 = ("summary", "keywords")  # plus the trial's own sentences of the detailed description (tiers)
+TITLES = ("title", "official_title")
+CONDITIONS = ("conditions", "mesh_terms")
+ARMS = ("interventions", "intervention_descriptions", "arm_labels", "arm_descriptions")
+
+
+def tiers(t: TrialText) -> tuple[Texts, Texts]:
+    """Tier 1: the product's own fields and titles; tier 2: summary, keywords and the sentences of the detailed
+    description about this trial's own procedure (never its background)."""
+    return texts_of(t, TIER1), Texts([t.summary, trial_sentences(t.detailed_description), t.keywords])
+
+
+# A sentence about what is known or possible in general, not about what this trial gives.
+BACKGROUND = re.compile(
+    r"\b(?:have|has) been|\b(?:can|could|may|might|would)\b|are known|studies|previous|reported|shown"
+    r"|widely|promising|is known|potential|possible|recent(?:ly)?\b|\binclude|identified|characteri[sz]ed"
+    r"|described",
+    re.IGNORECASE,
+)
+# Sentences, " | "-separated field parts and lines.
+SENTENCE = re.compile(r"(?<=[.;!?])\s+|\s\|\s|\s*\n\s*")
+
+
+def segment(text: str, start: int, end: int) -> str:
+    """The field part (" | ") or sentence around a match."""
+    a = max(
+        text.rfind(" | ", 0, start), text.rfind(". ", 0, start), text.rfind("; ", 0, start), text.rfind("\n", 0, start)
+    )
+    stops = [
+        i for i in (text.find(" | ", end), text.find(". ", end), text.find("; ", end), text.find("\n", end)) if i >= 0
+    ]
+    return text[a + 1 if a >= 0 else 0 : min(stops) if stops else len(text)]
