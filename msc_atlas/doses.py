@@ -54,7 +54,7 @@ def scientific(x: float) -> str:
 
 
 def _scientific_range(low: float, high: float) -> str:
-    """"1–2 × 10⁶" when both ends share a power of ten, else "5 × 10⁵–2 × 10⁶"."""
+    """ "1–2 × 10⁶" when both ends share a power of ten, else "5 × 10⁵–2 × 10⁶"."""
     if low == high:
         return scientific(low)
     if low >= SCIENTIFIC_FROM:
@@ -176,15 +176,14 @@ def parse_amount(text: Any, limit: float = 1e15) -> float | None:
     "2 million"; None for anything else (never raises)."""
     if isinstance(text, bool):
         return None
+    value: float | None = None
     if isinstance(text, (int, float)):
         value = float(text)
     elif isinstance(text, str) and len(text) <= 40:
         cleaned = text.strip().lower().replace(",", "").replace("\u2009", "").replace("/kg", "")
         cleaned = re.sub(r"10([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", lambda m: "10^" + m.group(1).translate(_SUPERSCRIPT_DIGITS), cleaned)
         value = _read(cleaned.strip())
-        if value is None:
-            return None
-    else:
+    if value is None:
         return None
     return value if math.isfinite(value) and 0 <= value <= limit else None
 

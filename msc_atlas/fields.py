@@ -157,7 +157,6 @@ class Field:
             return self.labels(value)
         return value if value != "" else vocab.NOT_REPORTED
 
-
     def grid_cell(self, row: Mapping[str, Any]) -> Any:
         """The grid's cell from the row (its column, and the columns `display` reads)."""
         return self.display(row) if self.display else self.grid_value(row[self.column])

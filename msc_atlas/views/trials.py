@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from msc_atlas import cache, doses, fields, vocab
-from msc_atlas.fields import Field, Kind, Show
+from msc_atlas.fields import Field, Show
 from msc_atlas.filters import FilterState
 from msc_atlas.selection import count_matches, trial_index
 
