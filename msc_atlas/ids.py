@@ -24,5 +24,6 @@ def control(field: str) -> str:
 
 
 def control_fields() -> tuple[str, ...]:
-    """Every filter control: the search box ("q"), one per filter field of the registry, the first-posted years."""
-    return ("q", *fields.filters(), "years")
+    """Every filter control: the search box ("q"), one per filter field of the registry, the first-posted years,
+    whether a dose is stated, and the per-kg dose range."""
+    return ("q", *fields.filters(), "years", "dose", "kg_from", "kg_to")

@@ -190,6 +190,11 @@ PRODUCT_COLOURS = {"msc": "#0072B2", "msc_ev": "#E69F00", "msc_secretome": "#009
 FOCUS_COLOURS = {"covid19_ards": "#D55E00", "liver": "#009E73", "other": "#56B4E9"}
 
 
+def plural(n: int, noun: str = "trial", nouns: str | None = None) -> str:
+    """ "1 trial", "0 trials", "1,425 trials": a count with its noun in the right number."""
+    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
+
+
 def label(vocabulary: Mapping[str, str], value: str) -> str:
     """Display label of a category value; unknown / empty values read "not reported"."""
     if value is None or value == "" or value == UNKNOWN:

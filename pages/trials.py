@@ -8,7 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
-from msc_atlas import fields, ids, views
+from msc_atlas import fields, ids, views, vocab
 from msc_atlas.fields import Show
 from msc_atlas.filters import FilterState
 from msc_atlas.ui import components as ui
@@ -158,7 +158,7 @@ def grid_rows(request, filter_data, quick):
 
 def count_text(state: FilterState, query: GridQuery, block: Block) -> str:
     if not query.narrows():
-        return f"{block.total:,} trials — {state.describe()}"
+        return f"{vocab.plural(block.total)} — {state.describe()}"
     return (
         f"{block.total:,} of {block.matching:,} trials — {state.describe()}; narrowed by the table's search or filters"
     )

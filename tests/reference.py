@@ -39,6 +39,17 @@ def mask(state: FilterState, frame: pd.DataFrame) -> pd.Series:
             keep &= year <= state.year_to
         if state.posted_by:
             keep &= (posted != "") & (posted <= state.posted_by)
+    if state.dose:
+        stated = frame[["dose_cells_per_kg_min", "dose_cells_total_min", "dose_ev_min"]].notna().any(axis=1)
+        keep &= stated if state.dose == "stated" else ~stated
+    if state.kg_from is not None or state.kg_to is not None:
+        low = -np.inf if state.kg_from is None else state.kg_from
+        high = np.inf if state.kg_to is None else state.kg_to
+
+        def some_level_inside(cell) -> bool:
+            return any(low <= float(x) <= high for x in str(cell or "").split(";") if x)
+
+        keep &= frame["dose_cells_per_kg_levels"].fillna("").map(some_level_inside).astype(bool)
     if state.q:
         searched = [field.column for field in fields.shown(fields.Show.SEARCH)]
         haystack = frame[searched].agg(" ".join, axis=1)

@@ -12,7 +12,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html
 
-from msc_atlas import fields, ids, vocab
+from msc_atlas import doses, fields, ids, vocab
 from msc_atlas.filters import LENSES, YEAR_MAX, FilterState
 from msc_atlas.ui.shell import YEAR_FLOOR
 
@@ -24,6 +24,8 @@ def state_from_controls(previous: FilterState, values: dict[str, Any]) -> tuple[
     """Control values replace their fields; fields without a control (posted_by) carry over."""
     raw: dict[str, Any] = {key: values.get(key) for key in fields.filters()}
     raw["q"] = values.get("q")
+    for key in ("dose", "kg_from", "kg_to"):
+        raw[key] = values.get(key)
     years = values.get("years")
     if isinstance(years, (list, tuple)) and len(years) == 2:
         low, high = years
@@ -37,6 +39,9 @@ def state_from_controls(previous: FilterState, values: dict[str, Any]) -> tuple[
 def control_values(state: FilterState) -> dict[str, Any]:
     values: dict[str, Any] = {key: list(getattr(state, key)) for key in fields.filters()}
     values["q"] = state.q
+    values["dose"] = state.dose
+    values["kg_from"] = None if state.kg_from is None else doses.compact(state.kg_from)
+    values["kg_to"] = None if state.kg_to is None else doses.compact(state.kg_to)
     values["years"] = [state.year_from or YEAR_FLOOR, state.year_to or YEAR_CEILING]
     return values
 
