@@ -15,6 +15,7 @@ NAV_LINK = "nav-link"  # pattern-matching id type: {"type": NAV_LINK, "index": <
 FILTER_PANEL = "filter-panel"
 FILTER_TOGGLE = "filter-toggle"
 VERSION_FOOTER = "version-footer"
+COVERAGE = "coverage-note"  # every page: the registries and record dates the current view covers
 POSTED_BY_NOTE = "posted-by-note"
 
 

@@ -15,7 +15,9 @@ SEARCHES = (
     "filtered for \u201cmesenchymal, stromal, stem cell, MSC, exosome, extracellular vesicle, secretome, Wharton, "
     "remestemcel, MultiStem, PLX-PAD, CAStem, ExoFlo\u201d in titles and interventions"
 )
-CITATION = "MSC Trials Atlas, dataset {version} (ClinicalTrials.gov as of {ctgov}; WHO ICTRP as of {ictrp}). {url}"
+CITATION = (
+    "MSC Trials Atlas, dataset build {version} (ClinicalTrials.gov as of {ctgov}; WHO ICTRP as of {ictrp}). {url}"
+)
 
 
 def _n(count: int, noun: str) -> str:

@@ -92,9 +92,10 @@ def notice_banner(notices: list[str]) -> Any:
     )
 
 
-def register(count_matches, countries: list[str] | None = None) -> None:
+def register(count_matches, countries: list[str] | None = None, coverage=None) -> None:
     """Wire the shared callback; `count_matches(state) -> (matching, total)` comes from the data layer,
-    `countries` are the ISO-3 codes the dataset has trials in."""
+    `countries` are the ISO-3 codes the dataset has trials in, `coverage(state) -> str` says which registries and
+    dates the view covers."""
     known_countries = set(countries or [])
     control_keys = ids.control_fields()  # fixed when the callback is wired
 
@@ -107,6 +108,7 @@ def register(count_matches, countries: list[str] | None = None) -> None:
             count=Output(ids.MATCH_COUNT, "children"),
             posted_note=Output(ids.POSTED_BY_NOTE, "children"),
             toggle=Output(ids.FILTER_TOGGLE, "children"),
+            coverage=Output(ids.COVERAGE, "children"),
         ),
         inputs=dict(
             search=Input(ids.URL, "search"),
@@ -135,6 +137,7 @@ def register(count_matches, countries: list[str] | None = None) -> None:
             "count": f"{matching:,} of {total:,} trials match",
             "posted_note": f"Also limited to trials first posted by {state.posted_by}." if state.posted_by else None,
             "toggle": f"Filters · {matching:,}",
+            "coverage": coverage(state) if coverage else None,
         }
 
     @callback(

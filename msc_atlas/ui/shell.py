@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from msc_atlas import fields, ids, vocab
+from msc_atlas import coverage, fields, ids, vocab
 from msc_atlas.fields import Field
 from msc_atlas.filters import LENSES, YEAR_MAX
 from msc_atlas.ui.components import attrs
@@ -205,8 +205,8 @@ def _kg_input(key: str, label: str, placeholder: str) -> html.Div:
 
 def footer(version: dict[str, str]) -> html.Footer:
     text = (
-        f"Dataset {version['dataset_version']} · ClinicalTrials.gov as of {version['ctgov_as_of']} · "
-        f"other registries (WHO ICTRP) as of {version['ictrp_as_of']}"
+        f"MSC Trials Atlas {coverage.version_line(version)} (ClinicalTrials.gov records as of "
+        f"{version['ctgov_as_of']}; other registries, COVID-19 only, as of {version['ictrp_as_of']})"
     )
     return html.Footer(
         [
@@ -234,6 +234,7 @@ def frame(countries: list[str], version: dict[str, str]) -> html.Div:
                     html.Main(
                         [
                             html.Div(id=ids.NOTICE, role="status"),
+                            html.P(id=ids.COVERAGE, className="coverage-note small text-muted mb-2"),
                             dash.page_container,
                         ],
                         className="page-main",

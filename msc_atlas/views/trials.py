@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from msc_atlas import cache, doses, fields, vocab
+from msc_atlas import cache, coverage, doses, fields, vocab
 from msc_atlas.fields import Field, Show
 from msc_atlas.filters import FilterState
 from msc_atlas.selection import count_matches, trial_index
@@ -520,8 +520,8 @@ DOSE_SUMMARY_READS = [
 ]
 
 CITATION = (
-    "MSC Trials Atlas, dataset {version}: built from ClinicalTrials.gov (as of {ctgov}) and WHO ICTRP "
-    "COVID-19 exports (as of {ictrp}); see /about for sources and licences."
+    "MSC Trials Atlas, dataset build {version} (data to {data_to}): built from ClinicalTrials.gov (as of {ctgov}) "
+    "and WHO ICTRP COVID-19 exports (as of {ictrp}); see /about for sources and licences."
 )
 
 
@@ -536,7 +536,10 @@ def export_csv(state: FilterState, query: GridQuery = GridQuery()) -> tuple[str,
     lines = [
         "# "
         + CITATION.format(
-            version=version["dataset_version"], ctgov=version["ctgov_as_of"], ictrp=version["ictrp_as_of"]
+            version=version["dataset_version"],
+            data_to=coverage.data_to(version),
+            ctgov=version["ctgov_as_of"],
+            ictrp=version["ictrp_as_of"],
         ),
         f"# Filter: {state.describe()} ({state.to_query() or 'no filter'})"
         + (f"; table: {table}" if table else "")
