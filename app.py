@@ -32,7 +32,7 @@ app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # 
 
 countries = sorted({code for cell in trials["countries"] for code in cell.split(";") if code})
 app.layout = shell.frame(countries, data.load_version())
-filter_sync.register(count_matches, countries)
+filter_sync.register(count_matches, countries, coverage=views.coverage.text)
 chart_card.register_downloads()  # the SVG / PNG buttons of every chart
 serve_partial(app)  # dcc.Graph's lazy plotly.js request gets only the trace types drawn
 serving.harden(app)  # security headers, /health, no 5xx for malformed callback requests

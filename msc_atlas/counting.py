@@ -313,6 +313,10 @@ class TrialCounts:
         trials = int(np.count_nonzero(keep))
         return None if trials == 0 else float(np.count_nonzero(keep & self.silent) / trials)
 
+    def without_dose(self, keep: np.ndarray) -> int:
+        """Kept trials that state no dose at all (no cell or EV amount, no dose phrase)."""
+        return int(np.count_nonzero(keep & self.silent))
+
     def without_country(self, keep: np.ndarray) -> int:
         """Kept trials that report no country."""
         return int(np.count_nonzero(keep & self.no_country))

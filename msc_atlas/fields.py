@@ -16,13 +16,14 @@ Pure Python: no Dash, no pandas.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from msc_atlas import cache, vocab
+from msc_atlas import cache, doses, vocab
 
 
 class Kind(enum.Enum):
@@ -78,7 +79,10 @@ class Field:
     placeholder: str = ""  # the filter control's text when nothing is selected
     default: tuple[str, ...] = ()  # values the filter applies when none is selected
     shown_after: str | None = None  # column of the field this one follows in the UI; default: column order
-    display: Callable[[Mapping[str, Any]], str] | None = None  # detail panel text from the whole row (several columns)
+    display: Callable[[Mapping[str, Any]], str] | None = None  # grid / detail text from the row (several columns)
+    reads: tuple[str, ...] = ()  # the other columns `display` reads (the grid builds its cells from them)
+    dose: str | None = None  # a cell dose: "per_kg" / "total" (msc_atlas.doses formats it, units included)
+    sort_group: str | None = None  # a column the grid sorts by before the number (an amount's unit)
 
     def __post_init__(self) -> None:
         if Show.FILTER in self.show and not self.key:
@@ -118,6 +122,10 @@ class Field:
         """A cell as the detail panel shows it."""
         if _is_missing(value) or value == "":
             return vocab.NOT_REPORTED
+        if self.dose and self.kind is Kind.NUMBER:
+            return doses.FORMATS[self.dose](value, value)
+        if self.dose and self.kind is Kind.NUMBER_LIST:
+            return doses.level_list(value, self.dose)
         if self.kind is Kind.NUMBER:
             return f"{float(value):.3g}"
         if self.kind is Kind.INTEGER:
@@ -137,21 +145,39 @@ class Field:
         return self.display(row) if self.display else self.text(row[self.column])
 
     def grid_value(self, value: Any) -> Any:
-        """A cell as the trials grid shows it (numbers stay numbers, so the grid sorts them as numbers)."""
+        """A cell as the trials grid shows it (counts stay numbers; a dose reads with its unit, and the grid sorts it
+        by `sort_number`)."""
         if self.kind is Kind.INTEGER:
             return None if _is_missing(value) else int(value)
+        if self.dose and self.kind is Kind.NUMBER_LIST:
+            return doses.level_range(value, self.dose)
+        if self.dose and self.kind is Kind.NUMBER:
+            return doses.FORMATS[self.dose](value, value)
         if self.kind in (Kind.CATEGORY, Kind.COUNTRIES):
             return self.labels(value)
         return value if value != "" else vocab.NOT_REPORTED
 
+    def grid_cell(self, row: Mapping[str, Any]) -> Any:
+        """The grid's cell from the row (its column, and the columns `display` reads)."""
+        return self.display(row) if self.display else self.grid_value(row[self.column])
+
+    @property
+    def sorts_as_number(self) -> bool:
+        """Whether the grid sorts (and number-filters) the column by `sort_number` rather than by its text."""
+        return self.kind in (Kind.INTEGER, Kind.NUMBER, Kind.NUMBER_LIST)
+
+    def sort_number(self, value: Any) -> float:
+        """The number the grid sorts a cell by (NaN when not reported): a list of levels by its lowest."""
+        if _is_missing(value) or (isinstance(value, str) and not value):
+            return math.nan
+        if self.kind is Kind.NUMBER_LIST:
+            return float(str(value).split(vocab.MULTI_SEP)[0])
+        return float(value)
+
 
 def _ev_dose(row: Mapping[str, Any]) -> str:
-    """ "1e+09–5e+09 particles" for an EV / secretome dose; never shown as cells."""
-    low, high = row["dose_ev_min"], row["dose_ev_max"]
-    if _is_missing(low) or low == "":
-        return vocab.NOT_REPORTED
-    unit = vocab.label(vocab.EV_DOSE_UNITS, row["dose_ev_unit"])
-    return f"{float(low):.3g} {unit}" if low == high else f"{float(low):.3g}–{float(high):.3g} {unit}"
+    """ "2 × 10⁸ particles" for an EV / secretome dose per administration; never shown as cells."""
+    return doses.ev_amount(row["dose_ev_min"], row["dose_ev_max"], row["dose_ev_unit"])
 
 
 def _is_missing(value: Any) -> bool:
@@ -294,28 +320,32 @@ FIELDS: list[Field] = [
     ),
     Field(
         "dose_cells_per_kg_min",
-        "Lowest dose, cells per kg",
+        "Lowest dose, cells per kg per administration",
         Kind.NUMBER,
+        dose="per_kg",
         doc="Lowest MSC dose per kg body weight per administration over every level the registry states (equal to "
         "the maximum when one level is stated; empty when none).",
     ),
     Field(
         "dose_cells_per_kg_max",
-        "Highest dose, cells per kg",
+        "Highest dose, cells per kg per administration",
         Kind.NUMBER,
+        dose="per_kg",
         doc="Highest MSC dose per kg body weight per administration over every stated level.",
     ),
     Field(
         "dose_cells_total_min",
-        "Lowest dose, cells in total",
+        "Lowest dose, cells in total per administration",
         Kind.NUMBER,
+        dose="total",
         doc='The same for fixed cell counts per administration (caps such as "up to 200 million" and cumulative '
         "totals are not levels): the lowest.",
     ),
     Field(
         "dose_cells_total_max",
-        "Highest dose, cells in total",
+        "Highest dose, cells in total per administration",
         Kind.NUMBER,
+        dose="total",
         doc="The highest fixed cell count per administration.",
     ),
     Field(
@@ -326,30 +356,34 @@ FIELDS: list[Field] = [
     ),
     Field(
         "dose_cells_per_kg_levels",
-        "Dose, cells per kg",
+        "Cells per kg, per administration",
         Kind.NUMBER_LIST,
-        show=Show.DETAIL,
-        doc="Every stated per-kg level, ascending, `;`-separated.",
+        dose="per_kg",
+        show=Show.GRID | Show.DETAIL,  # the grid shows the span ("1–2 × 10⁶/kg"), the record every level
+        doc="Every stated per-kg level per administration, ascending, `;`-separated.",
     ),
     Field(
         "dose_cells_total_levels",
-        "Dose, cells in total",
+        "Cells in total, per administration",
         Kind.NUMBER_LIST,
-        show=Show.DETAIL,
-        doc="Every stated fixed-count level, ascending, `;`-separated.",
+        dose="total",
+        show=Show.GRID | Show.DETAIL,
+        doc="Every stated fixed-count level per administration, ascending, `;`-separated.",
     ),
     Field(
         "dose_ev_min",
-        "Dose, EVs / secretome",
+        "EVs / secretome, per administration",
         Kind.NUMBER,
-        show=Show.DETAIL,
-        display=_ev_dose,  # with its maximum and unit: "1e+09–5e+09 particles"
+        show=Show.GRID | Show.DETAIL,
+        display=_ev_dose,  # with its maximum and unit: "2 × 10⁸–1.6 × 10⁹ particles"
+        reads=("dose_ev_max", "dose_ev_unit"),
+        sort_group="dose_ev_unit",  # amounts compare within a unit only
         doc="Lowest EV / secretome amount of an msc_ev or msc_secretome product per administration, in "
         "`dose_ev_unit` (never counted as cells).",
     ),
     Field(
         "dose_ev_max",
-        "Highest dose, EVs / secretome",
+        "Highest dose, EVs / secretome per administration",
         Kind.NUMBER,
         doc="Highest EV / secretome amount per administration.",
     ),

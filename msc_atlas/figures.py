@@ -190,7 +190,8 @@ def timeline(
             y=table[key].to_numpy(),
             name=vocab.label(vocabulary, key),
             marker=dict(color=colours.get(key, vocab.GREY)),
-            hovertemplate="%{x}: %{y} trials<extra>" + vocab.label(vocabulary, key) + "</extra>",
+            hovertext=[vocab.plural(int(n)) for n in table[key].to_numpy()],  # "1 trial", "2 trials"
+            hovertemplate="%{x}: %{hovertext}<extra>" + vocab.label(vocabulary, key) + "</extra>",
         )
         for key in vocabulary
         if key in table.columns
@@ -275,7 +276,8 @@ def category_bar(counts: pd.Series, field: Field, title: str, height: int | None
         text=values,
         textposition="outside",
         cliponaxis=False,
-        hovertemplate="%{y}: %{x} trials<extra></extra>",
+        hovertext=[vocab.plural(int(n)) for n in values],
+        hovertemplate="%{y}: %{hovertext}<extra></extra>",
     )
     top = float(counts.max()) if len(counts) else 1.0
     # room on the right for the value labels printed outside the bars
@@ -302,7 +304,9 @@ def tissue_route_heatmap(matrix: pd.DataFrame, title: str) -> Figure:
         z=colour,
         x=column_labels,
         y=row_labels,
-        customdata=[[[r, c, int(v)] for c, v in zip(columns, row)] for r, row in zip(rows, values)],
+        customdata=[
+            [[r, c, int(v), vocab.plural(int(v))] for c, v in zip(columns, row)] for r, row in zip(rows, values)
+        ],
         text=[[str(v) if v else "" for v in row] for row in values],
         texttemplate="%{text}",
         colorscale=_scale("Cividis"),
@@ -310,7 +314,7 @@ def tissue_route_heatmap(matrix: pd.DataFrame, title: str) -> Figure:
         xgap=2,
         ygap=2,
         hoverongaps=False,
-        hovertemplate="%{y} × %{x}: %{customdata[2]} trials<extra>click to filter</extra>",
+        hovertemplate="%{y} × %{x}: %{customdata[3]}<extra>click to filter</extra>",
     )
     return _figure(
         [heatmap],

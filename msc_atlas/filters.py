@@ -16,10 +16,24 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from msc_atlas import fields, vocab
+from msc_atlas import doses, fields, vocab
 
 # URL keys of the scalar fields (short and readable in a shared link)
-SCALAR_KEYS = {"year_from": "from", "year_to": "to", "posted_by": "posted_by", "q": "q"}
+SCALAR_KEYS = {
+    "year_from": "from",
+    "year_to": "to",
+    "posted_by": "posted_by",
+    "dose": "dose",
+    "kg_from": "kg_from",
+    "kg_to": "kg_to",
+    "q": "q",
+}
+# "States a dose": any cell or EV amount per administration stated, or none
+DOSE_CHOICES = {"stated": "states a dose", "none": "states no dose"}
+DOSE_ALIASES = {"yes": "stated", "any": "stated", "no": "none", "not_stated": "none"}
+KG_MAX = 1e12  # cells per kg: far above any dose (the largest stated is about 10⁹/kg)
+# the dose columns a trial "states a dose" by (the build leaves no dose phrase without one of them)
+DOSE_STATED_COLUMNS = ("dose_cells_per_kg_min", "dose_cells_total_min", "dose_ev_min")
 
 YEAR_MIN, YEAR_MAX = 1995, 2030
 MAX_TEXT = 200
@@ -32,13 +46,16 @@ class FilterState:
     and a search text. Frozen and hashable (views are cached per state); compares by value.
     """
 
-    __slots__ = ("_choices", "_hash", "_identity", "posted_by", "q", "year_from", "year_to")
+    __slots__ = ("_choices", "_hash", "_identity", "dose", "kg_from", "kg_to", "posted_by", "q", "year_from", "year_to")
     _choices: tuple[tuple[str, tuple[str, ...]], ...]  # (key, values) of the fields with a choice, registry order
     _identity: tuple[Any, ...]
     _hash: int
     year_from: int | None
     year_to: int | None
     posted_by: str | None  # ISO date: first posted on or before
+    dose: str | None  # "stated" / "none" (DOSE_CHOICES)
+    kg_from: float | None  # some stated level of cells per kg per administration is at least this
+    kg_to: float | None  # ... and at most this (the same level)
     q: str
 
     def __init__(
@@ -47,6 +64,9 @@ class FilterState:
         year_from: int | None = None,
         year_to: int | None = None,
         posted_by: str | None = None,
+        dose: str | None = None,
+        kg_from: float | None = None,
+        kg_to: float | None = None,
         q: str = "",
         **choices: Iterable[str],
     ) -> None:
@@ -55,12 +75,15 @@ class FilterState:
             unknown = sorted(set(choices) - set(known))
             raise TypeError(f"FilterState() has no filter(s) {unknown}; the filters are {list(known)}")
         chosen = tuple((key, tuple(choices[key])) for key in known if choices.get(key))
-        identity = (chosen, year_from, year_to, posted_by, q)  # what equality and the hash compare
+        identity = (chosen, year_from, year_to, posted_by, dose, kg_from, kg_to, q)  # what equality and hash compare
         for name, value in (
             ("_choices", chosen),
             ("year_from", year_from),
             ("year_to", year_to),
             ("posted_by", posted_by),
+            ("dose", dose),
+            ("kg_from", kg_from),
+            ("kg_to", kg_to),
             ("q", q),
             ("_identity", identity),
             ("_hash", hash(identity)),
@@ -120,6 +143,13 @@ class FilterState:
         if year_from and year_to and year_from > year_to:
             notices.append(f"Swapped the year range {year_from}–{year_to}: the start was after the end.")
             values["year_from"], values["year_to"] = year_to, year_from
+        kg_from, kg_to = values.get("kg_from"), values.get("kg_to")
+        if kg_from is not None and kg_to is not None and kg_from > kg_to:
+            notices.append(
+                f"Swapped the dose range {doses.per_kg(kg_from)} – {doses.per_kg(kg_to)}: the low end was above the "
+                "high end."
+            )
+            values["kg_from"], values["kg_to"] = kg_to, kg_from
         return cls(**values), notices
 
     @classmethod
@@ -156,7 +186,7 @@ class FilterState:
         for name, key in SCALAR_KEYS.items():
             value = getattr(self, name)
             if value not in (None, ""):
-                params.append((key, str(value)))
+                params.append((key, doses.compact(value) if name in ("kg_from", "kg_to") else str(value)))
         return "?" + urlencode(params, safe=",") if params else ""
 
     def replace(self, **changes: Any) -> FilterState:
@@ -181,9 +211,39 @@ class FilterState:
             parts.append(f"first posted {self.year_from or '…'}–{self.year_to or '…'}")
         if self.posted_by:
             parts.append(f"first posted by {self.posted_by}")
+        if self.dose:
+            parts.append(DOSE_CHOICES[self.dose])
+        if self.kg_from is not None or self.kg_to is not None:
+            parts.append("a dose of " + kg_range(self.kg_from, self.kg_to) + " per administration")
         if self.q:
             parts.append(f"matching “{_clip(self.q, 30)}”")
         return "; ".join(parts) if parts else "all MSC-derived trials"
+
+
+def kg_range(low: float | None, high: float | None) -> str:
+    """ "1–2 × 10⁶/kg", "at least 1 × 10⁶/kg", "at most 2 × 10⁶/kg"."""
+    if low is not None and high is not None:
+        return doses.per_kg(low, high)
+    if low is not None:
+        return f"at least {doses.per_kg(low)}"
+    return f"at most {doses.per_kg(high)}"
+
+
+def _dose_stated(frame: pd.DataFrame) -> np.ndarray:
+    """Whether each trial states a cell or EV dose per administration."""
+    stated = np.zeros(len(frame), dtype=bool)
+    for column in DOSE_STATED_COLUMNS:
+        stated |= frame[column].notna().to_numpy(dtype=bool)
+    return stated
+
+
+def _per_kg_levels(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(row position, level) of every stated per-kg level."""
+    cells = frame["dose_cells_per_kg_levels"].fillna("").astype(str)
+    levels = cells[cells != ""].str.split(vocab.MULTI_SEP).explode()
+    rows = np.flatnonzero((cells != "").to_numpy())
+    counts = cells[cells != ""].str.count(vocab.MULTI_SEP).to_numpy() + 1
+    return np.repeat(rows, counts), levels.astype(float).to_numpy()
 
 
 def _haystack(frame: pd.DataFrame) -> pd.Series:
@@ -227,6 +287,8 @@ class FilterIndex:
         self.year = pd.to_numeric(posted.str[:4], errors="coerce").to_numpy()
         self.posted = posted.to_numpy(dtype=object)
         self.haystack = _haystack(frame).str.lower()
+        self.dose_stated = _dose_stated(frame)
+        self.level_rows, self.levels = _per_kg_levels(frame)
 
     def mask(self, state: FilterState) -> np.ndarray:
         keep = np.ones(self.size, dtype=bool)
@@ -246,9 +308,24 @@ class FilterIndex:
             keep &= self.year <= state.year_to
         if state.posted_by:
             keep &= (self.posted != "") & (self.posted <= state.posted_by)
+        if state.dose:
+            keep &= self.dose_stated if state.dose == "stated" else ~self.dose_stated
+        if state.kg_from is not None or state.kg_to is not None:
+            keep &= self._per_kg_in(state.kg_from, state.kg_to)
         if state.q:
             keep &= self.haystack.str.contains(state.q.lower(), regex=False).to_numpy()
         return keep
+
+    def _per_kg_in(self, low: float | None, high: float | None) -> np.ndarray:
+        """Trials that state some per-kg level within [low, high] (both ends included)."""
+        inside = np.ones(len(self.levels), dtype=bool)
+        if low is not None:
+            inside &= self.levels >= low
+        if high is not None:
+            inside &= self.levels <= high
+        found = np.zeros(self.size, dtype=bool)
+        found[self.level_rows[inside]] = True
+        return found
 
     def apply(self, state: FilterState) -> pd.DataFrame:
         return self.frame[self.mask(state)]
@@ -315,6 +392,20 @@ def _parse_scalar(field: str, value: Any, notices: list[str]) -> Any:
         if len(text) > MAX_TEXT:
             notices.append(f"Shortened the search text to {MAX_TEXT} characters.")
         return text[:MAX_TEXT] or None
+    if field == "dose":
+        choice = str(value).strip().lower()[:20] if isinstance(value, (str, int, float)) else ""
+        choice = DOSE_ALIASES.get(choice, choice)
+        if choice not in DOSE_CHOICES:
+            notices.append(f"Ignored dose “{_clip(str(value))}”: use dose=stated or dose=none.")
+            return None
+        return choice
+    if field in ("kg_from", "kg_to"):
+        amount = doses.parse_amount(value, limit=KG_MAX)
+        if amount is None:
+            notices.append(
+                f"Ignored {field} “{_clip(str(value))}”: needs cells per kg as a number, like 1e6 or 2000000."
+            )
+        return amount
     if field == "posted_by":
         try:
             return dt.date.fromisoformat(str(value)[:10]).isoformat()

@@ -15,6 +15,7 @@ NAV_LINK = "nav-link"  # pattern-matching id type: {"type": NAV_LINK, "index": <
 FILTER_PANEL = "filter-panel"
 FILTER_TOGGLE = "filter-toggle"
 VERSION_FOOTER = "version-footer"
+COVERAGE = "coverage-note"  # every page: the registries and record dates the current view covers
 POSTED_BY_NOTE = "posted-by-note"
 
 
@@ -24,5 +25,6 @@ def control(field: str) -> str:
 
 
 def control_fields() -> tuple[str, ...]:
-    """Every filter control: the search box ("q"), one per filter field of the registry, the first-posted years."""
-    return ("q", *fields.filters(), "years")
+    """Every filter control: the search box ("q"), one per filter field of the registry, the first-posted years,
+    whether a dose is stated, and the per-kg dose range."""
+    return ("q", *fields.filters(), "years", "dose", "kg_from", "kg_to")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from msc_atlas import data
+from msc_atlas import coverage, data
 
 dash.register_page(__name__, path="/about", name="About", order=5, title="About — MSC Trials Atlas")
 
@@ -63,10 +63,11 @@ def layout(**_query):
                     ),
                     html.P(
                         [
-                            html.Strong("Dataset version: "),
+                            html.Strong("Dataset build: "),
                             html.Span(version["dataset_version"], id="about-version"),
-                            f". ClinicalTrials.gov records as of {version['ctgov_as_of']}; "
-                            f"other registries (via WHO ICTRP) as of {version['ictrp_as_of']}. "
+                            f" (the date the dataset was built, not a data date: its data reach "
+                            f"{coverage.data_to(version)}). ClinicalTrials.gov records as of {version['ctgov_as_of']}; "
+                            f"other registries (via WHO ICTRP, COVID-19 trials only) as of {version['ictrp_as_of']}. "
                             "Statuses change: check the registry record (linked from every trial) for the current one.",
                         ]
                     ),
@@ -160,7 +161,8 @@ def layout(**_query):
                 [
                     html.H2("How to cite", className="h5"),
                     html.P(
-                        f"MSC Trials Atlas, dataset {version['dataset_version']}. Built from "
+                        f"MSC Trials Atlas, dataset build {version['dataset_version']} (data to "
+                        f"{coverage.data_to(version)}). Built from "
                         "ClinicalTrials.gov and WHO ICTRP registry exports. Cite the registry record of each trial you "
                         "use. The COVID-19 landscape of mid-2020 follows Tsuchiya A. et al., Inflamm Regen 2020 "
                         "(doi 10.1186/s41232-020-00121-y); the liver review is Tsuchiya A. et al., Inflamm Regen 2019."

@@ -85,7 +85,8 @@ def flow_boxes(flow: dict, view_label: str, view_trials: int) -> list:
         ),
         arrow,
         html.Div(
-            [_box("flow-view", f"In this view: {view_trials:,} trials", [view_label], "view")], className="flow-row"
+            [_box("flow-view", f"In this view: {vocab.plural(view_trials)}", [view_label], "view")],
+            className="flow-row",
         ),
     ]
 

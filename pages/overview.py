@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html
 
-from msc_atlas import ids, views
+from msc_atlas import ids, views, vocab
 from msc_atlas.filters import FilterState
 from msc_atlas.ui import components as ui
 from msc_atlas.ui.chart_card import ChartCard
@@ -108,7 +108,8 @@ def update_overview(filter_data, colour_by, stack_by):
         ui.kpi(f"{numbers['countries']:,}", "countries", "kpi-countries"),
         ui.kpi(
             f"{numbers['participants']:,}",
-            f"planned participants ({numbers['enrollment_reported']:,} trials report enrollment)",
+            f"planned participants ({vocab.plural(numbers['enrollment_reported'])} "
+            f"{'reports' if numbers['enrollment_reported'] == 1 else 'report'} enrollment)",
             "kpi-participants",
         ),
         ui.kpi(ui.percent(numbers["ev_share"]), "exosome / EV / secretome trials", "kpi-ev"),

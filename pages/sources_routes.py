@@ -7,7 +7,7 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, html
+from dash import Input, Output, State, callback, ctx, dcc, html
 
 from msc_atlas import fields, ids, views, vocab
 from msc_atlas.fields import Field, Show
@@ -19,7 +19,7 @@ dash.register_page(
     __name__, path="/sources-routes", name="Sources & routes", order=1, title="Sources & routes — MSC Trials Atlas"
 )
 
-MATRIX, DOSE, DOSE_NOTE = "sr-matrix", "sr-dose", "sr-dose-note"
+MATRIX, DOSE, DOSE_NOTE, DOSE_SILENT = "sr-matrix", "sr-dose", "sr-dose-note", "sr-dose-silent"
 EMPTY, CHARTS = "sr-empty", "sr-charts"
 # One card switches between the smaller breakdowns: fewer graphs to draw on a first load, same information.
 SWITCHED, SWITCH = "sr-switched", "sr-switch"
@@ -123,7 +123,8 @@ def chosen(switched: Any) -> str:
     inputs=dict(filter_data=Input(ids.FILTER_STORE, "data"), switched=Input(SWITCH, "value")),
 )
 def update_sources_routes(filter_data, switched):
-    view = views.sources_routes.view(FilterState.from_dict(filter_data))
+    state = FilterState.from_dict(filter_data)
+    view = views.sources_routes.view(state)
     if view["empty"]:
         return {
             "empty": ui.empty_state(view["scope"]),
@@ -137,13 +138,25 @@ def update_sources_routes(filter_data, switched):
     matrix, dose = view["matrix"], view["dose"]
     out["matrix"] = ChartCard.content(matrix["figure"], matrix["title"])
     out["dose"] = ChartCard.content(dose["figure"] or NO_DOSE_FIGURE, dose["title"])
-    out["dose_note"] = (
-        f"{dose['n_trials']:,} of {view['n']:,} matching trials state a cell dose per kg; a line "
-        f"spans the levels a trial states, a dot is one level. {ui.percent(dose['silent_share'])} "
-        "state no dose at all. Exosome / secretome doses (particles, µg protein, mL) are in each "
-        "trial's record, never drawn as cells."
-    )
+    out["dose_note"] = dose_note(dose, view["n"], state)
     return out
+
+
+def dose_note(dose: dict, n: int, state: FilterState) -> list:
+    """What the dose chart shows and what it leaves out, counted (not only as a share)."""
+    silent = dose["n_silent"]
+    return [
+        f"{dose['n_trials']:,} of {vocab.plural(n, 'matching trial')} state a cell dose per kg per administration; "
+        "a line spans the levels a trial states, a dot is one level. ",
+        html.Strong(
+            f"{silent:,} of {n:,} ({ui.percent(dose['silent_share'])}) state no dose at all",
+            id=DOSE_SILENT,
+        ),
+        " (no cells per kg, no cell count and no EV amount): ",
+        dcc.Link("list them in Trials", href="/trials" + state.replace(dose="none").to_query()),
+        ". Exosome / secretome doses (particles, µg protein, mL) are in the Trials grid and each trial's record, "
+        "never drawn as cells.",
+    ]
 
 
 @callback(

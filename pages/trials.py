@@ -8,7 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
-from msc_atlas import fields, ids, views
+from msc_atlas import fields, ids, views, vocab
 from msc_atlas.fields import Show
 from msc_atlas.filters import FilterState
 from msc_atlas.ui import components as ui
@@ -21,6 +21,7 @@ GRID, DETAIL, DOWNLOAD, EXPORT = "trials-grid", "trials-detail", "trials-downloa
 QUICK, COUNT, EMPTY = "trials-quick-search", "trials-count", "trials-empty"
 SERVED, RELOADED = "trials-served", "trials-reloaded"
 WIDTHS = {"trial_id": 150, "title": 340, "enrollment": 120, "first_posted": 120, "start_date": 110}
+WIDTHS |= dict.fromkeys(("dose_cells_per_kg_levels", "dose_cells_total_levels", "dose_ev_min"), 250)  # units in head
 DEFAULT_SORT = [{"colId": "first_posted", "sort": "desc"}]  # newest registrations first
 EMPTY_BLOCK = {"rowData": [], "rowCount": 0}
 # The column filters the server applies (msc_atlas.views.trials), and no other: AG Grid's text filter for labels,
@@ -40,7 +41,13 @@ def column_defs() -> list[dict]:
     defs = []
     for field in fields.shown(Show.GRID):
         key = field.name
-        column = {"field": key, "headerName": field.label, "minWidth": WIDTHS.get(key, 140), "tooltipField": key}
+        column = {
+            "field": key,
+            "headerName": field.label,
+            "headerTooltip": field.label,
+            "minWidth": WIDTHS.get(key, 140),
+            "tooltipField": key,
+        }
         column |= FILTERS[filter_kind(field)]
         if key == "trial_id":
             column |= {"cellRenderer": "RegistryLink", "pinned": "left"}
@@ -158,7 +165,7 @@ def grid_rows(request, filter_data, quick):
 
 def count_text(state: FilterState, query: GridQuery, block: Block) -> str:
     if not query.narrows():
-        return f"{block.total:,} trials — {state.describe()}"
+        return f"{vocab.plural(block.total)} — {state.describe()}"
     return (
         f"{block.total:,} of {block.matching:,} trials — {state.describe()}; narrowed by the table's search or filters"
     )

@@ -39,6 +39,17 @@ def mask(state: FilterState, frame: pd.DataFrame) -> pd.Series:
             keep &= year <= state.year_to
         if state.posted_by:
             keep &= (posted != "") & (posted <= state.posted_by)
+    if state.dose:
+        stated = frame[["dose_cells_per_kg_min", "dose_cells_total_min", "dose_ev_min"]].notna().any(axis=1)
+        keep &= stated if state.dose == "stated" else ~stated
+    if state.kg_from is not None or state.kg_to is not None:
+        low = -np.inf if state.kg_from is None else state.kg_from
+        high = np.inf if state.kg_to is None else state.kg_to
+
+        def some_level_inside(cell) -> bool:
+            return any(low <= float(x) <= high for x in str(cell or "").split(";") if x)
+
+        keep &= frame["dose_cells_per_kg_levels"].fillna("").map(some_level_inside).astype(bool)
     if state.q:
         searched = [field.column for field in fields.shown(fields.Show.SEARCH)]
         haystack = frame[searched].agg(" ".join, axis=1)
@@ -254,9 +265,21 @@ def grid_records(frame: pd.DataFrame) -> pd.DataFrame:
     """The grid's records of every row of `frame`: url, then each grid column's shown value."""
     records = pd.DataFrame({"url": frame["url"]}, index=frame.index)
     for field in fields.shown(fields.Show.GRID):
-        shown = [field.grid_value(value) for value in frame[field.column]]
+        rows = frame[[field.column, *field.reads]].to_dict("records")
+        shown = [field.grid_cell(row) for row in rows]
         records[field.name] = pd.Series(shown, index=frame.index, dtype=object)
     return records
+
+
+def _sort_values(frame: pd.DataFrame) -> dict[str, list]:
+    """Per grid column that sorts as numbers, each row's (unit, number) key: a dose's lowest level, a count."""
+    keys = {}
+    for field in fields.shown(fields.Show.GRID):
+        if field.kind in (fields.Kind.INTEGER, fields.Kind.NUMBER, fields.Kind.NUMBER_LIST):
+            groups = frame[field.sort_group].fillna("").astype(str) if field.sort_group else [""] * len(frame)
+            numbers = [field.sort_number(value) for value in frame[field.column]]
+            keys[field.name] = list(zip(groups, numbers, strict=True))
+    return keys
 
 
 def _text_condition(condition: dict, cell) -> bool:
@@ -297,7 +320,9 @@ def _number_condition(condition: dict, cell) -> bool:
     }[kind]()
 
 
-def _passes(spec: dict, cell) -> bool:
+def _passes(spec: dict, cell, number=None) -> bool:
+    if spec["filterType"] == "number" and number is not None:  # a dose shows text and filters by its lowest level
+        cell = None if number != number else number
     test = _number_condition if spec["filterType"] == "number" else _text_condition
     conditions = spec.get("conditions") or [spec]
     results = [test(condition, cell) for condition in conditions]
@@ -309,9 +334,12 @@ def _not_reported(field: fields.Field, cell) -> bool:
 
 
 def _sort_key(field: fields.Field):
-    if field.kind in (fields.Kind.INTEGER, fields.Kind.NUMBER):
-        return lambda row: float(row[field.name])
+    if field.kind in (fields.Kind.INTEGER, fields.Kind.NUMBER, fields.Kind.NUMBER_LIST):
+        return lambda row: row[_SORT + field.name]
     return lambda row: (str(row[field.name]).lower(), str(row[field.name]))
+
+
+_SORT = "\x00sort:"  # hidden keys of the reference rows
 
 
 def grid_apply(
@@ -324,11 +352,15 @@ def grid_apply(
     """The grid's records for the filter state, then the column filters, the quick search (every word somewhere in
     the row, case-insensitively), and the sort (numbers numerically, text case-insensitively, "not reported" last
     in either direction, ties in dataset order): row by row, in plain Python."""
-    records = grid_records(apply(state, frame))
+    chosen = apply(state, frame)
+    records = grid_records(chosen)
     grid = {field.name: field for field in fields.shown(fields.Show.GRID)}
     rows = records.to_dict("records")
+    for name, keys in _sort_values(chosen).items():
+        for row, key in zip(rows, keys, strict=True):
+            row[_SORT + name] = key
     for column, spec in (filter_model or {}).items():
-        rows = [row for row in rows if _passes(spec, row[column])]
+        rows = [row for row in rows if _passes(spec, row[column], row.get(_SORT + column, (None, None))[1])]
     for word in quick.lower().split():
         rows = [row for row in rows if any(word in str(row[name]).lower() for name in grid if row[name] is not None)]
     for entry in reversed(sort_model or []):  # least significant first; each sort is stable

@@ -47,11 +47,22 @@ def choose(driver, control_id: str, typed: str | None = None, downs: int = 1) ->
 def test_every_filter_dropdown_and_the_year_slider_work_from_the_keyboard(dash_duo, atlas_app):
     open_page(dash_duo, atlas_app, "/", "#overview-map .main-svg")
     driver = dash_duo.driver
-    for field in [f for f in ids.control_fields() if f not in ("q", "years")]:
+    for field in [f for f in ids.control_fields() if f not in ("q", "years", "dose", "kg_from", "kg_to")]:
         choose(driver, ids.control(field))
         wait_for_url(dash_duo, f"{field}=")
     press(driver, Keys.TAB, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)  # the slider's first thumb: two years later
     wait_for_url(dash_duo, "from=2006")
+    # the dose, below the slider: a single choice, then the low end of the per-kg range typed into its box
+    tab_until(driver, f"e.id === '{ids.control('dose')}'")
+    press(driver, Keys.ENTER)
+    wait_for_focus(driver, "e.classList.contains('dash-dropdown-search')")
+    press(driver, Keys.ARROW_DOWN, Keys.ENTER, pause=0.4)
+    wait_for_url(dash_duo, "dose=stated")
+    if driver.execute_script(f"return !!{DROPDOWN_OPEN}"):
+        press(driver, Keys.ESCAPE)
+    tab_until(driver, f"e.id === '{ids.control('kg_from')}'")
+    press(driver, "1e5", Keys.ENTER)
+    wait_for_url(dash_duo, "kg_from=1e5")
     wait_for_count(dash_duo, expected_count("?" + driver.current_url.split("?", 1)[1]))
     # and Clear filters, reached backwards from the controls
     tab_until(driver, f"e.id === '{ids.CLEAR}'", backwards=True)

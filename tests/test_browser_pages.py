@@ -167,7 +167,7 @@ def test_csv_export_holds_exactly_the_filtered_rows(dash_duo, atlas_app):
 def test_selecting_a_trial_shows_its_record_and_evidence(dash_duo, atlas_app):
     dash_duo.start_server(atlas_app)
     dash_duo.driver.get(dash_duo.server_url + "/trials?q=NCT04252118")
-    dash_duo.wait_for_contains_text("#trials-count", "1 trials")
+    dash_duo.wait_for_contains_text("#trials-count", "1 trial —")
     dash_duo.find_element("#trials-grid .ag-row[row-id] .ag-cell[col-id='title']").click()
     dash_duo.wait_for_contains_text("#trials-detail", "Tissue source")
     link = dash_duo.find_element("#trials-detail h2 a")

@@ -62,6 +62,9 @@ def test_ui_order_keeps_the_panel_and_grid_order():
         "tissue",
         "route",
         "donor",
+        "dose_cells_per_kg_levels",
+        "dose_cells_total_levels",
+        "dose_ev_min",
         "phase",
         "status",
         "enrollment",
@@ -97,13 +100,29 @@ def test_values_are_shown_with_their_labels():
     assert route.labels("") == vocab.NOT_REPORTED
     assert countries.labels("CHN;USA") == "China, United States"
     assert fields.by_column("enrollment").text(1200) == "1,200"
-    assert fields.by_column("dose_cells_per_kg_min").text(1.5e6) == "1.5e+06"
-    assert fields.by_column("dose_cells_per_kg_levels").text("1e6;2e6") == "2 levels: 1e+06, 2e+06 (range 1e+06–2e+06)"
+    assert fields.by_column("dose_cells_per_kg_min").text(1.5e6) == "1.5 × 10⁶/kg"
+    assert fields.by_column("dose_cells_total_max").text(1e8) == "100 million cells"
+    assert fields.by_column("dose_cells_per_kg_levels").text("1e6;2e6") == "2 levels: 1 × 10⁶/kg, 2 × 10⁶/kg"
     ev_dose = fields.by_column("dose_ev_min")
     assert (
         ev_dose.detail_text({"dose_ev_min": 1e9, "dose_ev_max": 5e9, "dose_ev_unit": "particles"})
-        == "1e+09–5e+09 particles"
+        == "1–5 × 10⁹ particles"
     )
+
+
+def test_a_dose_reads_per_administration_wherever_it_is_labelled():
+    for field in fields.FIELDS:
+        if field.column.startswith("dose_") and field.column not in ("dose_text", "dose_levels", "dose_ev_unit"):
+            assert "per administration" in field.label and "per administration" in field.doc, field.column
+
+
+def test_dose_columns_show_their_span_and_sort_by_the_lowest_level():
+    per_kg = fields.by_column("dose_cells_per_kg_levels")
+    assert per_kg.grid_value("1000000;2000000") == "1–2 × 10⁶/kg"
+    assert per_kg.grid_value("") == vocab.NOT_REPORTED
+    assert per_kg.sort_number("500000;2000000") == 5e5
+    assert per_kg.sort_number("") != per_kg.sort_number("")  # NaN: not reported
+    assert fields.by_column("dose_cells_total_levels").grid_value("100000000") == "100 million cells"
     assert fields.by_column("enrollment_type").text("anticipated") == "Anticipated"
 
 

@@ -87,6 +87,12 @@ def frame():
     for column in ("disease_group", "donor", "phase", "status"):
         df[column] = "unknown"
     df["reading_status"] = ["double_read", "double_read", "rules_only", "double_read"]
+    # doses per administration: 1-2 x 10^6/kg; 2 x 10^8 EV particles; 5 x 10^5 and 5 x 10^6/kg; none
+    nan = float("nan")
+    df["dose_cells_per_kg_levels"] = ["1000000;2000000", "", "500000;5000000", ""]
+    df["dose_cells_per_kg_min"] = pd.array([1e6, nan, 5e5, nan], dtype="Float64")
+    df["dose_cells_total_min"] = pd.array([nan, nan, nan, nan], dtype="Float64")
+    df["dose_ev_min"] = pd.array([nan, 2e8, nan, nan], dtype="Float64")
     return df
 
 
@@ -196,6 +202,38 @@ def test_parse_never_raises_and_round_trips(raw):
     reference.apply(state, frame())  # applies without error
 
 
+def test_states_a_dose_counts_cell_and_ev_doses():
+    assert ids(FilterState(dose="stated")) == ["NCT00000001", "NCT00000002", "NCT00000003"]
+    assert ids(FilterState(dose="none", product=("msc", "non_msc"))) == ["NCT00000004"]
+
+
+def test_the_per_kg_range_keeps_trials_with_a_stated_level_inside_it():
+    assert ids(FilterState(kg_from=1e6)) == ["NCT00000001", "NCT00000003"]  # 5 x 10^6 is inside
+    assert ids(FilterState(kg_from=2.5e6, kg_to=4e6)) == []  # levels 1, 2 and 0.5, 5 x 10^6: none inside
+    assert ids(FilterState(kg_from=2e6, kg_to=2e6)) == ["NCT00000001"]  # ends included
+    assert ids(FilterState(kg_to=5e5)) == ["NCT00000003"]
+
+
+def test_dose_filters_round_trip_through_the_url():
+    state, notices = FilterState.from_search("?kg_to=2%20%C3%97%2010%5E6&dose=yes&kg_from=1e6&focus=liver")
+    assert notices == []
+    assert (state.dose, state.kg_from, state.kg_to) == ("stated", 1e6, 2e6)
+    assert state.to_query() == "?focus=liver&dose=stated&kg_from=1e6&kg_to=2e6"
+    assert FilterState.from_search(state.to_query()) == (state, [])
+    assert FilterState.from_dict(state.to_dict()) == state
+    assert "states a dose; a dose of 1–2 × 10⁶/kg per administration" in state.describe()
+
+
+def test_bad_dose_values_give_notices():
+    state, notices = FilterState.from_search("?dose=maybe&kg_from=lots&kg_to=-5&from=2015")
+    assert (state.dose, state.kg_from, state.kg_to, state.year_from) == (None, None, None, 2015)
+    assert len(notices) == 3 and "dose=stated or dose=none" in notices[0]
+    assert all("cells per kg" in notice for notice in notices[1:])
+    state, notices = FilterState.from_search("?kg_from=5e6&kg_to=1e6")
+    assert (state.kg_from, state.kg_to) == (1e6, 5e6) and "Swapped the dose range" in notices[0]
+    assert FilterState.from_search("?kg_from=1e13")[0].kg_from is None  # beyond any dose
+
+
 @pytest.mark.parametrize("name", list(LENSES))
 def test_lenses_are_valid_states(name):
     _, state = LENSES[name]
@@ -217,6 +255,11 @@ def test_filter_index_equals_the_plain_mask_on_the_bundled_data():
         FilterState(posted_by="2020-05-15", disease=("covid19",)),
         FilterState(q="Wharton"),
         FilterState(country=("ATA",)),
+        FilterState(dose="stated"),
+        FilterState(dose="none", focus=("liver",)),
+        FilterState(kg_from=1e6, kg_to=2e6),
+        FilterState(kg_from=5e6),
+        FilterState(kg_to=1e5, dose="stated"),
         *[state for _, state in LENSES.values()],
     ]
     for state in states:
@@ -226,7 +269,10 @@ def test_filter_index_equals_the_plain_mask_on_the_bundled_data():
 @settings(max_examples=150, deadline=None)
 @given(
     st.dictionaries(
-        st.sampled_from(["focus", "product", "tissue", "route", "donor", "phase", "country", "from", "to", "q"]),
+        st.sampled_from(
+            ["focus", "product", "tissue", "route", "donor", "phase", "country", "from", "to", "q", "dose", "kg_from"]
+            + ["kg_to"]
+        ),
         st.sampled_from(
             [
                 "liver",
@@ -241,6 +287,11 @@ def test_filter_index_equals_the_plain_mask_on_the_bundled_data():
                 "2021",
                 "cord",
                 "unknown",
+                "stated",
+                "none",
+                "1e6",
+                "2000000",
+                "5e5",
             ]
         ),
         max_size=5,

@@ -99,7 +99,10 @@ def test_diff_report_lists_the_edits(refreshed):
     assert not (d["change"] == "removed").any()
     md = (tmp / "run" / "report.md").read_text(encoding="utf-8")
     assert "added 2, removed 0; status changed 2, phase changed 1, countries changed 1" in md
-    assert "| NCT04252118 | Mesenchymal Stem Cell Treatment" in md and "Status unknown / not reported | Completed" in md
+    assert (
+        "| NCT04252118 | Mesenchymal Stem Cell Treatment" in md
+        and "Unknown status (CT.gov) or not stated | Completed" in md
+    )
 
 
 def test_cross_registration_becomes_one_row(refreshed):

@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from msc_atlas import data
+from msc_atlas import data, vocab
 from msc_atlas.config import BUNDLED_DATA_DIR as DATA_DIR
 from msc_atlas.filters import FilterState
 from msc_atlas.review import methods, table
@@ -66,7 +66,8 @@ def test_methods_paragraph_quotes_the_view_numbers(state):
         reading=counts_by(state, "reading"),
         link="https://atlas.example/" + state.to_query(),
     )
-    assert f"comprises {numbers['trials']:,} trials in {numbers['countries']:,} countries" in text
+    countries = vocab.plural(numbers["countries"], "country", "countries")  # China alone: "1 country"
+    assert f"comprises {numbers['trials']:,} trials in {countries}" in text
     assert f"{numbers['participants']:,} planned participants" in text
     assert f"{FLOW['included_trials']:,} trials of MSCs" in text and data.load_version()["dataset_version"] in text
     assert "https://atlas.example/" + state.to_query() in text

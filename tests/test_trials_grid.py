@@ -23,7 +23,8 @@ from msc_atlas.views.trials import MAX_BLOCK, NUMBER_TYPES, TEXT_TYPES, GridQuer
 
 TRIALS = load_trials()
 COLUMNS = [field.name for field in fields.shown(Show.GRID)]
-TEXT_COLUMNS = [name for name in COLUMNS if name != "enrollment"]
+NUMBER_COLUMNS = [name for name, field in trials.grid_fields().items() if trials.filter_kind(field) == "number"]
+TEXT_COLUMNS = [name for name in COLUMNS if name not in NUMBER_COLUMNS]
 SEARCHED = settings(
     max_examples=60,
     derandomize=True,
@@ -169,6 +170,29 @@ def test_quick_search_needs_every_word_somewhere_in_the_row():
     assert shown(FilterState(), None, None, "no-such-word-anywhere") == []
 
 
+def test_doses_read_with_their_unit_and_sort_as_numbers_by_the_lowest_level():
+    by_id = TRIALS.set_index("trial_id")
+    for direction in ("asc", "desc"):
+        rows = shown(FilterState(), [{"colId": "dose_cells_per_kg_levels", "sort": direction}])
+        stated = [row for row in rows if row["dose_cells_per_kg_levels"] != vocab.NOT_REPORTED]
+        lows = [by_id.at[row["trial_id"], "dose_cells_per_kg_min"] for row in stated]
+        assert lows == sorted(lows, reverse=direction == "desc") and len(set(lows)) > 5  # 5 × 10⁵ before 2 × 10⁶
+        assert all(row["dose_cells_per_kg_levels"].endswith("/kg") for row in stated)
+        assert all(r["dose_cells_per_kg_levels"] == vocab.NOT_REPORTED for r in rows[len(stated) :])
+    totals = {row["dose_cells_total_levels"] for row in shown(FilterState())}
+    assert "100 million cells" in totals and not any("e+" in text for text in totals)
+    evs = [row["dose_ev_min"] for row in shown(FilterState(), [{"colId": "dose_ev_min", "sort": "asc"}])]
+    assert any(text.endswith(" particles") for text in evs) and any(text.endswith("µg protein") for text in evs)
+
+
+def test_a_number_filter_on_a_dose_tests_its_lowest_level():
+    filters = {"dose_cells_per_kg_levels": {"filterType": "number", "type": "greaterThanOrEqual", "filter": 2e6}}
+    rows = shown(FilterState(), None, filters)
+    lows = TRIALS.set_index("trial_id").loc[ids(rows), "dose_cells_per_kg_min"]
+    assert len(rows) > 20 and (lows >= 2e6).all()
+    assert rows == expected(FilterState(), None, filters)
+
+
 # ------------------------------------------------------------------------------------------------ any query
 
 
@@ -189,13 +213,14 @@ def text_conditions(draw, column):
 
 
 @st.composite
-def number_conditions(draw):
+def number_conditions(draw, column):
     kind = draw(st.sampled_from(NUMBER_TYPES))
     condition = {"type": kind}
+    scale = 1 if column == "enrollment" else 10**5  # doses: cells per kg or in total
     if kind not in ("blank", "notBlank"):
-        condition["filter"] = draw(st.sampled_from([0, 10, 20, 24, 30, 60, 100, 1000]))
+        condition["filter"] = draw(st.sampled_from([0, 10, 20, 24, 30, 60, 100, 1000])) * scale
         if kind == "inRange":
-            condition["filterTo"] = condition["filter"] + draw(st.sampled_from([5, 50, 500]))
+            condition["filterTo"] = condition["filter"] + draw(st.sampled_from([5, 50, 500])) * scale
     return condition
 
 
@@ -203,8 +228,10 @@ def number_conditions(draw):
 def filter_models(draw):
     model = {}
     for column in draw(st.lists(st.sampled_from(COLUMNS), max_size=2, unique=True)):
-        number = column == "enrollment"
-        conditions = draw(st.lists(number_conditions() if number else text_conditions(column), min_size=1, max_size=2))
+        number = column in NUMBER_COLUMNS
+        conditions = draw(
+            st.lists(number_conditions(column) if number else text_conditions(column), min_size=1, max_size=2)
+        )
         spec = {"filterType": "number" if number else "text"}
         if len(conditions) == 1:
             spec |= conditions[0]
@@ -367,7 +394,8 @@ def test_the_export_holds_exactly_the_rows_the_grid_shows_in_its_order():
     want = ids(expected(state, sort, filters, "phase"))
     assert [row["trial_id"] for row in exported] == want and want
     assert filename.endswith(f"_{len(want)}-trials.csv")
-    assert list(exported[0]) == fields.trial_columns()  # every column of trials.csv, not only the grid's
+    # every column of trials.csv, not only the grid's, and the doses as the grid and the record print them
+    assert list(exported[0]) == [*fields.trial_columns(), trials.DOSE_COLUMN]
 
 
 def test_columns_too_large_for_numpy_string_arrays_give_the_same_rows(monkeypatch):

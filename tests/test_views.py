@@ -206,3 +206,30 @@ def test_counts_by_product_from_the_index_equals_a_count_of_the_rows():
 
     for state in (FilterState(), liver(), FilterState(focus=("covid19_ards",), country=("CHN",))):
         assert counts_by(state, "product") == reference.trial_counts_by_product(reference.apply(state, TRIALS))
+
+
+def test_counts_read_in_the_right_number():
+    assert vocab.plural(1) == "1 trial" and vocab.plural(0) == "0 trials" and vocab.plural(1425) == "1,425 trials"
+    assert vocab.plural(1, "country", "countries") == "1 country"
+    assert vocab.plural(64, "country", "countries") == "64 countries"
+
+
+def test_the_dose_controls_set_and_show_the_dose_filters():
+    state, notices = filter_sync.state_from_controls(
+        FilterState(), {"dose": "stated", "kg_from": "1 million", "kg_to": "2e6", "years": [2004, 2026]}
+    )
+    assert notices == [] and (state.dose, state.kg_from, state.kg_to) == ("stated", 1e6, 2e6)
+    values = filter_sync.control_values(state)
+    assert (values["dose"], values["kg_from"], values["kg_to"]) == ("stated", "1e6", "2e6")
+    state, notices = filter_sync.state_from_controls(FilterState(), {"kg_from": "lots"})
+    assert state.kg_from is None and "cells per kg" in notices[0]
+
+
+@pytest.mark.parametrize("state", [FilterState(), FilterState(focus=("liver",)), FilterState(country=("CHN",))])
+def test_the_count_without_a_dose_is_what_the_states_no_dose_filter_lists(state):
+    from msc_atlas.selection import count_matches, trial_counts
+
+    counts = trial_counts()
+    silent = counts.without_dose(counts.index.mask(state))
+    assert silent > 0 and silent == count_matches(state.replace(dose="none"))[0]
+    assert views.sources_routes.view(state)["dose"]["n_silent"] == silent

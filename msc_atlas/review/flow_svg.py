@@ -92,7 +92,7 @@ def render(flow: dict, view_label: str, view_trials: int, title: str) -> str:
             ],
             None,
         ),
-        ([f"In this view: {view_trials:,} trials", view_label[:64]], None),
+        ([f"In this view: {vocab.plural(view_trials)}", view_label[:64]], None),
     ]
     main_bottom, bottom = y + h, max(y + h, y + 8 + sh)
     for main_lines, side_lines in steps:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from msc_atlas import vocab
+
 # How the bundled inputs were searched (sources/README.md): quoted so a reader can repeat the search.
 SEARCHES = (
     "ClinicalTrials.gov full records and search export for \u201cmesenchymal\u201d with tissue terms and MSC trade "
@@ -13,7 +15,9 @@ SEARCHES = (
     "filtered for \u201cmesenchymal, stromal, stem cell, MSC, exosome, extracellular vesicle, secretome, Wharton, "
     "remestemcel, MultiStem, PLX-PAD, CAStem, ExoFlo\u201d in titles and interventions"
 )
-CITATION = "MSC Trials Atlas, dataset {version} (ClinicalTrials.gov as of {ctgov}; WHO ICTRP as of {ictrp}). {url}"
+CITATION = (
+    "MSC Trials Atlas, dataset build {version} (ClinicalTrials.gov as of {ctgov}; WHO ICTRP as of {ictrp}). {url}"
+)
 
 
 def _n(count: int, noun: str) -> str:
@@ -104,9 +108,9 @@ def paragraph(
         f"{flow['not_msc_trials']:,} gave participants no MSC product ({not_msc}), leaving "
         f"{flow['included_trials']:,} trials of MSCs, MSC-derived extracellular vesicles or secretome.",
         *census_sentences(census, reading),
-        f"The view analysed here ({scope}) comprises {numbers['trials']:,} trials in {numbers['countries']:,} "
-        f"countries with {numbers['participants']:,} planned participants ({numbers['enrollment_reported']:,} "
-        f"trials report enrollment); {_pct(numbers.get('ev_share'))} test exosomes, extracellular vesicles or "
+        f"The view analysed here ({scope}) comprises {vocab.plural(numbers['trials'])} in "
+        f"{vocab.plural(numbers['countries'], 'country', 'countries')} with {numbers['participants']:,} planned participants ({vocab.plural(numbers['enrollment_reported'])} "
+        f"{'reports' if numbers['enrollment_reported'] == 1 else 'report'} enrollment); {_pct(numbers.get('ev_share'))} test exosomes, extracellular vesicles or "
         f"secretome and {_pct(numbers.get('recruiting_share'))} were recruiting or about to recruit when last "
         "updated.",
         f"The view can be reopened at {link}.",

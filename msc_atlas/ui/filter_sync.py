@@ -12,7 +12,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html
 
-from msc_atlas import fields, ids, vocab
+from msc_atlas import doses, fields, ids, vocab
 from msc_atlas.filters import LENSES, YEAR_MAX, FilterState
 from msc_atlas.ui.shell import YEAR_FLOOR
 
@@ -24,6 +24,8 @@ def state_from_controls(previous: FilterState, values: dict[str, Any]) -> tuple[
     """Control values replace their fields; fields without a control (posted_by) carry over."""
     raw: dict[str, Any] = {key: values.get(key) for key in fields.filters()}
     raw["q"] = values.get("q")
+    for key in ("dose", "kg_from", "kg_to"):
+        raw[key] = values.get(key)
     years = values.get("years")
     if isinstance(years, (list, tuple)) and len(years) == 2:
         low, high = years
@@ -37,6 +39,9 @@ def state_from_controls(previous: FilterState, values: dict[str, Any]) -> tuple[
 def control_values(state: FilterState) -> dict[str, Any]:
     values: dict[str, Any] = {key: list(getattr(state, key)) for key in fields.filters()}
     values["q"] = state.q
+    values["dose"] = state.dose
+    values["kg_from"] = None if state.kg_from is None else doses.compact(state.kg_from)
+    values["kg_to"] = None if state.kg_to is None else doses.compact(state.kg_to)
     values["years"] = [state.year_from or YEAR_FLOOR, state.year_to or YEAR_CEILING]
     return values
 
@@ -87,9 +92,10 @@ def notice_banner(notices: list[str]) -> Any:
     )
 
 
-def register(count_matches, countries: list[str] | None = None) -> None:
+def register(count_matches, countries: list[str] | None = None, coverage=None) -> None:
     """Wire the shared callback; `count_matches(state) -> (matching, total)` comes from the data layer,
-    `countries` are the ISO-3 codes the dataset has trials in."""
+    `countries` are the ISO-3 codes the dataset has trials in, `coverage(state) -> str` says which registries and
+    dates the view covers."""
     known_countries = set(countries or [])
     control_keys = ids.control_fields()  # fixed when the callback is wired
 
@@ -102,6 +108,7 @@ def register(count_matches, countries: list[str] | None = None) -> None:
             count=Output(ids.MATCH_COUNT, "children"),
             posted_note=Output(ids.POSTED_BY_NOTE, "children"),
             toggle=Output(ids.FILTER_TOGGLE, "children"),
+            coverage=Output(ids.COVERAGE, "children"),
         ),
         inputs=dict(
             search=Input(ids.URL, "search"),
@@ -130,6 +137,7 @@ def register(count_matches, countries: list[str] | None = None) -> None:
             "count": f"{matching:,} of {total:,} trials match",
             "posted_note": f"Also limited to trials first posted by {state.posted_by}." if state.posted_by else None,
             "toggle": f"Filters · {matching:,}",
+            "coverage": coverage(state) if coverage else None,
         }
 
     @callback(

@@ -6,13 +6,14 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from msc_atlas import fields, ids, vocab
+from msc_atlas import coverage, fields, ids, vocab
 from msc_atlas.fields import Field
 from msc_atlas.filters import LENSES, YEAR_MAX
 from msc_atlas.ui.components import attrs
 
 YEAR_FLOOR = 2004  # the first MSC trial in the bundled data was posted in 2004
 YEARS_LABEL = ids.control("years") + "-label"
+KG_LABEL = ids.control("kg") + "-label"
 
 
 def choice_options(field: Field, countries: list[str]) -> list[dict[str, str]]:
@@ -141,6 +142,7 @@ def filter_panel(countries: list[str]) -> html.Aside:
                 **attrs(aria_labelledby=YEARS_LABEL),
             ),  # names the slider's inputs
             html.Div(id=ids.POSTED_BY_NOTE, className="small text-muted"),
+            dose_controls(),
         ],
         id=ids.FILTER_PANEL,
         className="filter-panel",
@@ -148,10 +150,63 @@ def filter_panel(countries: list[str]) -> html.Aside:
     )
 
 
+def dose_controls() -> html.Div:
+    """Whether a trial states a dose, and the range of cells per kg one of its stated levels falls in."""
+    return html.Div(
+        [
+            html.Label("Dose", htmlFor=ids.control("dose"), className="form-label small fw-semibold mb-1"),
+            dcc.Dropdown(
+                id=ids.control("dose"),
+                options=[
+                    {"label": "States a dose (cells or EVs)", "value": "stated"},
+                    {"label": "States no dose", "value": "none"},
+                ],
+                multi=False,
+                placeholder="Stated or not",
+                persistence=False,
+                className="filter-dropdown mb-2",
+            ),
+            html.Div("Cells per kg, per administration", id=KG_LABEL, className="form-label small fw-semibold mb-1"),
+            html.Div(
+                [
+                    _kg_input("kg_from", "from", "e.g. 1e6"),
+                    _kg_input("kg_to", "to", "e.g. 2e6"),
+                ],
+                className="d-flex gap-2",
+                role="group",
+                **attrs(aria_labelledby=KG_LABEL),
+            ),
+            html.Div(
+                "A trial matches when one stated level lies in the range; 2e6, 2 million or 2 × 10^6 all work.",
+                className="small text-muted mt-1",
+            ),
+        ],
+        className="mb-2",
+    )
+
+
+def _kg_input(key: str, label: str, placeholder: str) -> html.Div:
+    control_id = ids.control(key)
+    return html.Div(
+        [
+            html.Label(label, htmlFor=control_id, className="small mb-0"),
+            dcc.Input(
+                id=control_id,
+                type="text",
+                debounce=True,
+                placeholder=placeholder,
+                maxLength=40,
+                className="form-control form-control-sm",
+            ),
+        ],
+        className="flex-fill",
+    )
+
+
 def footer(version: dict[str, str]) -> html.Footer:
     text = (
-        f"Dataset {version['dataset_version']} · ClinicalTrials.gov as of {version['ctgov_as_of']} · "
-        f"other registries (WHO ICTRP) as of {version['ictrp_as_of']}"
+        f"MSC Trials Atlas {coverage.version_line(version)} (ClinicalTrials.gov records as of "
+        f"{version['ctgov_as_of']}; other registries, COVID-19 only, as of {version['ictrp_as_of']})"
     )
     return html.Footer(
         [
@@ -179,6 +234,7 @@ def frame(countries: list[str], version: dict[str, str]) -> html.Div:
                     html.Main(
                         [
                             html.Div(id=ids.NOTICE, role="status"),
+                            html.P(id=ids.COVERAGE, className="coverage-note small text-muted mb-2"),
                             dash.page_container,
                         ],
                         className="page-main",

@@ -48,6 +48,7 @@ def view(state: FilterState) -> dict[str, Any]:
         "title": dose_title,
         "n_trials": counts.dose_trials(keep),
         "silent_share": counts.dose_reporting_share(keep),
+        "n_silent": counts.without_dose(keep),
         "rows": [
             (vocab.label(vocab.ROUTES, g["route"]), len(g["trial_ids"]), g["median_low"], g["median_high"])
             for g in groups

@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from msc_atlas import cache, fields, vocab
-from msc_atlas.fields import Field, Kind, Show
+from msc_atlas import cache, coverage, doses, fields, vocab
+from msc_atlas.fields import Field, Show
 from msc_atlas.filters import FilterState
 from msc_atlas.selection import count_matches, trial_index
 
@@ -60,8 +60,9 @@ NULL_TEXT_MATCHES = ("notEqual", "notContains", "blank")  # AG Grid's text filte
 
 
 def filter_kind(field: Field) -> str:
-    """The column filter a grid column has: "number" for counts, "text" for everything else."""
-    return "number" if field.kind in (Kind.INTEGER, Kind.NUMBER) else "text"
+    """The column filter a grid column has: "number" for counts and cell doses (a dose by its lowest level), "text"
+    for everything else (an EV amount too: amounts in different units do not compare)."""
+    return "number" if field.sorts_as_number and not field.sort_group else "text"
 
 
 # ------------------------------------------------------------------------------------------------ the query
@@ -263,12 +264,16 @@ class _Column:
     """One grid column as codes: each row's code into the column's distinct shown values, and per distinct value its
     lower-cased text, its number (number columns), whether it is "not reported", and its sort rank."""
 
-    def __init__(self, field: Field, shown: np.ndarray):
+    def __init__(self, field: Field, shown: np.ndarray, numbers: np.ndarray, groups: np.ndarray | None = None):
         self.field = field
         self.kind = filter_kind(field)
         codes, uniques = pd.factorize(shown, use_na_sentinel=False)
         self.codes = codes.astype(np.intp)
         self.values: list[Any] = [None if _is_missing(value) else value for value in uniques]
+        # a shown text stands for one number (a dose's text is its lowest level, to 3 significant digits): the
+        # number and unit of the first row showing it
+        first = np.zeros(len(uniques), dtype=np.intp)
+        first[self.codes[::-1]] = np.arange(len(self.codes))[::-1]
         missing_labels = _missing_labels(field)
         self.missing = np.array([value in missing_labels for value in self.values], dtype=bool)
         self.text = [None if value is None else str(value).lower() for value in self.values]
@@ -278,18 +283,23 @@ class _Column:
         width = max((len(text) for text in self.text if text), default=1)
         fits = len(self.text) * width * 4 <= SEARCH_ARRAY_BYTES
         self.array = np.array([text or "" for text in self.text], dtype=f"<U{width}") if fits else None
-        self.number = np.array(
-            [np.nan if value is None or self.kind != "number" else float(value) for value in self.values], dtype=float
-        )
-        if self.kind == "number":
-            sort_key: Callable[[int], Any] = lambda code: self.number[code]  # noqa: E731 - two short keys
+        self.number = numbers[first] if len(uniques) else np.zeros(0)
+        group = [""] * len(uniques) if groups is None else list(groups[first])
+        if field.sorts_as_number:
+            sort_key: Callable[[int], Any] = lambda code: (group[code], self.number[code])  # noqa: E731 - short keys
         else:
             sort_key = lambda code: (self.text[code], str(self.values[code]))  # noqa: E731
         present = [code for code in range(len(self.values)) if not self.missing[code]]
-        rank = np.full(len(self.values), len(present), dtype=np.intp)  # "not reported": after every value
-        for position, code in enumerate(sorted(present, key=sort_key)):
+        # equal keys share a rank (two dose texts with the same lowest level), so their rows keep dataset order
+        ranked = sorted(present, key=sort_key)
+        rank = np.zeros(len(self.values), dtype=np.intp)
+        position = -1
+        for index, code in enumerate(ranked):
+            if index == 0 or sort_key(code) != sort_key(ranked[index - 1]):
+                position += 1
             rank[code] = position
-        last = len(present)
+        last = position + 1
+        rank[self.missing] = last  # "not reported": after every value
         self.rank = {False: rank, True: np.where(self.missing, last, last - 1 - rank)}  # descending: reversed
         self._orders: dict[bool, np.ndarray] = {}
 
@@ -386,13 +396,31 @@ def _number_passes(condition: Condition, numbers: np.ndarray) -> np.ndarray:
 
 
 def _grid_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Grid records of every trial in `frame`, labels resolved once per distinct value."""
+    """Grid records of every trial in `frame`, labels resolved once per distinct value (of the columns a cell is
+    built from)."""
     table = pd.DataFrame({"url": frame["url"]}, index=frame.index)
     for field in fields.shown(Show.GRID):
-        cells = frame[field.column].astype(object).tolist()
-        shown = {value: field.grid_value(value) for value in set(cells)}
+        names = (field.column, *field.reads)
+        cells = list(zip(*(frame[name].astype(object).tolist() for name in names), strict=True))
+        shown = {value: field.grid_cell(dict(zip(names, value, strict=True))) for value in set(cells)}
         table[field.name] = pd.Series([shown[value] for value in cells], index=frame.index, dtype=object)
     return table
+
+
+def _sort_numbers(frame: pd.DataFrame, field: Field) -> np.ndarray:
+    """Each row's number the grid sorts and number-filters the column by (NaN where not reported)."""
+    if not field.sorts_as_number:
+        return np.full(len(frame), np.nan)
+    cells = frame[field.column].astype(object).tolist()
+    numbers = {value: field.sort_number(value) for value in set(cells)}
+    return np.array([numbers[value] for value in cells], dtype=float)
+
+
+def _sort_groups(frame: pd.DataFrame, field: Field) -> np.ndarray | None:
+    """Each row's group label the column sorts by first (an EV amount's unit), or None."""
+    if not field.sort_group:
+        return None
+    return frame[field.sort_group].astype(object).fillna("").astype(str).to_numpy(dtype=object)
 
 
 class GridTable:
@@ -405,7 +433,13 @@ class GridTable:
         self.names = list(table.columns)  # "url", then the grid columns
         self.cells = [table[name].to_numpy(dtype=object) for name in self.names]
         self.columns = {
-            field.name: _Column(field, table[field.name].to_numpy(dtype=object)) for field in grid_fields().values()
+            field.name: _Column(
+                field,
+                table[field.name].to_numpy(dtype=object),
+                _sort_numbers(frame, field),
+                _sort_groups(frame, field),
+            )
+            for field in grid_fields().values()
         }
 
     def keep(self, base: np.ndarray, query: GridQuery) -> np.ndarray:
@@ -474,9 +508,20 @@ def rows(state: FilterState, query: GridQuery = GridQuery()) -> list[dict[str, A
     return grid_table().records(positions(state, query))
 
 
+DOSE_COLUMN = "dose_per_administration"  # the CSV's one column not in trials.csv
+DOSE_SUMMARY_READS = [
+    "dose_cells_per_kg_min",
+    "dose_cells_per_kg_max",
+    "dose_cells_total_min",
+    "dose_cells_total_max",
+    "dose_ev_min",
+    "dose_ev_max",
+    "dose_ev_unit",
+]
+
 CITATION = (
-    "MSC Trials Atlas, dataset {version}: built from ClinicalTrials.gov (as of {ctgov}) and WHO ICTRP "
-    "COVID-19 exports (as of {ictrp}); see /about for sources and licences."
+    "MSC Trials Atlas, dataset build {version} (data to {data_to}): built from ClinicalTrials.gov (as of {ctgov}) "
+    "and WHO ICTRP COVID-19 exports (as of {ictrp}); see /about for sources and licences."
 )
 
 
@@ -491,12 +536,18 @@ def export_csv(state: FilterState, query: GridQuery = GridQuery()) -> tuple[str,
     lines = [
         "# "
         + CITATION.format(
-            version=version["dataset_version"], ctgov=version["ctgov_as_of"], ictrp=version["ictrp_as_of"]
+            version=version["dataset_version"],
+            data_to=coverage.data_to(version),
+            ctgov=version["ctgov_as_of"],
+            ictrp=version["ictrp_as_of"],
         ),
         f"# Filter: {state.describe()} ({state.to_query() or 'no filter'})"
         + (f"; table: {table}" if table else "")
         + f"; rows: {len(frame)}",
     ]
-    body = frame[fields.trial_columns()].to_csv(index=False, lineterminator="\n")
+    table = frame[fields.trial_columns()].copy()
+    # the stated doses as people read them, beside the numbers they come from ("1–2 × 10⁶/kg; 100 million cells")
+    table[DOSE_COLUMN] = [doses.summary(row) for row in frame[DOSE_SUMMARY_READS].to_dict("records")]
+    body = table.to_csv(index=False, lineterminator="\n")
     filename = f"msc-trials-atlas_{version['dataset_version']}_{len(frame)}-trials.csv"
     return "\n".join(lines) + "\n" + body, filename
