@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
 import dash_cytoscape as cyto
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 from msc_atlas import ids
 from msc_atlas.filters import FilterState
@@ -18,12 +20,16 @@ from msc_atlas.ui import components as ui
 
 # PNG export only: SVG would need cytoscape's "extra" bundle, which Dash then serves on every page
 # (+270 KB gzipped, measured in bench/RESULTS.md), for a format few users of a diagram on screen need.
+# The PNG is the whole diagram as cytoscape draws it, framed in the browser (assets/mechanism_export.js) with a
+# title naming the view and filter, the legend and a citation line: a figure that stands on its own.
 
 dash.register_page(__name__, path="/mechanism", name="Mechanism", order=2, title="Mechanism — MSC Trials Atlas")
 
 GRAPH, WRAP, CONTEXT = "mechanism-graph", "mech-graph-wrap", "mech-context"
 CHOOSER, PANEL = "mech-chooser", "mech-panel"
 STATUS, ALT, PNG = "mech-status", "mech-text-alt", "mech-download-png"
+CLAIMS_CSV, CLAIMS_DOWNLOAD = "mech-download-claims", "mech-claims-download"
+EXPORT_REQUEST, EXPORT_DONE = "mech-export-request", "mech-export-done"
 PNG_SCALE = 4
 FOLLOW = "follow"
 CONTEXT_OPTIONS = [{"label": "Follow the filter", "value": FOLLOW}] + [
@@ -76,7 +82,19 @@ def layout(**_query: Any) -> html.Div:
                     html.Div(
                         [
                             dbc.Button("Download PNG", id=PNG, color="primary", outline=True, size="sm", n_clicks=0),
-                        ]
+                            dbc.Button(
+                                "Download the claims table (CSV)",
+                                id=CLAIMS_CSV,
+                                color="primary",
+                                outline=True,
+                                size="sm",
+                                n_clicks=0,
+                            ),
+                            dcc.Download(id=CLAIMS_DOWNLOAD),
+                            dcc.Store(id=EXPORT_REQUEST),
+                            dcc.Store(id=EXPORT_DONE),
+                        ],
+                        className="d-flex flex-wrap gap-2",
                     ),
                 ],
                 className="d-flex flex-wrap align-items-center gap-2 mb-2",
@@ -101,6 +119,10 @@ def layout(**_query: Any) -> html.Div:
                                         autoungrabify=True,
                                         minZoom=0.15,
                                         maxZoom=3,
+                                        # cytoscape.js's own default, set explicitly: dash-cytoscape always passes
+                                        # this option, and cytoscape warns whenever it is passed (see
+                                        # assets/mechanism_console.js)
+                                        wheelSensitivity=1,
                                         style={"width": "100%", "height": "100%"},
                                     ),
                                     id=WRAP,
@@ -174,6 +196,11 @@ def legend() -> html.Div:
     )
 
 
+def selected_products(filter_data: Any) -> tuple[str, ...]:
+    """The product keys the filter selects (each gets its box in the diagram); () for none or bad input."""
+    return tuple(FilterState.from_dict(filter_data).product)
+
+
 def resolve_context(choice: Any, filter_data: Any) -> tuple[str, bool]:
     """(context shown, whether it follows the filter)."""
     if isinstance(choice, str) and choice in mech_model.CONTEXTS:
@@ -194,9 +221,11 @@ def trial_counts(filter_data: Any) -> dict[str, int] | None:
 def evidence_tally(claims: list[dict]) -> str:
     if not claims:
         return "no claims"
-    levels = [c["evidence_level"] for c in claims]
+    # a fact about cells and their EVs sits on both products' arrows: count it once
+    facts = {c.get("fact_id") or c["claim_id"]: c["evidence_level"] for c in claims}
+    levels = list(facts.values())
     parts = [f"{levels.count(k)} {label.lower()}" for k, label in mech_model.EVIDENCE_LEVELS.items() if k in levels]
-    return f"{len(claims)} claims ({', '.join(parts)})"
+    return f"{len(facts)} claim{'s' if len(facts) != 1 else ''} ({', '.join(parts)})"
 
 
 @callback(
@@ -212,7 +241,7 @@ def evidence_tally(claims: list[dict]) -> str:
 )
 def draw(choice, filter_data):
     context, following = resolve_context(choice, filter_data)
-    nodes, edges = mech_model.subgraph(context)
+    nodes, edges = mech_model.subgraph(context, products=selected_products(filter_data))
     elements = mech_layout.cytoscape_elements(nodes, edges, trial_counts(filter_data))
     claims = sorted({c for e in edges for c in e["claim_ids"]})
     all_claims = [mech_model.default_model().claims[c] for c in claims]
@@ -276,12 +305,13 @@ def _triggered_id() -> Any:
 )
 def show_evidence(item_id, choice, filter_data):
     context, _ = resolve_context(choice, filter_data)
-    nodes, edges = mech_model.subgraph(context)
+    products = selected_products(filter_data)
+    nodes, edges = mech_model.subgraph(context, products=products)
     info = mech_model.describe(item_id)
     if info is None:
         message = EMPTY_PANEL if item_id in (None, "") else "That item is not in the diagram. " + EMPTY_PANEL
         return {"panel": html.P(message, className="text-muted mb-0"), "stylesheet": mech_style.stylesheet()}
-    claims = mech_model.evidence_for(item_id, context)
+    claims = mech_model.evidence_for(item_id, context, products=products)
     if not claims:
         return {
             "panel": [
@@ -370,35 +400,118 @@ def claim_item(c: dict) -> html.Li:
             html.Div(c["note"], className="mech-note") if c["note"] else None,
             html.Div(drawn, className="mech-note") if drawn else None,
             html.Div(["Arrow: ", c["edge_label"]], className="mech-note"),
-            html.A(
-                [c["source_label"], " ↗"],
-                href=c["url"],
-                target="_blank",
-                rel="noopener noreferrer",
-                className="mech-source",
-                title=c["url"],
-            ),
+            citation(c),
         ],
         className=f"mech-claim mech-claim-{c['stance']}",
     )
 
 
+def citation(c: dict) -> html.Div:
+    """'Author et al., Year, Journal' linked to the article (DOI, else PubMed / PMC), then the page the claim was
+    read from; a source no page identified says so."""
+    text = c.get("citation") or "Article not identified"
+    cite: Any = (
+        html.A(text, href=c["citation_url"], target="_blank", rel="noopener noreferrer", className="mech-cite")
+        if c.get("citation_url")
+        else html.Span(text, className="mech-cite")
+    )
+    return html.Div(
+        [
+            cite,
+            html.Div(c["citation_title"], className="mech-note fst-italic") if c.get("citation_title") else None,
+            html.Div(
+                [
+                    "read from ",
+                    html.A(
+                        [c["source_label"], " ↗"],
+                        href=c["url"],
+                        target="_blank",
+                        rel="noopener noreferrer",
+                        className="mech-source",
+                        title=c["url"],
+                    ),
+                ],
+                className="mech-note",
+            ),
+        ],
+        className="mech-citation",
+    )
+
+
+def claims_csv(context: str, products: tuple[str, ...]) -> str:
+    """The claims of the view as CSV text: one row per claim on an arrow, with its citation; empty cells say
+    "not reported"."""
+    rows = mech_model.claims_table(context, products=products)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["claim_id"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
 @callback(
-    Output(GRAPH, "generateImage"),
+    Output(CLAIMS_DOWNLOAD, "data"),
+    Input(CLAIMS_CSV, "n_clicks"),
+    State(CONTEXT, "value"),
+    State(ids.FILTER_STORE, "data"),
+    prevent_initial_call=True,
+)
+def export_claims(n_clicks, choice, filter_data):
+    if not n_clicks:
+        return dash.no_update
+    context, _ = resolve_context(choice, filter_data)
+    text = claims_csv(context, selected_products(filter_data))
+    return {"content": text, "filename": f"msc-mechanism-claims-{context}.csv", "type": "text/csv"}
+
+
+def export_citation() -> str:
+    """The line under an exported figure: the dataset it was drawn from and where its claims are listed."""
+    from msc_atlas.data import load_version  # late import: the diagram stands without the trial data
+
+    try:
+        version = load_version().get("dataset_version", "")
+    except Exception:  # noqa: BLE001 - a figure without a version is still a figure
+        version = ""
+    dataset = f"MSC Trials Atlas, dataset {version}" if version else "MSC Trials Atlas"
+    n_sources = len({c["reported_in"] for c in mech_model.default_model().claims.values()})
+    return (
+        f"{dataset}. Each arrow rests on published claims ({n_sources} sources); the page's claims table (CSV) "
+        "cites them with authors, year, journal and DOI / PubMed link."
+    )
+
+
+@callback(
+    Output(EXPORT_REQUEST, "data"),
     Input(PNG, "n_clicks"),
     State(CONTEXT, "value"),
     State(ids.FILTER_STORE, "data"),
     prevent_initial_call=True,
 )
-def export_image(_png, choice, filter_data):
-    if _triggered_id() != PNG:
+def export_image(n_clicks, choice, filter_data):
+    if _triggered_id() != PNG or not n_clicks:
         return dash.no_update
     context, _ = resolve_context(choice, filter_data)
+    state = FilterState.from_dict(filter_data)
     return {
+        "n": n_clicks,  # a new request per click, even with an unchanged view
         "type": "png",
         "action": "download",
-        "filename": f"msc-mechanism-{context}",
+        "filename": f"msc-mechanism-{context}.png",
+        "title": f"How MSCs and their vesicles act: {mech_model.CONTEXTS[context]}",
+        "subtitle": f"Filter: {state.describe()}",
+        "legend": mech_style.export_legend(),
+        "citation": export_citation(),
         # the whole diagram (not the part in view), on white, 4 pixels per layout unit: about 3,700 px wide, more
         # than a 17 cm journal figure at 300 dpi needs (2,008 px; tests/test_browser_mechanism.py checks >= 1,800)
-        "options": {"full": True, "bg": "#ffffff", "scale": PNG_SCALE},
+        "scale": PNG_SCALE,
     }
+
+
+# Draws the requested PNG in the browser (cytoscape's canvas + title, legend and citation) and downloads it.
+clientside_callback(
+    ClientsideFunction(namespace="mechanismExport", function_name="png"),
+    Output(EXPORT_DONE, "data"),
+    Input(EXPORT_REQUEST, "data"),
+    State(GRAPH, "id"),
+    prevent_initial_call=True,
+)

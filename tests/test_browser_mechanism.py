@@ -5,6 +5,8 @@ it in `_cyreg.cy`) instead of clicking pixel coordinates that depend on the layo
 
 from __future__ import annotations
 
+import csv
+import io
 import pathlib
 import struct
 
@@ -104,4 +106,50 @@ def test_the_png_export_is_the_whole_diagram_at_print_resolution(dash_duo, atlas
     # the whole diagram, not the part in view: the image spans every box at 4 pixels per layout unit
     span = dash_duo.driver.execute_script(f"const b = {CY}.elements().boundingBox(); return [b.w, b.h];")
     assert width >= 0.95 * 4 * span[0] and height >= 0.95 * 4 * span[1], (width, height, span)
+    assert severe_logs(dash_duo) == []
+
+
+# Dash's test browser keeps only SEVERE console entries, so warnings are recorded in the page itself, by a script
+# that runs before any of the app's own (Chrome DevTools: Page.addScriptToEvaluateOnNewDocument).
+RECORD_WARNINGS = """
+window.__consoleWarnings = [];
+const original = console.warn.bind(console);
+console.warn = function (...args) { window.__consoleWarnings.push(String(args[0])); original(...args); };
+"""
+
+
+def test_claims_read_as_citations_and_download_as_a_table_without_console_warnings(dash_duo, atlas_app):
+    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_WARNINGS})
+    open_mechanism(dash_duo, atlas_app)
+    tap(dash_duo, "tsg6__inhibits__macrophage_m1")
+    dash_duo.wait_for_contains_text("#mech-panel-title", "TSG-6", timeout=10)
+    cite = dash_duo.find_element("#mech-panel a.mech-cite")
+    assert cite.text == "Choi et al., 2011, Blood"
+    assert cite.get_attribute("href") == "https://doi.org/10.1182/blood-2010-12-327353"
+    assert "noopener" in cite.get_attribute("rel") and cite.get_attribute("target") == "_blank"
+    item = dash_duo.find_element("#mech-panel li.mech-claim")
+    assert "read from" in item.text and "pmc.ncbi.nlm.nih.gov" in item.text
+
+    folder = pathlib.Path(dash_duo.download_path)
+    dash_duo.find_element("#mech-download-claims").click()
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: list(folder.glob("*.csv")), message="no CSV was downloaded")
+    rows = list(csv.DictReader(io.StringIO(next(folder.glob("*.csv")).read_text(encoding="utf-8"))))
+    assert len({r["fact_id"] for r in rows}) == 77  # "Follow the filter" with no focus: every claim
+    choi = [r for r in rows if r["read_from"] == "https://pmc.ncbi.nlm.nih.gov/articles/PMC3138686"]
+    assert choi and all(r["citation"] == "Choi et al., 2011, Blood" and r["pmid"] == "21551236" for r in choi)
+
+    assert dash_duo.driver.execute_script("return window.__consoleWarnings") == []  # no wheel-sensitivity warning
+    assert severe_logs(dash_duo) == []
+
+
+def test_ev_filter_draws_the_ev_box_in_the_covid_view(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app, navigate=False)
+    dash_duo.server.host = "127.0.0.1"
+    dash_duo.server_url = f"{dash_duo.server.url}/mechanism?focus=covid19_ards&product=msc_ev"
+    dash_duo.wait_for_element("#mech-panel")
+    wait_for_graph(dash_duo)
+    label = dash_duo.driver.execute_script(
+        f"const n = {CY}.getElementById('msc_ev'); return n.empty() ? '' : n.data('label');"
+    )
+    assert "trial" in label, label
     assert severe_logs(dash_duo) == []

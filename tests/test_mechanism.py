@@ -53,9 +53,16 @@ def test_build_is_deterministic_with_unix_line_endings(tmp_path):
         assert b"\r" not in raw and raw.endswith(b"\n")
 
 
-def test_every_raw_row_is_exactly_one_claim(model, raw_rows):
-    assert len(model.claims) == len(raw_rows) == 77
+def test_every_raw_row_is_one_fact_drawn_once_per_product_it_names(model, raw_rows):
+    facts = {c["fact_id"] for c in model.claims.values()}
+    assert len(facts) == len(raw_rows) == 77
+    node_map = {(r["field"], r["raw"]): r["node_id"] for r in read(ROOT / "curation" / "mechanism_node_map.csv")}
     for i, row in enumerate(raw_rows, start=1):
+        rows = [c for c in model.claims.values() if c["fact_id"] == f"M{i:03d}"]
+        assert sorted(c["source_node"] for c in rows) == sorted(
+            node_map[("source_node", row["source_node"])].split(";")
+        )
+        assert len({c["edge_id"] for c in rows}) == len(rows)  # one row per arrow, never two on one
         claim = model.claims[f"M{i:03d}"]
         assert (claim["source_raw"], claim["effect_raw"], claim["target_raw"]) == (
             row["source_node"],
@@ -293,7 +300,8 @@ def test_product_nodes_show_trial_counts(model):
     els = {el["data"]["id"]: el for el in layout.cytoscape_elements(nodes, edges, {"msc": 1, "msc_ev": 12})}
     assert els["msc"]["data"]["label"].endswith("1 trial")
     assert els["msc_ev"]["data"]["label"].endswith("12 trials")
-    assert els["gamma_sev"]["data"]["label"].endswith("12 EV trials")
+    # registries do not tell IFN-γ-primed sEVs apart: the box counts EV trials and says so
+    assert " ".join(els["gamma_sev"]["data"]["label"].split()).endswith("12 EV trials; priming not registered")
     assert els["msc_secretome"]["data"]["label"].endswith("0 trials")
     without = {el["data"]["id"]: el for el in layout.cytoscape_elements(nodes, edges, None)}
     assert "trial" not in without["msc"]["data"]["label"]
@@ -381,3 +389,43 @@ def test_trial_counts_by_product():
     assert trial_counts_by_product(None) == {}
     assert trial_counts_by_product(pd.DataFrame({"x": [1]})) == {}
     assert trial_counts_by_product(pd.DataFrame(columns=["trial_id", "product"])) == {}
+
+
+def test_claims_about_cells_and_their_evs_sit_on_the_ev_arrows_too(model):
+    # Tsuchiya 2020 and Tang 2022 name "MSC / MSC exosome(s)" together: the EV box carries those arrows as well
+    ev_m2 = model.claims_by_edge["msc_ev__induces__macrophage_m2"]
+    assert {"M001b", "M066"} <= set(ev_m2)
+    assert model.claims["M001b"]["fact_id"] == "M001" and model.claims["M001"]["source_node"] == "msc"
+    assert "msc_ev__polarizes__macrophage_m2" in model.edges  # "MSC / MSC-sEV -> macrophages -> M2"
+
+
+def test_a_selected_product_always_has_its_box(model):
+    products = lambda nodes: {n["node_id"] for n in nodes if n["kind"] == "product"}  # noqa: E731
+    covid, covid_edges = mechanism.subgraph("covid19_ards", model)
+    assert products(covid) == {"msc", "msc_ev"}  # the EV box: Tsuchiya 2020 names MSCs and their exosomes
+    with_secretome, edges = mechanism.subgraph("covid19_ards", model, products=("msc_secretome", "msc_ev"))
+    assert products(with_secretome) == {"msc", "msc_ev", "msc_secretome"}  # not the γ-sEV variant of the EV box
+    assert any(e["target"] == "msc_secretome" and e["source"] == "msc" for e in edges)  # drawn from its cells
+    assert mechanism.subgraph("covid19_ards", model, products=("nonsense", 5)) == (covid, covid_edges)
+    assert mechanism.subgraph("covid19_ards", model, products="msc_secretome") == (covid, covid_edges)
+
+
+def test_claims_carry_their_citation_and_no_curator_instruction(model):
+    cited = [c for c in model.claims.values() if c["reported_in"] == "https://pmc.ncbi.nlm.nih.gov/articles/PMC3138686"]
+    assert len(cited) == 2
+    for c in cited:
+        assert c["citation"] == "Choi et al., 2011, Blood"
+        assert c["citation_url"] == "https://doi.org/10.1182/blood-2010-12-327353"
+    for c in model.claims.values():
+        assert "do not draw" not in c["note"].casefold()
+        assert c["citation_url"] == "" or c["citation_url"].startswith("https://")
+    negative = model.claims["M014"]
+    assert negative["stance"] == "contrasts" and negative["note"].startswith("NEGATIVE finding")
+
+
+def test_claims_table_has_a_citation_or_says_not_reported(model):
+    rows = mechanism.claims_table("covid19_ards", model)
+    assert rows and all(r["citation"] and r["link"] and r["read_from"].startswith("http") for r in rows)
+    leng = [r for r in rows if "PMC7069465" in r["read_from"]]
+    assert leng and all(r["citation"] == "Leng et al., 2020, Aging Dis" for r in leng)
+    assert all(r["doi"] == "10.14336/AD.2020.0228" and r["pmid"] == "not reported" for r in leng)

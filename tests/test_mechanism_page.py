@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import dash
 import pytest
 from dash._callback_context import context_value
@@ -94,5 +97,51 @@ def test_pick_a_node(page):
 def test_export_image(page):
     assert page.export_image(1, "all", None) is dash.no_update  # no trigger
     context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{page.PNG}.n_clicks", "value": 1}]))
-    request = page.export_image(1, "liver", None)
+    request = page.export_image(1, "liver", {"product": ["msc_ev"]})
     assert request["type"] == "png" and request["action"] == "download" and "liver" in request["filename"]
+    # a figure that stands on its own: the view and filter in the title, the legend, a citation line
+    assert "Liver" in request["title"] and "EV" in request["subtitle"]
+    kinds = {(e["type"], e["label"]) for e in request["legend"]}
+    assert ("arrow", "inhibits") in kinds and any(t == "box" for t, _ in kinds) and len(kinds) == 12
+    assert request["citation"].startswith("MSC Trials Atlas, dataset ") and "21 sources" in request["citation"]
+    assert page.export_image(2, "<b>", "garbage")["title"].endswith("All contexts")
+
+
+def test_each_claim_reads_as_a_citation_linked_to_the_article(page):
+    panel = page.show_evidence("tsg6__inhibits__macrophage_m1", "all", None)["panel"]
+    anchors = [c for c in _walk(panel) if isinstance(c, dash.html.A)]
+    cites = [a for a in anchors if a.className == "mech-cite"]
+    assert [a.children for a in cites] == ["Choi et al., 2011, Blood"]
+    assert cites[0].href == "https://doi.org/10.1182/blood-2010-12-327353" and "noopener" in cites[0].rel
+    assert any(a.className == "mech-source" and a.href.endswith("PMC3138686") for a in anchors)
+    assert "read from" in text_of(panel)
+
+
+def test_an_unidentified_source_says_so_and_keeps_the_page_it_was_read_from(page):
+    panel = page.show_evidence("ido__inhibits__effector_t", "all", None)["panel"]
+    text = text_of(panel)
+    assert "Article not identified" in text  # the oalib reference-list page (Meisel et al. 2004 title)
+    assert "do not draw" not in text.casefold()
+
+
+def test_ev_filter_in_the_covid_focus_draws_the_ev_box_with_its_trials(page):
+    out = page.draw("follow", {"focus": ["covid19_ards"], "product": ["msc_ev"]})
+    products = {el["data"]["id"]: el["data"]["label"] for el in out["elements"] if el.get("classes") == "product"}
+    assert "msc_ev" in products and "trial" in products["msc_ev"]
+    assert "gamma_sev" not in products  # the primed variant is not the product the filter chose
+
+
+@pytest.mark.parametrize("filter_data", [None, {"product": ["msc_ev"]}, {"focus": ["liver"]}, "garbage", [1]])
+def test_claims_csv_download(page, filter_data):
+    assert page.export_claims(0, "all", filter_data) is dash.no_update
+    sent = page.export_claims(1, "follow", filter_data)
+    assert sent["type"] == "text/csv" and sent["filename"].startswith("msc-mechanism-claims-")
+    rows = list(csv.DictReader(io.StringIO(sent["content"])))
+    assert rows and {"citation", "link", "read_from", "doi", "pmid"} <= set(rows[0])
+    assert all(r["citation"] and r["read_from"].startswith("http") for r in rows)
+    assert all("do not draw" not in r["note"].casefold() for r in rows)
+
+
+def test_claims_csv_of_every_context_counts_each_fact_once_per_arrow(page):
+    rows = list(csv.DictReader(io.StringIO(page.claims_csv("all", ()))))
+    assert len({r["fact_id"] for r in rows}) == 77 and len({(r["fact_id"], r["arrow"]) for r in rows}) == len(rows)

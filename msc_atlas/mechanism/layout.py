@@ -33,7 +33,9 @@ def _product_count_line(node: dict, nodes: list[dict], trial_counts: dict | None
     first_with_key = next(x["node_id"] for x in nodes if x["kind"] == "product" and x.get("product_key") == key)
     noun = "trial" if n == 1 else "trials"
     if first_with_key != node["node_id"]:
-        return f"{n:,} {_SHORT_PRODUCT.get(key, key)} {noun}"
+        # a variant of a product (IFN-γ-primed sEVs) that registries do not tell apart: its box says whose trials
+        # these are and why they are not its own, instead of claiming them
+        return f"{n:,} {_SHORT_PRODUCT.get(key, key)} {noun}; priming not registered"
     return f"{n:,} {noun}"
 
 
@@ -95,7 +97,7 @@ def layout_positions(nodes: list[dict], edges: list[dict], trial_counts: dict | 
         lines = wrap_label(n["label"], n["kind"] == "product") or [n["node_id"]]
         extra = _product_count_line(n, nodes, trial_counts)
         if extra:
-            lines.append(extra)
+            lines.extend(wrap_label(extra))
         w, h, text_w = _box(lines, n["kind"])
         boxes[n["node_id"]] = {"lines": lines, "w": w, "h": h, "tmw": text_w}
     by_layer = defaultdict(list)

@@ -9,6 +9,8 @@ Context rule (each context must tell a connected story; tests check it):
   - product-lineage claims (product -> product, any context) into a product already shown, so a cell-free
     product is never drawn cut off from the cells it comes from.
   No claim brings in a node of its own: the added claims only connect nodes the context already has.
+* A product the filter selects is always shown: when the context has no claim on it, its lineage claims (the
+  product it comes from -> it) bring its box in, so "EV trials only" never leaves the diagram with a cell box alone.
 """
 
 from __future__ import annotations
@@ -97,6 +99,9 @@ def validate(nodes: list[dict], edges: list[dict], claims: list[dict]) -> list[s
         # not a web address may reach an <a href>.
         if url.scheme not in ("http", "https") or not url.netloc:
             problems.append(f"claim {c['claim_id']}: reported_in is not a web address")
+        cite = urlparse(c.get("citation_url", ""))
+        if c.get("citation_url") and (cite.scheme != "https" or not cite.netloc):
+            problems.append(f"claim {c['claim_id']}: citation_url is not an https address")
         if c["evidence_level"] not in EVIDENCE_LEVELS:
             problems.append(f"claim {c['claim_id']}: evidence level {c['evidence_level']!r}")
         if c["stance"] not in STANCES:
@@ -175,12 +180,29 @@ def context_for_focus(focus) -> str:
     return "all"
 
 
-def view_claim_ids(context: str, model: MechanismModel | None = None) -> list[str]:
-    """The claims shown for a context (see the module docstring for the rule)."""
+def view_claim_ids(context: str, model: MechanismModel | None = None, products: tuple = ()) -> list[str]:
+    """The claims shown for a context, with a box for each selected product (see the module docstring)."""
     m = _model(model)
     context = normalise_context(context)
     if context == "all":
         return sorted(m.claims)
+    chosen = _context_claim_ids(context, m)
+    shown = {m.edges[m.claims[cid]["edge_id"]][end] for cid in chosen for end in ("source", "target")}
+    wanted = {str(p) for p in products} if isinstance(products, (tuple, list)) else set()
+    # the product's own box (the first with its key: γ-sEVs are a variant of the EV box, not the EV product)
+    boxes: dict[str, str] = {}
+    for node_id, node in sorted(m.nodes.items(), key=lambda kv: (kv[1]["layer"], kv[1]["order"], kv[0])):
+        if node["kind"] == "product" and node.get("product_key") in wanted:
+            boxes.setdefault(node["product_key"], node_id)
+    for node_id in sorted(set(boxes.values()) - shown):
+        for cid, c in m.claims.items():
+            e = m.edges[c["edge_id"]]
+            if e["target"] == node_id and m.nodes[e["source"]]["kind"] == "product":
+                chosen.add(cid)
+    return sorted(chosen)
+
+
+def _context_claim_ids(context: str, m: MechanismModel) -> set[str]:
     chosen = {cid for cid, c in m.claims.items() if c["context"] == context}
     shown = {m.edges[m.claims[cid]["edge_id"]][end] for cid in chosen for end in ("source", "target")}
     for cid, c in m.claims.items():
@@ -195,13 +217,16 @@ def view_claim_ids(context: str, model: MechanismModel | None = None) -> list[st
         )
         if (c["context"] == "general" and both_shown) or lineage:
             chosen.add(cid)
-    return sorted(chosen)
+    return chosen
 
 
-def subgraph(context: str = "all", model: MechanismModel | None = None) -> tuple[list[dict], list[dict]]:
-    """(nodes, edges) of a context's view. Edge dicts carry the view's claim ids and counts."""
+def subgraph(
+    context: str = "all", model: MechanismModel | None = None, products: tuple = ()
+) -> tuple[list[dict], list[dict]]:
+    """(nodes, edges) of a context's view (with a box per selected product). Edge dicts carry the view's claim ids
+    and counts."""
     m = _model(model)
-    claim_ids = view_claim_ids(context, m)
+    claim_ids = view_claim_ids(context, m, products)
     per_edge = defaultdict(list)
     for cid in claim_ids:
         per_edge[m.claims[cid]["edge_id"]].append(cid)
@@ -276,12 +301,14 @@ def describe(item_id, model: MechanismModel | None = None) -> dict | None:
     return None
 
 
-def evidence_for(item_id, context: str = "all", model: MechanismModel | None = None) -> list[dict]:
+def evidence_for(
+    item_id, context: str = "all", model: MechanismModel | None = None, products: tuple = ()
+) -> list[dict]:
     """The claims behind a node or an edge in a context's view, strongest evidence first; [] for unknown ids."""
     m = _model(model)
     if not isinstance(item_id, str) or (item_id not in m.nodes and item_id not in m.edges):
         return []
-    in_view = set(view_claim_ids(context, m))
+    in_view = set(view_claim_ids(context, m, products))
     if item_id in m.edges:
         ids = [c for c in m.claims_by_edge.get(item_id, []) if c in in_view]
     else:
@@ -318,6 +345,10 @@ def evidence_for(item_id, context: str = "all", model: MechanismModel | None = N
                 "stance_label": STANCES[c["stance"]],
                 "url": c["reported_in"],
                 "source_label": urlparse(c["reported_in"]).netloc.removeprefix("www."),
+                "citation": c.get("citation", ""),
+                "citation_title": c.get("citation_title", ""),
+                "citation_url": c.get("citation_url", ""),
+                "fact_id": c.get("fact_id") or cid,
                 "edge_id": c["edge_id"],
                 "drawn_from": c["drawn_from"],
                 "edge_label": f"{m.nodes[e['source']]['label']} → {EDGE_VERBS[e['kind']]} → "
@@ -325,6 +356,41 @@ def evidence_for(item_id, context: str = "all", model: MechanismModel | None = N
             }
         )
     return out
+
+
+def fact_count(claims: list[dict]) -> int:
+    """Distinct raw facts behind these claim rows (a fact about cells and EVs is one row per product arrow)."""
+    return len({c.get("fact_id") or c["claim_id"] for c in claims})
+
+
+def claims_table(context: str = "all", model: MechanismModel | None = None, products: tuple = ()) -> list[dict]:
+    """The claims of a context's view as flat rows for a CSV download: what is claimed, on which arrow, how
+    strong, and who says so (citation, its link, and the page it was read from)."""
+    m = _model(model)
+    rows = []
+    for cid in view_claim_ids(context, m, products):
+        c, e = m.claims[cid], m.edges[m.claims[cid]["edge_id"]]
+        rows.append(
+            {
+                "claim_id": cid,
+                "fact_id": c.get("fact_id") or cid,
+                "arrow": f"{m.nodes[e['source']]['label']} → {EDGE_VERBS[e['kind']]} → {m.nodes[e['target']]['label']}",
+                "claim": c["claim"],
+                "mediator": c["mediator"],
+                "context": CONTEXTS[c["context"]],
+                "evidence_level": EVIDENCE_LEVELS[c["evidence_level"]],
+                "evidence_as_stated": c["evidence_raw"],
+                "stance": STANCES[c["stance"]],
+                "note": c["note"],
+                "citation": c.get("citation") or "not reported",
+                "title": c.get("citation_title") or "not reported",
+                "doi": c.get("doi") or "not reported",
+                "pmid": c.get("pmid") or "not reported",
+                "link": c.get("citation_url") or "not reported",
+                "read_from": c["reported_in"],
+            }
+        )
+    return rows
 
 
 def edge_sentences(nodes: list[dict], edges: list[dict]) -> list[str]:

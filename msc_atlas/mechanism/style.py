@@ -236,3 +236,23 @@ def legend_svg(kind: str) -> str:
         f'<line x1="2" y1="8" x2="{end}" y2="8" stroke="{c}" stroke-width="3"{dash}/>{heads[s["arrow"]]}</svg>'
     )
     return "data:image/svg+xml;charset=utf-8," + quote(svg)
+
+
+def export_legend() -> list[dict]:
+    """The legend drawn under the exported diagram (assets/mechanism_export.js): one entry per box kind and per
+    arrow kind, with the same colours, line styles and arrowheads as on screen."""
+    boxes = [
+        {
+            "type": "box",
+            "label": s["label"],
+            "fill": s["fill"],
+            "border": s["border"],
+            "dashed": s["border_style"] != "solid",
+        }
+        for s in NODE_STYLES.values()
+    ]
+    arrows = [
+        {"type": "arrow", "label": s["label"], "colour": s["colour"], "line": s["line"], "arrow": s["arrow"]}
+        for s in [*EDGE_STYLES.values(), CONTRASTING_STYLE]
+    ]
+    return boxes + arrows

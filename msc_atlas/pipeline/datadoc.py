@@ -68,7 +68,7 @@ FILES = """## Files
 | `version.json` | dataset version, as-of date of every input, SHA-256 of every input and of the corrections file |
 | `mechanism_nodes.csv` | boxes of the mechanism diagram (product, mediator, target cell, outcome, property), normalised by `curation/mechanism_nodes.csv` and `curation/mechanism_node_map.csv` |
 | `mechanism_edges.csv` | arrows between boxes: kind (induces, inhibits, secretes/carries, recruits, polarizes, lacks), contexts, status (`active` or `contrasting_only`), citation counts |
-| `mechanism_claims.csv` | every row of `sources/mechanism_facts.csv` as one claim on one arrow: raw text, evidence level (human, animal, in vitro, review), stance (supports / contrasts), source URL |
+| `mechanism_claims.csv` | every row of `sources/mechanism_facts.csv` as a claim on an arrow (`fact_id` is the raw row; a claim naming cells and their EVs together sits on both products' arrows, one row each): raw text, evidence level (human, animal, in vitro, review), stance (supports / contrasts), the page it was read from (`reported_in`) and the article behind it from `curation/mechanism_sources.csv` (`citation` "Author et al., Year, Journal", `citation_title`, `citation_url` = DOI, else PubMed, else PMC; `doi`, `pmid`; empty where no page confirmed it) |
 
 Load with `msc_atlas.data.load_trials()` (validates against a pandera schema; raises `DatasetError`).
 """

@@ -6,6 +6,10 @@ adds a claim. Rules, in one place so the diagram can be explained:
 
 * Names: every raw source_node / target_node / mediator string is looked up in curation/mechanism_node_map.csv
   (mediator cells are split on ";"). A raw name missing from the map is an error, not a guess.
+* Cells and their vesicles named together ("MSC / MSC exosome"): the map gives both products ("msc;msc_ev"), and
+  the claim is drawn on each product's arrow, as one row per arrow (M001 on the cell arrow, M001b on the EV
+  arrow) that share `fact_id`. A claim about EVs thus counts on the EV arrows too; a count of facts counts
+  distinct `fact_id`.
 * Edges: one edge per (source node, kind, target node). `effect` maps to a kind; secretes and carries share
   `secretes_carries`. Each claim sits on exactly one edge.
 * Drawn from the mediator: when a claim about a product names exactly one mediator that is a mediator node
@@ -15,6 +19,11 @@ adds a claim. Rules, in one place so the diagram can be explained:
 * Stance: a claim whose note says "NEGATIVE finding" contrasts; every other claim supports. An edge whose claims
   all contrast has status `contrasting_only`: the page draws it as a grey dashed line without an arrowhead,
   never as an active arrow.
+* Citation: every cited page has a row in curation/mechanism_sources.csv (pipeline/mechanism_sources.py); the
+  claim carries the article's citation text, title and link (DOI, else PubMed, else PMC) beside the page it was
+  read from (`reported_in`).
+* Notes: the raw note is kept for readers, without the curator's drawing instructions ("do not draw as an active
+  edge"), which the stance rule above already carries out.
 * Evidence level: human | animal (mouse, rat, "animal (... model)") | in_vitro | review; a cell naming several
   ("in vitro; mouse") takes the strongest, human > animal > in_vitro > review. The raw text is kept.
 
@@ -30,6 +39,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from msc_atlas.config import BUNDLED_DATA_DIR, CURATION_DIR, SOURCES_DIR
+from msc_atlas.pipeline.mechanism_sources import SOURCES_FILE, citation_href, citation_text, validate_sources
 
 FACTS_FILE = "mechanism_facts.csv"
 NODES_FILE = "mechanism_nodes.csv"
@@ -64,6 +74,7 @@ EDGE_COLUMNS = [
 ]
 CLAIM_COLUMNS = [
     "claim_id",
+    "fact_id",
     "edge_id",
     "claim",
     "source_raw",
@@ -79,8 +90,14 @@ CLAIM_COLUMNS = [
     "evidence_raw",
     "stance",
     "reported_in",
+    "citation",
+    "citation_title",
+    "citation_url",
+    "doi",
+    "pmid",
     "note",
 ]
+CURATOR_MARK = "do not "  # a note segment that instructs the curator, not the reader
 
 
 class MechanismBuildError(ValueError):
@@ -129,9 +146,22 @@ def _join_contexts(contexts) -> str:
     return ";".join(c for c in CONTEXTS if c in present)
 
 
-def build_mechanism_tables(facts: list[dict], curated_nodes: list[dict], node_map: list[dict]):
-    """Pure core of the build: raw rows + curation -> (nodes, edges, claims) as lists of dicts."""
+def public_note(note: str) -> str:
+    """The raw note without segments addressed to the curator ("do not draw as an active edge")."""
+    parts = [p.strip() for p in note.split(";")]
+    return "; ".join(p for p in parts if p and not p.casefold().startswith(CURATOR_MARK))
+
+
+def build_mechanism_tables(
+    facts: list[dict], curated_nodes: list[dict], node_map: list[dict], sources: list[dict] | None = None
+):
+    """Pure core of the build: raw rows + curation -> (nodes, edges, claims) as lists of dicts.
+    `sources` (curation/mechanism_sources.csv rows) is required for every cited page when given."""
     problems: list[str] = []
+    source_by_url: dict[str, dict] = {}
+    if sources is not None:
+        problems += validate_sources(sources, {row["reported_in"] for row in facts})
+        source_by_url = {row["url"]: row for row in sources}
     nodes_by_id = {n["node_id"]: n for n in curated_nodes}
     for n in curated_nodes:
         if n["kind"] not in NODE_KINDS:
@@ -141,23 +171,30 @@ def build_mechanism_tables(facts: list[dict], curated_nodes: list[dict], node_ma
         key = (row["field"], row["raw"])
         if key in lookup:
             problems.append(f"node map: duplicate entry {key}")
-        if row["node_id"] and row["node_id"] not in nodes_by_id:
-            problems.append(f"node map: {key} points to unknown node {row['node_id']!r}")
+        for node_id in filter(None, row["node_id"].split(";")):
+            if node_id not in nodes_by_id:
+                problems.append(f"node map: {key} points to unknown node {node_id!r}")
+        if ";" in row["node_id"] and row["field"] != "source_node":
+            problems.append(f"node map: {key}: only a claim's source may name several products")
         lookup[key] = row["node_id"]
 
-    def node_of(field: str, raw: str, line: int) -> str:
+    def nodes_of(field: str, raw: str, line: int) -> list[str]:
         if (field, raw) not in lookup:
             problems.append(f"line {line}: {field} {raw!r} is not in {NODE_MAP_FILE}")
-            return ""
-        node_id = lookup[(field, raw)]
-        if not node_id and field != "mediator":
+            return []
+        node_ids = [n for n in lookup[(field, raw)].split(";") if n]
+        if not node_ids and field != "mediator":
             problems.append(f"line {line}: {field} {raw!r} maps to no node")
-        return node_id
+        return node_ids
+
+    def node_of(field: str, raw: str, line: int) -> str:
+        found = nodes_of(field, raw, line)
+        return found[0] if found else ""
 
     claims = []
     for i, row in enumerate(facts, start=1):
         line = i + 1  # header is line 1
-        src = node_of("source_node", row["source_node"], line)
+        sources_of_claim = nodes_of("source_node", row["source_node"], line)
         tgt = node_of("target_node", row["target_node"], line)
         mediator_nodes = [
             node for node in (node_of("mediator", part, line) for part in _split_mediators(row["mediator"])) if node
@@ -176,43 +213,53 @@ def build_mechanism_tables(facts: list[dict], curated_nodes: list[dict], node_ma
         except MechanismBuildError as exc:
             problems.append(f"line {line}: {exc}")
             level = ""
-        if not src or not tgt:
+        if sources is not None and row["reported_in"] not in source_by_url:
+            continue  # reported by validate_sources
+        if not sources_of_claim or not tgt:
             continue
+        cited = source_by_url.get(row["reported_in"], {})
         kind = EDGE_KIND_OF_EFFECT[effect]
-        edge_src, drawn_from = src, "source"
         distinct_mediators = sorted(set(mediator_nodes))
-        if (
-            kind != "secretes_carries"
-            and nodes_by_id[src]["kind"] == "product"
-            and len(distinct_mediators) == 1
-            and nodes_by_id[distinct_mediators[0]]["kind"] == "mediator"
-            and distinct_mediators[0] != tgt
-        ):
-            edge_src, drawn_from = distinct_mediators[0], "mediator"
         mediator_text = "; ".join(_split_mediators(row["mediator"]))
         claim_text = f"{row['source_node']} → {effect} → {row['target_node']}"
-        claims.append(
-            {
-                "claim_id": f"M{i:03d}",
-                "edge_id": f"{edge_src}__{kind}__{tgt}",
-                "claim": claim_text,
-                "source_raw": row["source_node"],
-                "effect_raw": effect,
-                "target_raw": row["target_node"],
-                "mediator": mediator_text,
-                "mediator_nodes": ";".join(distinct_mediators),
-                "drawn_from": drawn_from,
-                "source_node": src,
-                "target_node": tgt,
-                "context": row["context"],
-                "evidence_level": level,
-                "evidence_raw": row["evidence"],
-                "stance": "contrasts" if NEGATIVE_MARK in row["note"].casefold() else "supports",
-                "reported_in": row["reported_in"],
-                "note": row["note"],
-                "_edge": (edge_src, kind, tgt),
-            }
-        )
+        for nth, src in enumerate(sources_of_claim):
+            edge_src, drawn_from = src, "source"
+            if (
+                kind != "secretes_carries"
+                and nodes_by_id[src]["kind"] == "product"
+                and len(distinct_mediators) == 1
+                and nodes_by_id[distinct_mediators[0]]["kind"] == "mediator"
+                and distinct_mediators[0] != tgt
+            ):
+                edge_src, drawn_from = distinct_mediators[0], "mediator"
+            claims.append(
+                {
+                    "claim_id": f"M{i:03d}" + ("" if nth == 0 else "bcdefgh"[nth - 1]),
+                    "fact_id": f"M{i:03d}",
+                    "edge_id": f"{edge_src}__{kind}__{tgt}",
+                    "claim": claim_text,
+                    "source_raw": row["source_node"],
+                    "effect_raw": effect,
+                    "target_raw": row["target_node"],
+                    "mediator": mediator_text,
+                    "mediator_nodes": ";".join(distinct_mediators),
+                    "drawn_from": drawn_from,
+                    "source_node": src,
+                    "target_node": tgt,
+                    "context": row["context"],
+                    "evidence_level": level,
+                    "evidence_raw": row["evidence"],
+                    "stance": "contrasts" if NEGATIVE_MARK in row["note"].casefold() else "supports",
+                    "reported_in": row["reported_in"],
+                    "citation": citation_text(cited),
+                    "citation_title": cited.get("title", ""),
+                    "citation_url": citation_href(cited),
+                    "doi": cited.get("doi", ""),
+                    "pmid": cited.get("pmid", ""),
+                    "note": public_note(row["note"]),
+                    "_edge": (edge_src, kind, tgt),
+                }
+            )
 
     by_edge: dict[str, list[dict]] = defaultdict(list)
     for claim in claims:
@@ -276,6 +323,7 @@ def write_mechanism_tables(sources_dir: Path, out_dir: Path, curation_dir: Path 
         _read_csv(sources_dir / FACTS_FILE),
         _read_csv(curation_dir / NODES_FILE),
         _read_csv(curation_dir / NODE_MAP_FILE),
+        _read_csv(curation_dir / SOURCES_FILE),
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {
