@@ -278,6 +278,63 @@ def test_tissue_classes(text, expected):
             T(interventions="MSC", conditions="Graft vs Host Disease", keywords="allogeneic stem cell transplantation"),
             vocab.UNKNOWN,
         ),  # an HSCT setting
+        # words other than allogeneic / autologous that say whose cells they are (GUIDE.md)
+        (T(interventions="MSC", detailed_description="MSCs will be isolated from donor bone marrows."), "allogeneic"),
+        (T(interventions="MSC", summary="Infusion of donor ex-vivo expanded MSC in patients with cancer."), "allogeneic"),
+        (T(interventions="MSC", summary="MSCs obtained from a single donor will be infused."), "allogeneic"),
+        (T(interventions="MSC", arm_descriptions="allogenous stem cells, intracoronary"), "allogeneic"),
+        (
+            T(interventions="MSC", arm_descriptions="Haploidentical mesenchymal stem cells from bone marrow"),
+            "allogeneic",
+        ),
+        (T(interventions="WJ-MSC", arm_descriptions="WJ-MSCs from the Polish Stem Cell Bank"), "allogeneic"),
+        (
+            T(
+                interventions="BFPSC",
+                summary="Stem cells harvested from buccal fat pad tissue of the patients receiving surgery",
+            ),
+            "autologous",
+        ),
+        # not whose cells: a bank that holds the patient's own cells, third-party antigens of an immune assay, "their
+        # own bone" grown after surgery
+        (
+            T(interventions="HB-adMSCs", arm_descriptions="autologous HB-adMSCs; his own stem cells banked at Hope"),
+            "autologous",
+        ),
+        (
+            T(
+                interventions="MSC",
+                summary="Syngeneic (from the recipient) MSC infusion; responses versus third party antigens will be measured",
+            ),
+            "autologous",
+        ),
+        (
+            T(interventions="MSC", summary="MSCs and scaffolds will let the patient produce their own bone."),
+            vocab.UNKNOWN,
+        ),
+        # the description's sentences about this trial count; reports of other work do not
+        (
+            T(
+                interventions="MSC",
+                summary="This study will explore allogeneic UC-MSCs in patients who have been resistant to treatment.",
+            ),
+            "allogeneic",
+        ),
+        (
+            T(
+                interventions="MSC",
+                detailed_description="In 2004, Le Blanc and others successfully used third-party MSCs in GvHD. "
+                "MSCs were derived from the donor's bone marrow.",
+            ),
+            vocab.UNKNOWN,
+        ),
+        (
+            T(
+                interventions="MSC",
+                summary="MSCs are thought of as an autologous source in previous studies.In this study, MSCs are given.",
+            ),
+            vocab.UNKNOWN,
+        ),
     ],
 )
 def test_donor_classes(text, expected):

@@ -210,6 +210,22 @@ BACKGROUND = re.compile(
     r"|described",
     re.IGNORECASE,
 )
+
+
+def is_background(sentence: str) -> bool:
+    """A sentence about what is known or possible in general, unless it states this trial ("This study will explore
+    allogeneic UC-MSCs in patients who have been resistant to ...")."""
+    if _CITES_OTHER_WORK.search(sentence):
+        return True
+    return bool(BACKGROUND.search(sentence)) and not _THIS_TRIAL.search(sentence)
+
+
+_CITES_OTHER_WORK = re.compile(
+    r"\bprevious(?:ly)?\b|\bstudies\b|\breported\b|\bliterature\b|\bshown\b|\bdemonstrated\b|\bpublished\b",
+    re.IGNORECASE,
+)
+
+
 # Sentences, " | "-separated field parts and lines.
 SENTENCE = re.compile(r"(?<=[.;!?])\s+|\s\|\s|\s*\n\s*")
 

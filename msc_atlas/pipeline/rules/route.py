@@ -34,13 +34,13 @@ from msc_atlas.pipeline.rules.disease import NEUROLOGICAL as _NEURO
 from msc_atlas.pipeline.rules.product import MSC_NAMES, NAME_GATES
 from msc_atlas.pipeline.text import (
     ARMS,
-    BACKGROUND,
     CONDITIONS,
     NO,
     TITLES,
     Decision,
     Texts,
     TrialText,
+    is_background,
     own_sentences,
     segment,
     tiers,
@@ -309,7 +309,7 @@ def _routes(
         patterns = rule.open(texts.text, texts.low)
         for text, _low in texts if patterns else ():
             for m in (m for p in patterns for m in p.finditer(text)):
-                if skip_background and BACKGROUND.search(segment(text, m.start(), m.end())):
+                if skip_background and is_background(segment(text, m.start(), m.end())):
                     continue
                 owner = _belongs_to_product(text, m, product)
                 if owner is False:

@@ -29,13 +29,13 @@ import re
 from msc_atlas.pipeline import products
 from msc_atlas.pipeline.text import (
     ARMS,
-    BACKGROUND,
     NO,
     SENTENCE,
     TITLES,
     Decision,
     Texts,
     TrialText,
+    is_background,
     own_sentences,
     tiers,
 )
@@ -215,7 +215,7 @@ def classify_source_tissue(t: TrialText) -> Decision:
         # The detailed description's sentences that name the product's tissue ("Cells will be isolated from adipose
         # tissue, expanded ex vivo"), never those about other work, MSCs in general or three or more tissues.
         for sentence in SENTENCE.split(own_sentences(t.detailed_description)):
-            general = BACKGROUND.search(sentence) or _GENERAL.search(sentence)
+            general = is_background(sentence) or _GENERAL.search(sentence)
             k, e = _tissues_in(Texts([sentence])) if not general else ([], [])
             if len(k) < 3:
                 keys += [x for x in k if x not in keys]
