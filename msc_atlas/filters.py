@@ -16,10 +16,14 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from msc_atlas import fields, vocab
+from msc_atlas import fields, trial_link, vocab
 
 # URL keys of the scalar fields (short and readable in a shared link)
 SCALAR_KEYS = {"year_from": "from", "year_to": "to", "posted_by": "posted_by", "q": "q"}
+
+# Query keys a page reads for itself (the Trials page's record link, msc_atlas.trial_link): in the same address as
+# the filter, but not part of it, so the filter neither parses them nor calls them unknown.
+PAGE_KEYS = frozenset({trial_link.KEY})
 
 YEAR_MIN, YEAR_MAX = 1995, 2030
 MAX_TEXT = 200
@@ -128,7 +132,9 @@ class FilterState:
         if not isinstance(search, str):
             return cls(), []
         pairs = parse_qs(search.lstrip("?")[:4000], keep_blank_values=False, errors="replace")
-        return cls.parse({key: (vals if len(vals) > 1 else vals[0]) for key, vals in pairs.items()})
+        return cls.parse(
+            {key: (vals if len(vals) > 1 else vals[0]) for key, vals in pairs.items() if key not in PAGE_KEYS}
+        )
 
     @classmethod
     def from_dict(cls, data: Any) -> FilterState:
