@@ -1,38 +1,41 @@
 // A trial's record (pages/trials.py, msc_atlas/ui/trial_detail.py) opens below the grid, out of sight on most
-// screens. Opened by a link (/trials?trial=...), it is scrolled to and its heading takes the focus, so keyboard and
-// screen-reader users start there; opened by selecting a row, it is scrolled just into view as a cue, and the focus
-// stays in the grid. Copy link copies the record's address in its absolute form, which only the browser knows.
+// screens. Opened by a link (/trials?trial=..., Back or Forward included) it is scrolled to and its heading takes
+// the focus, so keyboard and screen-reader users start there; opened by selecting a row, it is scrolled just into
+// view as a cue and the focus stays in the grid. The heading says which (data-reveal); this watches the page for a
+// record it has not brought into view yet. (A page rendered by the pages router does not run a clientside
+// callback's initial call for a store in it, so the DOM is watched instead.) Copy link copies the record's address
+// in its absolute form, which only the browser knows.
 (function () {
   "use strict";
   var HEADING = "trial-record-heading";
-  var LINK = "trial-record-link";
+
+  function reveal() {
+    var heading = document.getElementById(HEADING);
+    if (!heading) {
+      return;
+    }
+    var wanted = heading.getAttribute("data-trial") + " " + heading.getAttribute("data-reveal");
+    if (heading.mscRevealed === wanted) {
+      return; // this record was brought into view already; the user may have scrolled away since
+    }
+    heading.mscRevealed = wanted;
+    if (heading.getAttribute("data-reveal") === "focus") {
+      heading.scrollIntoView({ block: "start" });
+      heading.focus({ preventScroll: true });
+    } else {
+      heading.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  new MutationObserver(reveal).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["data-trial"],
+  });
+
   var clientside = (window.dash_clientside = window.dash_clientside || {});
   clientside.trialRecord = {
-    reveal: function (asked) {
-      if (!asked || !asked.trial) {
-        return window.dash_clientside.no_update;
-      }
-      var tries = 0;
-      var attempt = function () {
-        var heading = document.getElementById(HEADING);
-        var link = document.getElementById(LINK);
-        // the record of the asked trial, not the one it replaces
-        if (!heading || !link || link.getAttribute("data-trial") !== asked.trial) {
-          if (tries++ < 50) {
-            window.requestAnimationFrame(attempt);
-          }
-          return;
-        }
-        if (asked.focus) {
-          heading.scrollIntoView({ block: "start" });
-          heading.focus({ preventScroll: true });
-        } else {
-          heading.scrollIntoView({ block: "nearest" });
-        }
-      };
-      window.requestAnimationFrame(attempt);
-      return asked.trial;
-    },
     copyLink: function (nClicks, href) {
       if (!nClicks || !href) {
         return window.dash_clientside.no_update;

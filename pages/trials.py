@@ -21,7 +21,7 @@ dash.register_page(__name__, path="/trials", name="Trials", order=3, title="Tria
 GRID, DETAIL, DOWNLOAD, EXPORT = "trials-grid", "trials-detail", "trials-download", "trials-export"
 QUICK, COUNT, EMPTY = "trials-quick-search", "trials-count", "trials-empty"
 SERVED, RELOADED = "trials-served", "trials-reloaded"
-TRIAL_NOTICE, REVEAL, REVEALED = "trials-record-notice", "trials-record-reveal", "trials-record-revealed"
+TRIAL_NOTICE = "trials-record-notice"
 WIDTHS = {"trial_id": 150, "title": 340, "enrollment": 120, "first_posted": 120, "start_date": 110}
 DEFAULT_SORT = [{"colId": "first_posted", "sort": "desc"}]  # newest registrations first
 EMPTY_BLOCK = {"rowData": [], "rowCount": 0}
@@ -140,11 +140,9 @@ def layout(**query):
                 id=DETAIL,
                 className="card-panel mt-3",
                 **ui.attrs(aria_live="polite"),
-                children=trial_detail.panel(link.trial_id),
+                # opened by its link (or Back / Forward): scrolled to, with the focus on its heading
+                children=trial_detail.panel(link.trial_id, reveal="focus"),
             ),
-            # the record to bring into view: a linked record also takes the focus (assets/trial_record.js)
-            dcc.Store(id=REVEAL, data={"trial": link.trial_id, "focus": True} if link.trial_id else None),
-            dcc.Store(id=REVEALED),
         ]
     )
 
@@ -215,7 +213,6 @@ clientside_callback(
     output=dict(
         detail=Output(DETAIL, "children"),
         search=Output(ids.URL, "search", allow_duplicate=True),
-        reveal=Output(REVEAL, "data"),
         notice=Output(TRIAL_NOTICE, "children"),
     ),
     inputs=dict(selected=Input(GRID, "selectedRows")),
@@ -231,21 +228,14 @@ def show_trial(selected, search):
         trial_id = selected[0].get("trial_id")
     link = views.detail.link(trial_id) if isinstance(trial_id, str) else None
     if link is None or link.trial_id is None:
-        return {"detail": dash.no_update, "search": dash.no_update, "reveal": dash.no_update, "notice": dash.no_update}
+        return {"detail": dash.no_update, "search": dash.no_update, "notice": dash.no_update}
     address = trial_link.with_trial(search, link.trial_id)
     return {
-        "detail": trial_detail.panel(link.trial_id),
+        "detail": trial_detail.panel(link.trial_id, reveal="nearest"),
         "search": address if address != (search or "") else dash.no_update,
-        "reveal": {"trial": link.trial_id, "focus": False},
         "notice": None,
     }
 
-
-clientside_callback(
-    ClientsideFunction(namespace="trialRecord", function_name="reveal"),
-    Output(REVEALED, "data"),
-    Input(REVEAL, "data"),
-)
 
 # Copy link copies the record's absolute address, made in the browser (assets/trial_record.js)
 clientside_callback(

@@ -163,7 +163,7 @@ def test_selecting_a_row_puts_its_link_in_the_address(atlas_app):
 
     out = page.show_trial([{"trial_id": "CTRI/2020/08/027043"}], "?focus=covid19_ards&trial=NCT04288102")
     assert out["search"] == "?focus=covid19_ards&trial=CTRI%2F2020%2F08%2F027043"
-    assert out["reveal"] == {"trial": "CTRI/2020/08/027043", "focus": False}
+    assert out["detail"].children[0].children[0].to_plotly_json()["props"]["data-reveal"] == "nearest"
     for hostile in ([], None, [{"trial_id": "<script>"}], [{"trial_id": 5}], "x", [["NCT04288102"]]):
         out = page.show_trial(hostile, "?focus=liver")
         assert all(value is page.dash.no_update for value in out.values())

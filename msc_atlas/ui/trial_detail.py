@@ -32,9 +32,10 @@ def _copy_button(label: str) -> html.Button:
     return html.Button(label, type="button", className="btn btn-outline-primary btn-sm text-nowrap")
 
 
-def heading(detail: dict[str, Any]) -> html.Div:
-    """The record's title as the link to its address, focusable (a link to the record moves focus here), and a
-    button copying that address (its absolute form is made in the browser, pages.trials)."""
+def heading(detail: dict[str, Any], reveal: str) -> html.Div:
+    """The record's title as the link to its address, focusable, and a button copying that address (its absolute
+    form is made in the browser, pages.trials). `reveal`: "focus" for a record opened by its link (scrolled to, and
+    the focus moves here), "nearest" for one opened from the grid (scrolled just into view): assets/trial_record.js."""
     return html.Div(
         [
             html.H2(
@@ -43,11 +44,10 @@ def heading(detail: dict[str, Any]) -> html.Div:
                     href=dash.get_relative_path(detail["href"]),
                     id=LINK,
                     className="record-link",
-                    **{
-                        "data-trial": detail["trial_id"]
-                    },  # which record this is, for the browser (assets/trial_record.js)
                 ),
                 id=HEADING,
+                # which record this is and how it was opened, for the browser (assets/trial_record.js)
+                **{"data-trial": detail["trial_id"], "data-reveal": reveal},
                 tabIndex="-1",
                 className="h6 mb-0 record-heading",
             ),
@@ -101,7 +101,7 @@ def disagreements(conflicts: list[dict[str, Any]]) -> list[Any]:
     ]
 
 
-def panel(trial_id: Any) -> Any:
+def panel(trial_id: Any, reveal: str = "nearest") -> Any:
     detail = views.detail.trial_detail(trial_id) if isinstance(trial_id, str) else None
     if detail is None:
         return prompt()
@@ -121,7 +121,7 @@ def panel(trial_id: Any) -> Any:
         className="table table-sm mb-2 detail-table",
     )
     sections = [
-        heading(detail),
+        heading(detail, reveal),
         html.P(
             [
                 "Registry record: ",
