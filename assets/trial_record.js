@@ -8,6 +8,8 @@
 (function () {
   "use strict";
   var HEADING = "trial-record-heading";
+  var COPY = "trial-record-copy";
+  var copyHasFocus = false; // Copy link's button had the focus last
 
   function reveal() {
     var heading = document.getElementById(HEADING);
@@ -27,7 +29,25 @@
     }
   }
 
-  new MutationObserver(reveal).observe(document.documentElement, {
+  // Copy link's button is swapped for "Link copied" and back (dcc.Clipboard's children / copied_children), which
+  // drops the focus to the page; it goes back to the button, so a keyboard user stays where they were.
+  document.addEventListener("focusin", function (event) {
+    copyHasFocus = !!(event.target.closest && event.target.closest("#" + COPY));
+  });
+
+  function keepCopyFocus() {
+    if (copyHasFocus && (document.activeElement === document.body || !document.activeElement)) {
+      var button = document.querySelector("#" + COPY + " button");
+      if (button) {
+        button.focus({ preventScroll: true });
+      }
+    }
+  }
+
+  new MutationObserver(function () {
+    reveal();
+    keepCopyFocus();
+  }).observe(document.documentElement, {
     childList: true,
     subtree: true,
     attributes: true,

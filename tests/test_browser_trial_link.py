@@ -106,3 +106,21 @@ def test_a_filter_change_keeps_the_open_record_and_its_link(dash_duo, atlas_app)
     dash_duo.wait_for_contains_text("#trials-count", "Liver disease", timeout=15)
     assert dash_duo.find_element(HEADING).get_attribute("data-trial") == "NCT04288102"
     assert severe_logs(dash_duo) == []
+
+
+def test_copy_link_copies_the_records_address_and_keeps_the_focus(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": dash_duo.server_url, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
+    driver.get(dash_duo.server_url + "/trials?trial=CTRI%2F2020%2F08%2F027043")
+    wait_for_record(dash_duo, "CTRI/2020/08/027043", focused=True)
+    dash_duo.find_element("#trial-record-copy button").click()
+    dash_duo.wait_for_text_to_equal("#trial-record-copy", "Link copied")
+    copied = driver.execute_async_script("const done = arguments[0]; navigator.clipboard.readText().then(done, done);")
+    assert copied == dash_duo.server_url + "/trials?trial=CTRI%2F2020%2F08%2F027043"
+    dash_duo.wait_for_text_to_equal("#trial-record-copy", "Copy link")  # and back, the focus still on the button
+    assert driver.execute_script("return document.activeElement.closest('#trial-record-copy') !== null")
+    assert severe_logs(dash_duo) == []
