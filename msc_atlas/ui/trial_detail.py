@@ -10,6 +10,7 @@ import dash
 from dash import dcc, html
 
 from msc_atlas import views
+from msc_atlas.ui import components as ui
 
 SAFE_LINK: dict[str, Any] = {"target": "_blank", "rel": "noopener noreferrer"}
 # The record's own ids: one record is shown at a time.
@@ -131,7 +132,14 @@ def panel(trial_id: Any, reveal: str = "nearest") -> Any:
             ],
             className="small text-muted",
         ),
-        html.Div([html.Span("Value", className="visually-hidden"), fields], className="table-responsive"),
+        # a phone may need to scroll the table sideways: a named region the keyboard can reach and scroll (WCAG 2.1.1)
+        html.Div(
+            [html.Span("Value", className="visually-hidden"), fields],
+            className="table-responsive",
+            tabIndex="0",
+            role="region",
+            **ui.attrs(aria_label=f"Fields of {detail['trial_id']}"),
+        ),
         html.P(
             "Quoted text: the registry phrase each derived value was decided from; “from …”: the input and snapshot "
             "a registry value was taken from.",
