@@ -83,6 +83,8 @@ class Field:
     reads: tuple[str, ...] = ()  # the other columns `display` reads (the grid builds its cells from them)
     dose: str | None = None  # a cell dose: "per_kg" / "total" (msc_atlas.doses formats it, units included)
     sort_group: str | None = None  # a column the grid sorts by before the number (an amount's unit)
+    # how the detail panel words the evidence cell; None: it is a registry phrase, shown quoted
+    evidence_display: Callable[[str], str] | None = None
 
     def __post_init__(self) -> None:
         if Show.FILTER in self.show and not self.key:
@@ -144,6 +146,14 @@ class Field:
         """The field as the detail panel shows it, from the trial's row."""
         return self.display(row) if self.display else self.text(row[self.column])
 
+    def evidence_text(self, row: Mapping[str, Any]) -> tuple[str, bool]:
+        """(the evidence as the detail panel shows it, whether it is a registry phrase to quote); ("", False) when the
+        field keeps none or the cell is empty."""
+        cell = row[self.evidence] if self.evidence else ""
+        if not isinstance(cell, str) or not cell:
+            return "", False
+        return (self.evidence_display(cell), False) if self.evidence_display else (cell, True)
+
     def grid_value(self, value: Any) -> Any:
         """A cell as the trials grid shows it (counts stay numbers; a dose reads with its unit, and the grid sorts it
         by `sort_number`)."""
@@ -178,6 +188,21 @@ class Field:
 def _ev_dose(row: Mapping[str, Any]) -> str:
     """ "2 × 10⁸ particles" for an EV / secretome dose per administration; never shown as cells."""
     return doses.ev_amount(row["dose_ev_min"], row["dose_ev_max"], row["dose_ev_unit"])
+
+
+SNAPSHOT_EVIDENCE_DOC = (
+    "`<source> as of <date>`: the input (`sources` table) and snapshot the `{column}` value was taken from "
+    '("" when no source states it). Sources are read into vocabulary values, so no registry phrase is kept.'
+)
+
+
+def snapshot_phrase(cell: str) -> str:
+    """ "from ClinicalTrials.gov full records, Oct 2022, snapshot of 2022-10-13" out of an evidence cell
+    "ctgov_full_2022-10 as of 2022-10-13" (msc_atlas.pipeline.merge.snapshot_of). Only what the cell states."""
+    source, _, as_of = cell.partition(" as of ")
+    label = vocab.ALL_SOURCES.get(source.strip(), source.strip())
+    label = label.split(" (date:")[0]  # a refresh source's label says where its date is kept; here the date is given
+    return f"from {label}, snapshot of {as_of.strip()}" if as_of.strip() else f"from {label}"
 
 
 def _is_missing(value: Any) -> bool:
@@ -403,6 +428,9 @@ FIELDS: list[Field] = [
         key="phase",
         vocabulary=vocab.PHASES,
         vocabulary_name="vocab.PHASES",
+        evidence="phase_evidence",
+        evidence_doc=SNAPSHOT_EVIDENCE_DOC,
+        evidence_display=snapshot_phrase,
         show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART,
         placeholder="Any phase",
         doc="`vocab.PHASES` key. ICTRP numeric codes: 0 -> not_applicable (as the hand-cleaned ebmdatalab lists read "
@@ -415,6 +443,9 @@ FIELDS: list[Field] = [
         key="status",
         vocabulary=vocab.STATUSES,
         vocabulary_name="vocab.STATUSES",
+        evidence="status_evidence",
+        evidence_doc=SNAPSHOT_EVIDENCE_DOC,
+        evidence_display=snapshot_phrase,
         show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART,
         placeholder="Any status",
         doc="`vocab.STATUSES` key from the newest snapshot holding the trial (CT.gov Oct 2022 first). ICTRP "
@@ -425,6 +456,9 @@ FIELDS: list[Field] = [
         "enrollment",
         "Enrollment",
         Kind.INTEGER,
+        evidence="enrollment_evidence",
+        evidence_doc=SNAPSHOT_EVIDENCE_DOC,
+        evidence_display=snapshot_phrase,
         show=Show.GRID | Show.DETAIL,
         doc='Integer (planned or actual) or empty. ChiCTR target sizes given per group ("A:18;B:15") are summed.',
     ),

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from msc_atlas import doses, fields, vocab
+from msc_atlas import doses, fields, trial_link, vocab
 
 # URL keys of the scalar fields (short and readable in a shared link)
 SCALAR_KEYS = {
@@ -34,6 +34,10 @@ DOSE_ALIASES = {"yes": "stated", "any": "stated", "no": "none", "not_stated": "n
 KG_MAX = 1e12  # cells per kg: far above any dose (the largest stated is about 10⁹/kg)
 # the dose columns a trial "states a dose" by (the build leaves no dose phrase without one of them)
 DOSE_STATED_COLUMNS = ("dose_cells_per_kg_min", "dose_cells_total_min", "dose_ev_min")
+
+# Query keys a page reads for itself (the Trials page's record link, msc_atlas.trial_link): in the same address as
+# the filter, but not part of it, so the filter neither parses them nor calls them unknown.
+PAGE_KEYS = frozenset({trial_link.KEY})
 
 YEAR_MIN, YEAR_MAX = 1995, 2030
 MAX_TEXT = 200
@@ -158,7 +162,9 @@ class FilterState:
         if not isinstance(search, str):
             return cls(), []
         pairs = parse_qs(search.lstrip("?")[:4000], keep_blank_values=False, errors="replace")
-        return cls.parse({key: (vals if len(vals) > 1 else vals[0]) for key, vals in pairs.items()})
+        return cls.parse(
+            {key: (vals if len(vals) > 1 else vals[0]) for key, vals in pairs.items() if key not in PAGE_KEYS}
+        )
 
     @classmethod
     def from_dict(cls, data: Any) -> FilterState:

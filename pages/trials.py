@@ -1,5 +1,6 @@
 """Trials: the filtered trials in a grid that asks the server for its rows a block at a time (sorted, column-filtered
-and searched there), a detail panel per trial, and CSV export of exactly the rows the grid shows."""
+and searched there), a trial's record with its own address (`/trials?trial=<registry ID>`), and CSV export of exactly
+the rows the grid shows."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
-from msc_atlas import fields, ids, views, vocab
+from msc_atlas import fields, ids, trial_link, views, vocab
 from msc_atlas.fields import Show
 from msc_atlas.filters import FilterState
 from msc_atlas.ui import components as ui
@@ -20,6 +21,7 @@ dash.register_page(__name__, path="/trials", name="Trials", order=3, title="Tria
 GRID, DETAIL, DOWNLOAD, EXPORT = "trials-grid", "trials-detail", "trials-download", "trials-export"
 QUICK, COUNT, EMPTY = "trials-quick-search", "trials-count", "trials-empty"
 SERVED, RELOADED = "trials-served", "trials-reloaded"
+TRIAL_NOTICE = "trials-record-notice"
 WIDTHS = {"trial_id": 150, "title": 340, "enrollment": 120, "first_posted": 120, "start_date": 110}
 WIDTHS |= dict.fromkeys(("dose_cells_per_kg_levels", "dose_cells_total_levels", "dose_ev_min"), 250)  # units in head
 DEFAULT_SORT = [{"colId": "first_posted", "sort": "desc"}]  # newest registrations first
@@ -58,7 +60,20 @@ def column_defs() -> list[dict]:
     return defs
 
 
-def layout(**_query):
+def record_notice(notice: str | None) -> dbc.Alert | None:
+    """Why a link opened no record, at the top of the page where it is seen (the record sits below the grid)."""
+    if not notice:
+        return None
+    return dbc.Alert(
+        [notice, " Select a trial in the table, or search for it with the table's quick search."],
+        color="warning",
+        className="py-2 small mb-2",
+    )
+
+
+def layout(**query):
+    # a link to one trial's record (the filter's keys in the same query are the shared filter's: msc_atlas.filters)
+    link = views.detail.link(query.get(trial_link.KEY))
     return html.Div(
         [
             html.Div(
@@ -75,6 +90,7 @@ def layout(**_query):
                 ],
                 className="d-flex align-items-baseline flex-wrap gap-2 mb-2",
             ),
+            html.Div(record_notice(link.notice), id=TRIAL_NOTICE, role="status"),
             html.P(
                 "Sort or filter any column; select a row for its full record, the registry phrases behind each "
                 "derived value, and what published reviews say about it. The search box in the filter panel "
@@ -131,7 +147,8 @@ def layout(**_query):
                 id=DETAIL,
                 className="card-panel mt-3",
                 **ui.attrs(aria_live="polite"),
-                children=html.P("Select a trial in the table to see its full record.", className="text-muted mb-0"),
+                # opened by its link (or Back / Forward): scrolled to, with the focus on its heading
+                children=trial_detail.panel(link.trial_id, reveal="focus"),
             ),
         ]
     )
@@ -200,15 +217,41 @@ clientside_callback(
 
 
 @callback(
-    Output(DETAIL, "children"),
-    Input(GRID, "selectedRows"),
+    output=dict(
+        detail=Output(DETAIL, "children"),
+        search=Output(ids.URL, "search", allow_duplicate=True),
+        notice=Output(TRIAL_NOTICE, "children"),
+    ),
+    inputs=dict(selected=Input(GRID, "selectedRows")),
+    state=dict(search=State(ids.URL, "search")),
     prevent_initial_call=True,
 )
-def show_trial(selected):
+def show_trial(selected, search):
+    """A selected row opens its record and puts the record's link in the address (a history entry, no reload: the
+    shared dcc.Location has refresh=False), so Back returns to the previous record and the address can be shared.
+    No selection (the grid reloading its rows after a filter change) leaves the open record, and its link, as is."""
     trial_id = None
     if isinstance(selected, list) and selected and isinstance(selected[0], dict):
         trial_id = selected[0].get("trial_id")
-    return trial_detail.panel(trial_id)
+    link = views.detail.link(trial_id) if isinstance(trial_id, str) else None
+    if link is None or link.trial_id is None:
+        return {"detail": dash.no_update, "search": dash.no_update, "notice": dash.no_update}
+    address = trial_link.with_trial(search, link.trial_id)
+    return {
+        "detail": trial_detail.panel(link.trial_id, reveal="nearest"),
+        "search": address if address != (search or "") else dash.no_update,
+        "notice": None,
+    }
+
+
+# Copy link copies the record's absolute address, made in the browser (assets/trial_record.js)
+clientside_callback(
+    ClientsideFunction(namespace="trialRecord", function_name="copyLink"),
+    Output(trial_detail.COPY, "content"),
+    Input(trial_detail.COPY, "n_clicks"),
+    State(trial_detail.LINK, "href"),
+    prevent_initial_call=True,
+)
 
 
 @callback(

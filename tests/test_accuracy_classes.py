@@ -280,7 +280,10 @@ def test_tissue_classes(text, expected):
         ),  # an HSCT setting
         # words other than allogeneic / autologous that say whose cells they are (GUIDE.md)
         (T(interventions="MSC", detailed_description="MSCs will be isolated from donor bone marrows."), "allogeneic"),
-        (T(interventions="MSC", summary="Infusion of donor ex-vivo expanded MSC in patients with cancer."), "allogeneic"),
+        (
+            T(interventions="MSC", summary="Infusion of donor ex-vivo expanded MSC in patients with cancer."),
+            "allogeneic",
+        ),
         (T(interventions="MSC", summary="MSCs obtained from a single donor will be infused."), "allogeneic"),
         (T(interventions="MSC", arm_descriptions="allogenous stem cells, intracoronary"), "allogeneic"),
         (

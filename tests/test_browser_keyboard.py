@@ -141,9 +141,12 @@ def test_open_a_trial_record_from_the_keyboard(dash_duo, atlas_app, width):
     tab_until(driver, "e.classList.contains('ag-header-cell')", limit=10)
     press(driver, Keys.ARROW_DOWN, Keys.SPACE, pause=0.3)  # into the first row; Space selects it
     dash_duo.wait_for_contains_text("#trials-detail", "Tissue source")
-    # Tab leaves the grid (no walk through every cell) and reaches the record's registry link
+    # Tab leaves the grid (no walk through every cell) and reaches the record: its own link, Copy link, the registry
     tab_until(driver, "!!e.closest('#trials-detail') && e.tagName === 'A'", limit=12)
-    assert driver.execute_script("return document.activeElement.href") == "https://clinicaltrials.gov/study/NCT04252118"
+    assert driver.execute_script("return document.activeElement.href").endswith("/trials?trial=NCT04252118")
+    press(driver, Keys.TAB)
+    assert driver.execute_script("return document.activeElement.textContent") == "Copy link"
+    tab_until(driver, "e.href === 'https://clinicaltrials.gov/study/NCT04252118'", limit=3)
     assert severe_logs(dash_duo) == []
 
 

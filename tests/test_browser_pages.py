@@ -170,9 +170,11 @@ def test_selecting_a_trial_shows_its_record_and_evidence(dash_duo, atlas_app):
     dash_duo.wait_for_contains_text("#trials-count", "1 trial —")
     dash_duo.find_element("#trials-grid .ag-row[row-id] .ag-cell[col-id='title']").click()
     dash_duo.wait_for_contains_text("#trials-detail", "Tissue source")
-    link = dash_duo.find_element("#trials-detail h2 a")
-    assert link.get_attribute("href") == "https://clinicaltrials.gov/study/NCT04252118"
-    assert link.get_attribute("rel") == "noopener noreferrer"
+    heading = dash_duo.find_element("#trials-detail h2 a")  # the record's own address
+    assert heading.get_attribute("href") == dash_duo.server_url + "/trials?trial=NCT04252118"
+    registry = dash_duo.find_element("#trials-detail a[href^='https://clinicaltrials.gov/']")
+    assert registry.get_attribute("href") == "https://clinicaltrials.gov/study/NCT04252118"
+    assert registry.get_attribute("rel") == "noopener noreferrer"
     assert severe_logs(dash_duo) == []
 
 

@@ -63,7 +63,9 @@ def test_version_file():
 
 def test_published_facts_and_conflicts_load():
     assert len(data.load_published_facts()) == 168
-    assert {"trial_id", "field", "value_a", "source_a", "value_b", "source_b", "shown", "resolution"} == set(data.load_conflicts().columns)
+    assert {"trial_id", "field", "value_a", "source_a", "value_b", "source_b", "shown", "resolution"} == set(
+        data.load_conflicts().columns
+    )
 
 
 def test_missing_file(tmp_path):

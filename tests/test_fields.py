@@ -248,7 +248,7 @@ def test_the_new_field_is_in_the_grid_the_detail_panel_and_the_csv(with_masking)
     rows = views.trials.rows(FilterState(masking=("single",)))
     assert [row["trial_id"] for row in rows] == [trial_ids[3]] and rows[0]["masking"] == "Single blind"
     detail = views.detail.trial_detail(trial_ids[0])
-    assert ("Masking", "Double blind", PHRASES["double"]) in detail["fields"]
+    assert ("Masking", "Double blind", PHRASES["double"], True) in detail["fields"]  # a registry phrase: quoted
     text, _ = views.trials.export_csv(FilterState(masking=("open_label",)))
     exported = list(csv.DictReader(io.StringIO("\n".join(text.splitlines()[2:]))))
     assert [row["masking"] for row in exported] == ["open_label", "open_label"]

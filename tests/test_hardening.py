@@ -110,7 +110,7 @@ def test_a_failing_callback_shows_a_notice_not_a_traceback(client, callback_map,
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(trial_detail, "panel", broken)
-    response = client.post(cp.DISPATCH, json=_trials_detail_body(callback_map, [{"trial_id": "NCT00000000"}]))
+    response = client.post(cp.DISPATCH, json=_trials_detail_body(callback_map, [{"trial_id": "NCT04348461"}]))
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert "Traceback" not in text and "secret internal detail" not in text

@@ -131,7 +131,7 @@ def test_export_csv_respects_the_rows_the_grid_shows():
 
 def test_trial_detail_has_evidence_and_unknown_ids_give_none():
     detail = views.detail.trial_detail("NCT04348461")
-    fields = {name: (value, evidence) for name, value, evidence in detail["fields"]}
+    fields = {row.label: (row.value, row.evidence) for row in detail["fields"]}
     assert fields["Route"][0] == "Intravenous" and "intravenous" in fields["Route"][1].lower()
     assert detail["conflicts"], "the Spain / Ukraine disagreement is recorded"
     assert views.detail.trial_detail("NCT00000000") is None

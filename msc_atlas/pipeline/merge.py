@@ -101,6 +101,12 @@ def _first(recs: list[dict], key: str, empty=("", None, UNKNOWN)):
     return None
 
 
+def snapshot_of(rec: dict | None) -> str:
+    """ "ctgov_full_2022-10 as of 2022-10-13": the input and snapshot a value was taken from. Phase, status and
+    enrollment are normalised when a source is read, so this, not a registry phrase, is their evidence."""
+    return f"{rec['source']} as of {rec['as_of']}" if rec else ""
+
+
 def _iso3(name: str, source: str) -> str | None:
     """to_iso3; a spelling no alias knows stops the bundled build (add it to ALIASES), but only drops that one name
     from a refreshed record (a scheduled refresh must not fail on a new spelling; countries_evidence keeps it)."""
@@ -129,6 +135,7 @@ def merge_group(recs: list[dict]) -> dict:
     # column does not)
     status_rec = next(r for r in recs if carries(r, "status") or r is recs[-1])
     updated = _first(recs, "last_update_posted")
+    phase_rec = _first(recs, "phase")
     enr = _first(recs, "enrollment")
     spons = _first(recs, "sponsor")
     country_rec, codes = None, []
@@ -148,10 +155,13 @@ def merge_group(recs: list[dict]) -> dict:
         "acronym": (_first(by_text, "acronym") or {"acronym": ""})["acronym"].strip(),
         "intervention_class": " | ".join(classes),
         "study_type": (_first(recs, "study_type") or {"study_type": ""})["study_type"],
-        "phase": (_first(recs, "phase") or {"phase": UNKNOWN})["phase"],
+        "phase": phase_rec["phase"] if phase_rec else UNKNOWN,
+        "phase_evidence": snapshot_of(phase_rec),
         "status": status_rec["status"],
+        "status_evidence": snapshot_of(status_rec),
         "enrollment": enr["enrollment"] if enr else None,
         "enrollment_type": enr["enrollment_type"] if enr else UNKNOWN,
+        "enrollment_evidence": snapshot_of(enr),
         "start_date": (_first(recs, "start_date") or {"start_date": ""})["start_date"],
         "first_posted": (_first(recs, "first_posted") or {"first_posted": ""})["first_posted"],
         "last_update_posted": updated["last_update_posted"] if updated else "",

@@ -12,7 +12,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html
 
-from msc_atlas import doses, fields, ids, vocab
+from msc_atlas import doses, fields, ids, trial_link, vocab
 from msc_atlas.filters import LENSES, YEAR_MAX, FilterState
 from msc_atlas.ui.shell import YEAR_FLOOR
 
@@ -68,6 +68,18 @@ def resolve(
     # First load, back/forward, or a link with a query string: the URL decides.
     state, notices = FilterState.from_search(search)
     return state, notices, False, True
+
+
+def address(search: str | None, query: str) -> str:
+    """The address after the filter changed: its query, with the Trials page's record link kept.
+
+    `trial=` names the record open under the grid. A filter change reloads the grid's rows but leaves that record
+    open (pages.trials keeps it until another row is selected), so the address keeps naming it: a copied address
+    reopens what is on screen, the filtered grid and the record. It goes when the record does: the navbar's links
+    carry the filter only (no other page shows a record), and a new link or selection replaces it.
+    """
+    trial = trial_link.value_in(search)
+    return trial_link.with_trial(query, trial) if trial else query
 
 
 def keep_known_countries(state: FilterState, known: set[str]) -> tuple[FilterState, list[str]]:
@@ -126,7 +138,7 @@ def register(count_matches, countries: list[str] | None = None, coverage=None) -
         state, notices, push_url, set_controls = resolve(trigger, search, controls, previous, click)
         state, country_notices = keep_known_countries(state, known_countries) if known_countries else (state, [])
         notices += country_notices
-        query = state.to_query()
+        query = address(search, state.to_query())
         values = control_values(state)
         matching, total = count_matches(state)
         return {

@@ -1,13 +1,38 @@
 """Everything known about one trial, for the detail panel: every field shown in the detail panel with the registry
-phrase behind it, and the published facts, curated corrections and conflicts that concern it."""
+phrase (or input and snapshot) behind it, and the published facts, curated corrections and review-table
+disagreements that concern it."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from msc_atlas import cache, fields
+from msc_atlas import cache, fields, trial_link, vocab
 from msc_atlas.fields import Show
+
+
+class FieldRow(NamedTuple):
+    """One row of the record: the field's label, its value as text, and its evidence, `quoted` when the evidence is
+    a registry phrase (else it says where the value was taken from)."""
+
+    label: str
+    value: str
+    evidence: str
+    quoted: bool
+
+
+def trial_ids() -> Mapping[str, str]:
+    """Every trial ID of the loaded dataset keyed by its upper-case form, for reading links (msc_atlas.trial_link)."""
+    from msc_atlas import data
+
+    trials = data.load_trials()
+    return cache.per_dataset("trial_ids", trials, lambda frame: {tid.upper(): tid for tid in frame["trial_id"]})
+
+
+def link(value: Any) -> trial_link.TrialLink:
+    """A link's `trial` value read against the dataset: the trial to open, or the notice why none opens."""
+    return trial_link.parse(value, trial_ids())
 
 
 @cache.results(maxsize=1024)
@@ -25,11 +50,12 @@ def trial_detail(trial_id: str) -> dict[str, Any] | None:
         "trial_id": row["trial_id"],
         "title": row["title"],
         "url": row["url"],
+        "href": trial_link.href(row["trial_id"]),
         "registry": row["registry"],
         "other_ids": row["other_ids"].replace(";", ", "),
         "sources": row["sources"].replace(";", ", "),
         "fields": [
-            (field.label, field.detail_text(row), row[field.evidence] if field.evidence else "")
+            FieldRow(field.label, field.detail_text(row), *field.evidence_text(row))
             for field in fields.shown(Show.DETAIL)
         ],
         **related,
@@ -56,6 +82,54 @@ def _source_label(url: str, date: str) -> str:
     return ", ".join(part for part in (host, date) if part) or "source"
 
 
+REGISTRY_SOURCE = "registry: "  # conflicts.csv names a registry input as "registry: <source>", a review by its URL
+
+
+def _conflict_source(source: str) -> dict[str, str | None]:
+    """A source of a disagreeing value: a review table (its link, named by its host) or a registry input."""
+    if source.startswith(REGISTRY_SOURCE):
+        key = source.removeprefix(REGISTRY_SOURCE).strip()
+        return {"label": f"registry: {vocab.ALL_SOURCES.get(key, key)}", "url": None}
+    if source.startswith(("https://", "http://")):
+        return {"label": _source_label(source, ""), "url": source}
+    return {"label": source or "source not recorded", "url": None}
+
+
+def _value_text(column: str, value: Any) -> str:
+    """A disagreeing value in the words the record uses ("Secretome / conditioned medium", "Spain", "63")."""
+    try:
+        field = fields.by_column(column)
+    except KeyError:
+        return str(value) if value not in (None, "") else vocab.NOT_REPORTED
+    return field.text(value)
+
+
+def disagreements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """conflicts.csv rows of one trial, one entry per field: each value stated with every source that states it,
+    what the atlas shows and why. (The file has a row per pair of disagreeing sources, so a value and its source
+    recur across rows; here each is listed once.)"""
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        column = row["field"]
+        entry = out.setdefault(
+            column,
+            {
+                "field": fields.by_column(column).label if column in fields.TRIAL_COLUMNS else column,
+                "values": {},
+                "shown": _value_text(column, row["shown"]),
+                "why": row["resolution"] or "no reason recorded",
+            },
+        )
+        for value, source in ((row["value_a"], row["source_a"]), (row["value_b"], row["source_b"])):
+            sources = entry["values"].setdefault(_value_text(column, value), [])
+            if all(known["label"] != _conflict_source(source)["label"] for known in sources):
+                sources.append(_conflict_source(source))
+    return [
+        {**entry, "values": [{"value": value, "sources": sources} for value, sources in entry["values"].items()]}
+        for entry in out.values()
+    ]
+
+
 def _related_records(data, trial_id: str) -> dict[str, list[dict[str, Any]]]:
     """Published review facts, curated corrections and recorded conflicts that concern one trial."""
     facts = data.load_published_facts()
@@ -75,6 +149,6 @@ def _related_records(data, trial_id: str) -> dict[str, list[dict[str, Any]]]:
             }
             for _, fact in facts.iterrows()
         ],
-        "conflicts": conflicts[conflicts["trial_id"] == trial_id].to_dict("records"),
+        "conflicts": disagreements(conflicts[conflicts["trial_id"] == trial_id].to_dict("records")),
         "corrections": corrections[corrections["trial_id"] == trial_id].to_dict("records"),
     }
