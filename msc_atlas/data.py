@@ -139,7 +139,8 @@ def _checks(field: Field) -> list[pa.Check]:
         where = field.vocabulary_name or f"{field.column} vocabulary"
         if field.optional:  # empty when not stated, never the vocabulary's "unknown"
             allowed = [key for key in field.vocabulary if key != vocab.UNKNOWN]
-            return [_el(_in(allowed, allow_empty=True), f"{where} key or empty")]
+            name = f"{where} keys (';'-list) or empty" if field.multi else f"{where} key or empty"
+            return [_el(_in(allowed, allow_empty=True, multi=field.multi), name)]
         name = f"{where} keys (';'-list)" if field.multi else f"{where} key"
         return [_el(_in(field.vocabulary, multi=field.multi), name)]
     check = {
@@ -377,6 +378,20 @@ def _load_conflicts(path: str) -> pd.DataFrame:
     return _load_simple(Path(path), CONFLICT_COLUMNS)
 
 
+PUBLICATION_COLUMNS = ["trial_id", "pmid", "type", "citation", "retraction_pmid", "retraction_source"]
+
+
+def load_publications(path: str | Path | None = None) -> pd.DataFrame:
+    """data/publications.csv: every reference the trials' full registry records list (result, derived, background),
+    with the retraction notice tied to a reference."""
+    return _load_publications(_resolved(path, "publications.csv"))
+
+
+@cache.dataset(maxsize=4)
+def _load_publications(path: str) -> pd.DataFrame:
+    return _load_simple(Path(path), PUBLICATION_COLUMNS)
+
+
 CORRECTION_COLUMNS = ["trial_id", "field", "value", "applies_when", "published_text", "citation_url", "note"]
 
 
@@ -463,6 +478,7 @@ def load_all(directory: str | Path | None = None) -> pd.DataFrame:
     load_version(at("version.json"))
     load_published_facts(at("published_facts.csv"))
     load_conflicts(at("conflicts.csv"))
+    load_publications(at("publications.csv"))
     load_record_flow(at("record_flow.json"))
     load_gold_accuracy(at("gold_accuracy.csv"))
     load_census_accuracy(at("census_accuracy.csv"))

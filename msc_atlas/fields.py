@@ -565,6 +565,258 @@ FIELDS: list[Field] = [
     ),
 ]
 
+DESIGN_EVIDENCE_DOC = (
+    'The registry\'s own words the `{column}` value was read from (`Name: value` pairs joined by ` · `; "" when '
+    "the source is silent); the source and its date are in `evidence_source`."
+)
+
+
+def evidence_sources(row: Mapping[str, Any]) -> str:
+    """ "from ClinicalTrials.gov full records …, snapshot of 2022-10-13" for the evidence_source cell of a row."""
+    cells = [cell for cell in str(row.get("evidence_source") or "").split(vocab.MULTI_SEP) if cell.strip()]
+    return "; ".join(snapshot_phrase(cell) for cell in cells) or vocab.NOT_REPORTED
+
+
+STOPPED_STATUSES = ("terminated", "withdrawn", "suspended")
+
+
+def stop_reasons(row: Mapping[str, Any]) -> str:
+    """Why a trial stopped, in words: its reasons; "no reason given" for a stopped trial without one; "not
+    stopped" for the rest (an empty cell there is no missing value)."""
+    cell = str(row.get("stop_reason") or "")
+    if cell:
+        return ", ".join(vocab.label(vocab.STOP_REASONS, key) for key in cell.split(vocab.MULTI_SEP))
+    stopped = row.get("status") in STOPPED_STATUSES
+    return vocab.STOP_REASONS[vocab.UNKNOWN] if stopped else "not stopped"
+
+
+# The evidence layer (msc_atlas.pipeline.evidence): design, eligibility, outcomes, completion and results, read by
+# code from the registry's structured fields. Shown after the census fields; "not reported" where a source is silent.
+EVIDENCE_FIELDS: list[Field] = [
+    Field(
+        "allocation",
+        "Allocation",
+        Kind.CATEGORY,
+        key="allocation",
+        vocabulary=vocab.ALLOCATIONS,
+        vocabulary_name="vocab.ALLOCATIONS",
+        evidence="allocation_evidence",
+        evidence_doc=DESIGN_EVIDENCE_DOC,
+        show=Show.FILTER | Show.GRID | Show.DETAIL,
+        placeholder="Randomised or not",
+        doc="randomised / non_randomised / single_group (CT.gov DesignAllocation; `N/A` is a single-group study) "
+        "/ unknown; other registries from the ICTRP study design text.",
+    ),
+    Field(
+        "intervention_model",
+        "Intervention model",
+        Kind.CATEGORY,
+        vocabulary=vocab.INTERVENTION_MODELS,
+        vocabulary_name="vocab.INTERVENTION_MODELS",
+        show=Show.DETAIL,
+        doc="parallel / single_group / crossover / sequential / factorial / unknown (DesignInterventionModel).",
+    ),
+    Field(
+        "masking",
+        "Masking",
+        Kind.CATEGORY,
+        vocabulary=vocab.MASKINGS,
+        vocabulary_name="vocab.MASKINGS",
+        evidence="masking_evidence",
+        evidence_doc=DESIGN_EVIDENCE_DOC,
+        show=Show.GRID | Show.DETAIL,
+        doc="none (open label) / single / double / triple / quadruple / unknown (DesignMasking; who is masked is in "
+        "the evidence).",
+    ),
+    Field(
+        "blinding",
+        "Blinding",
+        Kind.CATEGORY,
+        key="blinded",
+        vocabulary=vocab.BLINDING,
+        vocabulary_name="vocab.BLINDING",
+        show=Show.FILTER,
+        placeholder="Blinded or open label",
+        doc="blinded (any masking, single to quadruple) / open_label / unknown, from `masking`.",
+    ),
+    Field(
+        "control",
+        "Control",
+        Kind.CATEGORY,
+        vocabulary=vocab.CONTROLS,
+        vocabulary_name="vocab.CONTROLS",
+        multi=True,
+        evidence="control_evidence",
+        evidence_doc=DESIGN_EVIDENCE_DOC,
+        show=Show.GRID | Show.DETAIL,
+        doc="Comparator arms, `;`-list of placebo / sham / active / no_intervention from the registry's arm types "
+        "(ArmGroupType); none when every arm is experimental or the study has one group; unknown when no arms "
+        "are registered.",
+    ),
+    Field(
+        "controlled",
+        "Control arm",
+        Kind.CATEGORY,
+        key="controlled",
+        vocabulary=vocab.CONTROLLED,
+        vocabulary_name="vocab.CONTROLLED",
+        show=Show.FILTER,
+        placeholder="Controlled or not",
+        doc="controlled (some comparator arm in `control`) / uncontrolled / unknown.",
+    ),
+    Field(
+        "age_groups",
+        "Age groups",
+        Kind.CATEGORY,
+        key="age",
+        vocabulary=vocab.AGE_GROUPS,
+        vocabulary_name="vocab.AGE_GROUPS",
+        multi=True,
+        evidence="age_evidence",
+        evidence_doc=DESIGN_EVIDENCE_DOC,
+        show=Show.FILTER | Show.GRID | Show.DETAIL,
+        placeholder="Any age group",
+        doc="Age groups eligible, `;`-list of child (under 18) / adult (18-64) / older_adult (65+): CT.gov StdAge, "
+        "else from the minimum and maximum age.",
+    ),
+    Field(
+        "sex",
+        "Sex",
+        Kind.CATEGORY,
+        vocabulary=vocab.SEXES,
+        vocabulary_name="vocab.SEXES",
+        show=Show.DETAIL,
+        doc="all / female / male / unknown (eligibility).",
+    ),
+    Field(
+        "healthy_volunteers",
+        "Accepts healthy volunteers",
+        Kind.CATEGORY,
+        vocabulary=vocab.YES_NO,
+        vocabulary_name="vocab.YES_NO",
+        show=Show.DETAIL,
+        doc="yes / no / unknown (HealthyVolunteers).",
+    ),
+    Field(
+        "primary_outcomes",
+        "Primary outcomes",
+        Kind.TEXT,
+        show=Show.DETAIL | Show.SEARCH,
+        doc="Primary outcome measures as registered, each with its time frame in brackets, ` | `-separated.",
+    ),
+    Field(
+        "primary_completion_date",
+        "Primary completion",
+        Kind.DATE,
+        show=Show.GRID | Show.DETAIL,
+        doc="Primary completion date (actual or anticipated: `primary_completion_type`).",
+    ),
+    Field(
+        "primary_completion_type",
+        "Primary completion date is",
+        Kind.CATEGORY,
+        vocabulary=vocab.DATE_TYPES,
+        vocabulary_name="vocab.DATE_TYPES",
+        show=Show.DETAIL,
+        doc="actual / anticipated / unknown.",
+    ),
+    Field(
+        "completion_date",
+        "Study completion",
+        Kind.DATE,
+        show=Show.DETAIL,
+        doc="Study completion date (actual or anticipated: `completion_type`).",
+    ),
+    Field(
+        "completion_type",
+        "Study completion date is",
+        Kind.CATEGORY,
+        vocabulary=vocab.DATE_TYPES,
+        vocabulary_name="vocab.DATE_TYPES",
+        show=Show.DETAIL,
+        doc="actual / anticipated / unknown.",
+    ),
+    Field(
+        "stop_reason",
+        "Why stopped",
+        Kind.CATEGORY,
+        vocabulary=vocab.STOP_REASONS,
+        vocabulary_name="vocab.STOP_REASONS",
+        multi=True,
+        optional=True,
+        evidence="why_stopped",
+        evidence_doc="The registry's why-stopped text (WhyStopped), as registered.",
+        show=Show.DETAIL,
+        display=stop_reasons,
+        reads=("status",),
+        doc="`;`-list of recruitment / funding / sponsor_decision / safety / covid19 / other, read from the "
+        "why-stopped text by keyword (msc_atlas.pipeline.evidence.STOP_PATTERNS); empty when the registry gives no "
+        "reason.",
+    ),
+    Field(
+        "results_posted",
+        "Results posted",
+        Kind.DATE,
+        show=Show.GRID | Show.DETAIL,
+        doc="Date results were first posted on the registry (ResultsFirstPostDate; TrialsTracker `Registry Results`).",
+    ),
+    Field(
+        "results_url",
+        "Results link",
+        Kind.TEXT,
+        doc="The registry's results page when results are posted, or the TrialsTracker results link (a DOI).",
+    ),
+    Field(
+        "publications_result",
+        "Results publications",
+        Kind.INTEGER,
+        show=Show.GRID,
+        doc="References of type `result` the registry lists (the sponsor's results publications); empty when no "
+        "source lists references.",
+    ),
+    Field(
+        "publications_derived",
+        "PubMed-linked publications",
+        Kind.INTEGER,
+        show=Show.GRID,
+        doc="References of type `derived`: PubMed's links to the NCT number (can be protocols or secondary papers).",
+    ),
+    Field(
+        "reporting",
+        "Results found",
+        Kind.CATEGORY,
+        vocabulary=vocab.REPORTING,
+        vocabulary_name="vocab.REPORTING",
+        multi=True,
+        evidence="reporting_evidence",
+        evidence_doc=DESIGN_EVIDENCE_DOC,
+        show=Show.DETAIL,
+        doc="`;`-list of posted / result_publication / derived_publication; none_found when the snapshot shows none "
+        "of them; unknown when no source with results fields holds the trial.",
+    ),
+    Field(
+        "has_results",
+        "Results",
+        Kind.CATEGORY,
+        key="results",
+        vocabulary=vocab.HAS_RESULTS,
+        vocabulary_name="vocab.HAS_RESULTS",
+        show=Show.FILTER,
+        placeholder="With or without results",
+        doc="reported (results posted, or a result or derived publication listed) / none_found / unknown.",
+    ),
+    Field(
+        "evidence_source",
+        "Design and results read from",
+        Kind.TEXT,
+        show=Show.DETAIL,
+        display=evidence_sources,
+        doc="`<source> as of <date>` (`;`-list) of the snapshot(s) the evidence fields were read from: the full "
+        "CT.gov record, or for other registries the ICTRP row (design) and the TrialsTracker row (results).",
+    ),
+]
+FIELDS += EVIDENCE_FIELDS
+
 
 def _check(fields: list[Field]) -> None:
     columns = [column for f in fields for column in f.columns]

@@ -185,6 +185,72 @@ SPONSOR_CLASSES = {
     UNKNOWN: NOT_REPORTED,
 }
 
+# Design, eligibility and results (msc_atlas.pipeline.evidence reads them from the full registry records)
+ALLOCATIONS = {
+    "randomised": "Randomised",
+    "non_randomised": "Non-randomised",
+    "single_group": "Single group (no allocation)",
+    UNKNOWN: NOT_REPORTED,
+}
+MASKINGS = {
+    "none": "None (open label)",
+    "single": "Single blind",
+    "double": "Double blind",
+    "triple": "Triple blind",
+    "quadruple": "Quadruple blind",
+    UNKNOWN: NOT_REPORTED,
+}
+BLINDING = {"blinded": "Blinded (any masking)", "open_label": "Open label", UNKNOWN: NOT_REPORTED}
+CONTROLS = {
+    "placebo": "Placebo",
+    "sham": "Sham",
+    "active": "Active comparator",
+    "no_intervention": "No intervention",
+    "none": "No control arm",
+    UNKNOWN: NOT_REPORTED,
+}
+CONTROLLED = {"controlled": "Has a control arm", "uncontrolled": "No control arm", UNKNOWN: NOT_REPORTED}
+INTERVENTION_MODELS = {
+    "parallel": "Parallel",
+    "single_group": "Single group",
+    "crossover": "Crossover",
+    "sequential": "Sequential",
+    "factorial": "Factorial",
+    UNKNOWN: NOT_REPORTED,
+}
+AGE_GROUPS = {
+    "child": "Children (under 18)",
+    "adult": "Adults (18–64)",
+    "older_adult": "Older adults (65+)",
+    UNKNOWN: NOT_REPORTED,
+}
+SEXES = {"all": "All", "female": "Female only", "male": "Male only", UNKNOWN: NOT_REPORTED}
+YES_NO = {"yes": "Yes", "no": "No", UNKNOWN: NOT_REPORTED}
+DATE_TYPES = {"actual": "Actual", "anticipated": "Anticipated", UNKNOWN: NOT_REPORTED}
+STOP_REASONS = {
+    "recruitment": "Recruitment",
+    "funding": "Funding",
+    "sponsor_decision": "Sponsor decision",
+    "safety": "Safety",
+    "covid19": "COVID-19",
+    "other": "Other",
+    UNKNOWN: "no reason given",
+}
+# What came of a trial, as found in the snapshot (several can hold)
+REPORTING = {
+    "posted": "Results posted on the registry",
+    "result_publication": "Results publication listed",
+    "derived_publication": "PubMed-linked publication",
+    "none_found": "None found in the snapshot",
+    UNKNOWN: NOT_REPORTED,
+}
+HAS_RESULTS = {
+    "reported": "Results posted or published",
+    "none_found": "None found in the snapshot",
+    UNKNOWN: NOT_REPORTED,
+}
+PUBLICATION_TYPES = {"result": "Result", "derived": "Derived (PubMed link)", "background": "Background"}
+
 # Okabe-Ito: colour-blind safe; one colour per category on every page.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 GREY = "#9E9E9E"

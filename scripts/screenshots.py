@@ -21,6 +21,7 @@ PAGES = {
     "sources-routes": "/sources-routes",
     "mechanism": "/mechanism",
     "trials": "/trials",
+    "evidence": "/evidence",
     "methods": "/methods",
     "about": "/about",
 }

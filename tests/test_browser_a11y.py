@@ -93,6 +93,11 @@ PAGES = {
     ),
     "mechanism": ("/mechanism", "#mech-status strong", {"evidence panel": open_evidence}),
     "trials": ("/trials", "#trials-grid .ag-row[row-id]", {"trial detail": open_trial_detail}),
+    "evidence": (
+        "/evidence",
+        "#ev-funnel .main-svg",
+        {"tables open, a chart saved": open_tables_and_save_a_chart},
+    ),
     "methods": ("/methods", "#flow-view", {}),
     "about": ("/about", "#about-version", {}),
     "not-found": ("/no-such-page", "#_pages_content h1", {}),

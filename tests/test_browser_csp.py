@@ -16,6 +16,7 @@ PAGES = [
     ("/sources-routes", "#sr-matrix .main-svg"),
     ("/mechanism", "#mech-status strong"),
     ("/trials", "#trials-grid .ag-row[row-id]"),
+    ("/evidence", "#ev-funnel .main-svg"),
     ("/about", "#about-version"),
 ]
 

@@ -20,6 +20,7 @@ PAGES = [  # path, selector that holds real content once callbacks ran, text tha
     ("/sources-routes", "#sr-tissue .xtick", None),
     ("/mechanism", "#mechanism-graph", None),
     ("/trials", "#trials-grid .ag-row[row-id]", None),
+    ("/evidence", "#ev-kpi-randomised .kpi-value", None),
     ("/methods", "#flow-view", "In this view"),
     ("/about", "#about-version", None),
 ]

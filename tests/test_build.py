@@ -22,6 +22,7 @@ OUTPUTS = [
     "README.md",
     "published_facts.csv",
     "conflicts.csv",
+    "publications.csv",
     "excluded_trials.csv",
     "agreement_report.md",
     "version.json",

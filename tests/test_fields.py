@@ -1,8 +1,8 @@
 """The field registry (msc_atlas.fields): what the app derives from it, and the promise that adding a categorical
 field is one registry entry plus its data.
 
-The second half registers a field the bundled data does not have (masking) on a small dataset made of eight
-bundled trials plus a masking column, points the app's data directory at it, and finds the field in the schema,
+The second half registers a field the bundled data does not have (mask_level) on a small dataset made of eight
+bundled trials plus a mask_level column, points the app's data directory at it, and finds the field in the schema,
 the URL round trip, the filter controls, the counts, the breakdown chart, the grid, the detail panel, the CSV
 export and the data dictionary - with no other code change.
 """
@@ -53,6 +53,11 @@ def test_ui_order_keeps_the_panel_and_grid_order():
         "country",
         "registry",
         "reading",
+        "allocation",
+        "blinded",
+        "controlled",
+        "age",
+        "results",
     ]
     assert [field.name for field in fields.shown(Show.GRID)] == [
         "trial_id",
@@ -75,6 +80,14 @@ def test_ui_order_keeps_the_panel_and_grid_order():
         "record_as_of",
         "sponsor",
         "reading",
+        "allocation",
+        "masking",
+        "control",
+        "age",
+        "primary_completion_date",
+        "results_posted",
+        "publications_result",
+        "publications_derived",
     ]
 
 
@@ -129,27 +142,27 @@ def test_dose_columns_show_their_span_and_sort_by_the_lowest_level():
 # -- a new field ---------------------------------------------------------------------------------------------------
 
 MASKING = Field(
-    "masking",
-    "Masking",
+    "mask_level",
+    "Mask level",
     Kind.CATEGORY,
-    key="masking",
+    key="mask_level",
     vocabulary={
         "open_label": "Open label",
         "single": "Single blind",
         "double": "Double blind",
         vocab.UNKNOWN: vocab.NOT_REPORTED,
     },
-    vocabulary_name="the masking vocabulary",
-    evidence="masking_evidence",
+    vocabulary_name="the mask_level vocabulary",
+    evidence="mask_level_evidence",
     show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART,
-    placeholder="Any masking",
+    placeholder="Any mask_level",
     doc="Who is kept unaware of the assigned treatment (registry design module).",
 )
 MASKS = ["double", "double", "open_label", "single", "unknown", "double", "open_label", "double"]
 PHRASES = {
-    "double": "Masking: Double (Participant, Investigator)",
-    "single": "Masking: Single (Participant)",
-    "open_label": "Masking: None (Open Label)",
+    "double": "Mask level: Double (Participant, Investigator)",
+    "single": "Mask level: Single (Participant)",
+    "open_label": "Mask level: None (Open Label)",
     "unknown": "",
 }
 
@@ -161,12 +174,13 @@ def _small_dataset(target, trial_rows: list[dict[str, str]]) -> None:
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row, mask in zip(trial_rows, MASKS):
-        writer.writerow({**row, "masking": mask, "masking_evidence": PHRASES[mask]})
+        writer.writerow({**row, "mask_level": mask, "mask_level_evidence": PHRASES[mask]})
     (target / "trials.csv").write_text(out.getvalue(), encoding="utf-8")
     for name in (
         "version.json",
         "published_facts.csv",
         "conflicts.csv",
+        "publications.csv",
         "mechanism_nodes.csv",
         "mechanism_edges.csv",
         "mechanism_claims.csv",
@@ -175,8 +189,8 @@ def _small_dataset(target, trial_rows: list[dict[str, str]]) -> None:
 
 
 @pytest.fixture()
-def with_masking(tmp_path, monkeypatch):
-    """The registry with MASKING, and the app reading a dataset of eight MSC trials that have a masking column."""
+def with_mask_level(tmp_path, monkeypatch):
+    """The registry with MASKING, and the app reading a dataset of eight MSC trials that have a mask_level column."""
     with open(config.BUNDLED_DATA_DIR / "trials.csv", encoding="utf-8", newline="") as f:
         bundled = [row for row in csv.DictReader(f) if row["product"] != "non_msc"][: len(MASKS)]
     with fields.registered(MASKING):
@@ -187,100 +201,106 @@ def with_masking(tmp_path, monkeypatch):
     cache.clear()
 
 
-def test_the_new_field_is_validated_by_the_generated_schema(with_masking, tmp_path):
+def test_the_new_field_is_validated_by_the_generated_schema(with_mask_level, tmp_path):
     trials = data.load_trials()
-    assert list(trials["masking"]) == MASKS
+    assert list(trials["mask_level"]) == MASKS
     broken = tmp_path / "broken.csv"
     text = (tmp_path / "data" / "trials.csv").read_text(encoding="utf-8")
     broken.write_text(text.replace(",open_label,", ",triple_blind,", 1), encoding="utf-8")
-    with pytest.raises(data.DatasetError, match=r"column 'masking': bad value 'triple_blind'.*masking vocabulary"):
+    with pytest.raises(
+        data.DatasetError, match=r"column 'mask_level': bad value 'triple_blind'.*mask_level vocabulary"
+    ):
         data.load_trials(broken)
 
 
-def test_the_new_field_round_trips_through_the_url(with_masking):
-    state, notices = FilterState.from_search("?masking=double,OPEN_LABEL&focus=liver")
+def test_the_new_field_round_trips_through_the_url(with_mask_level):
+    state, notices = FilterState.from_search("?mask_level=double,OPEN_LABEL&focus=liver")
     assert notices == []
-    assert state.masking == ("open_label", "double")  # vocabulary order, case-insensitive keys
-    assert state == FilterState(focus=("liver",), masking=("open_label", "double"))
-    assert state.to_query() == "?focus=liver&masking=open_label,double"
+    assert state.mask_level == ("open_label", "double")  # vocabulary order, case-insensitive keys
+    assert state == FilterState(focus=("liver",), mask_level=("open_label", "double"))
+    assert state.to_query() == "?focus=liver&mask_level=open_label,double"
     assert FilterState.from_search(state.to_query()) == (state, [])
     assert FilterState.from_dict(state.to_dict()) == state
     assert "Open label or Double blind" in state.describe()
-    _, notices = FilterState.from_search("?masking=triple")
-    assert notices == ["Ignored unknown masking “triple”."]
+    _, notices = FilterState.from_search("?mask_level=triple")
+    assert notices == ["Ignored unknown mask_level “triple”."]
 
 
-def test_the_new_field_has_a_filter_control(with_masking):
+def test_the_new_field_has_a_filter_control(with_mask_level):
     from msc_atlas.ui import filter_sync, shell
 
-    assert "masking" in ids.control_fields()
+    assert "mask_level" in ids.control_fields()
     panel = shell.filter_panel(["CHN"])
-    control = next(c for c in _walk(panel) if isinstance(c, dcc.Dropdown) and c.id == ids.control("masking"))
-    assert control.placeholder == "Any masking" and control.multi
+    control = next(c for c in _walk(panel) if isinstance(c, dcc.Dropdown) and c.id == ids.control("mask_level"))
+    assert control.placeholder == "Any mask_level" and control.multi
     assert [option["label"] for option in control.options] == [
         "Open label",
         "Single blind",
         "Double blind",
         vocab.NOT_REPORTED,
     ]
-    assert any(getattr(c, "htmlFor", None) == ids.control("masking") and c.children == "Masking" for c in _walk(panel))
-    state, _ = filter_sync.state_from_controls(FilterState(), {"masking": ["single"], "focus": []})
-    assert state.masking == ("single",)
-    assert filter_sync.control_values(state)["masking"] == ["single"]
+    assert any(
+        getattr(c, "htmlFor", None) == ids.control("mask_level") and c.children == "Mask level" for c in _walk(panel)
+    )
+    state, _ = filter_sync.state_from_controls(FilterState(), {"mask_level": ["single"], "focus": []})
+    assert state.mask_level == ("single",)
+    assert filter_sync.control_values(state)["mask_level"] == ["single"]
 
 
-def test_the_new_field_is_filtered_and_counted(with_masking):
+def test_the_new_field_is_filtered_and_counted(with_mask_level):
     from msc_atlas.selection import count_matches, counts_by, filtered
 
-    double = FilterState(masking=("double",))
+    double = FilterState(mask_level=("double",))
     assert count_matches(double) == (4, 8)
-    assert list(filtered(double)["masking"]) == ["double"] * 4
-    assert counts_by(FilterState(), "masking") == {"double": 4, "open_label": 2, "single": 1, "unknown": 1}
-    chart = views.sources_routes.view(FilterState())["masking"]
+    assert list(filtered(double)["mask_level"]) == ["double"] * 4
+    assert counts_by(FilterState(), "mask_level") == {"double": 4, "open_label": 2, "single": 1, "unknown": 1}
+    chart = views.sources_routes.view(FilterState())["mask_level"]
     assert chart["rows"] == [("Double blind", 4), ("Open label", 2), ("Single blind", 1), (vocab.NOT_REPORTED, 1)]
-    assert chart["title"].startswith("Masking — ")
+    assert chart["title"].startswith("Mask level — ")
     bars = chart["figure"]["data"][0]
     assert list(bars["y"])[-1] == "Double blind" and list(bars["customdata"])[-1] == "double"
 
 
-def test_the_new_field_is_in_the_grid_the_detail_panel_and_the_csv(with_masking):
-    trial_ids = with_masking
-    rows = views.trials.rows(FilterState(masking=("single",)))
-    assert [row["trial_id"] for row in rows] == [trial_ids[3]] and rows[0]["masking"] == "Single blind"
+def test_the_new_field_is_in_the_grid_the_detail_panel_and_the_csv(with_mask_level):
+    trial_ids = with_mask_level
+    rows = views.trials.rows(FilterState(mask_level=("single",)))
+    assert [row["trial_id"] for row in rows] == [trial_ids[3]] and rows[0]["mask_level"] == "Single blind"
     detail = views.detail.trial_detail(trial_ids[0])
-    assert ("Masking", "Double blind", PHRASES["double"], True) in detail["fields"]  # a registry phrase: quoted
-    text, _ = views.trials.export_csv(FilterState(masking=("open_label",)))
+    assert ("Mask level", "Double blind", PHRASES["double"], True) in detail["fields"]  # a registry phrase: quoted
+    text, _ = views.trials.export_csv(FilterState(mask_level=("open_label",)))
     exported = list(csv.DictReader(io.StringIO("\n".join(text.splitlines()[2:]))))
-    assert [row["masking"] for row in exported] == ["open_label", "open_label"]
-    assert exported[0]["masking_evidence"] == PHRASES["open_label"]
+    assert [row["mask_level"] for row in exported] == ["open_label", "open_label"]
+    assert exported[0]["mask_level_evidence"] == PHRASES["open_label"]
 
 
-def test_the_new_field_is_on_the_pages(with_masking, atlas_app):
+def test_the_new_field_is_on_the_pages(with_mask_level, atlas_app):
     import pages.sources_routes as sources_routes
     import pages.trials as trials
 
-    assert {"field": "masking", "headerName": "Masking"}.items() <= next(
-        column for column in trials.column_defs() if column["field"] == "masking"
+    assert {"field": "mask_level", "headerName": "Mask level"}.items() <= next(
+        column for column in trials.column_defs() if column["field"] == "mask_level"
     ).items()
-    assert "masking" in sources_routes.switched_choices()
+    assert "mask_level" in sources_routes.switched_choices()
     switch = next(c for c in _walk(sources_routes.layout()) if getattr(c, "id", None) == sources_routes.SWITCH)
-    assert {"label": "Masking", "value": "masking"} in switch.options
+    assert {"label": "Mask level", "value": "mask_level"} in switch.options
 
 
-def test_the_new_field_is_in_the_data_dictionary(with_masking):
+def test_the_new_field_is_in_the_data_dictionary(with_mask_level):
     from msc_atlas.pipeline import datadoc
 
     columns = datadoc._columns()
-    assert "| `masking` | Masking | filter (`masking=`), grid, detail, chart | Who is kept unaware" in columns
-    assert "| `masking_evidence` | | detail, with Masking | The registry phrase the `masking` value" in columns
-    assert "**masking (the masking vocabulary)**" in datadoc._allowed_values(dict.fromkeys(vocab.REGISTRIES, "{}"))
+    assert "| `mask_level` | Mask level | filter (`mask_level=`), grid, detail, chart | Who is kept unaware" in columns
+    assert "| `mask_level_evidence` | | detail, with Mask level | The registry phrase the `mask_level` value" in columns
+    assert "**mask_level (the mask_level vocabulary)**" in datadoc._allowed_values(
+        dict.fromkeys(vocab.REGISTRIES, "{}")
+    )
 
 
 def test_nothing_of_the_new_field_stays_behind():
-    assert "masking" not in fields.filters() and "masking" not in fields.trial_columns()
-    assert "masking" not in data.load_trials().columns
-    with pytest.raises(TypeError, match="masking"):
-        FilterState(masking=("double",))
+    assert "mask_level" not in fields.filters() and "mask_level" not in fields.trial_columns()
+    assert "mask_level" not in data.load_trials().columns
+    with pytest.raises(TypeError, match="mask_level"):
+        FilterState(mask_level=("double",))
 
 
 def _walk(component):

@@ -87,6 +87,13 @@ def frame():
     for column in ("disease_group", "donor", "phase", "status"):
         df[column] = "unknown"
     df["reading_status"] = ["double_read", "double_read", "rules_only", "double_read"]
+    # design and results (the evidence layer)
+    df["allocation"] = ["randomised", "single_group", "non_randomised", "unknown"]
+    df["blinding"] = ["blinded", "open_label", "open_label", "unknown"]
+    df["controlled"] = ["controlled", "uncontrolled", "uncontrolled", "unknown"]
+    df["age_groups"] = ["adult;older_adult", "adult", "child;adult", "unknown"]
+    df["has_results"] = ["reported", "none_found", "none_found", "unknown"]
+    df["primary_outcomes"] = ["28-day mortality [28 days]", "Adverse events [1 month]", "MELD score [6 months]", ""]
     # doses per administration: 1-2 x 10^6/kg; 2 x 10^8 EV particles; 5 x 10^5 and 5 x 10^6/kg; none
     nan = float("nan")
     df["dose_cells_per_kg_levels"] = ["1000000;2000000", "", "500000;5000000", ""]
@@ -133,6 +140,26 @@ def test_free_text_searches_ids_titles_and_other_ids():
     assert ids(FilterState(q="chictr2000000001")) == ["NCT00000002"]
     assert ids(FilterState(q="cirrhosis")) == ["NCT00000003"]
     assert ids(FilterState(q="[(.*")) == []  # regex characters are plain text
+
+
+def test_design_and_results_filters():
+    assert ids(FilterState(allocation=("randomised",))) == ["NCT00000001"]
+    assert ids(FilterState(blinded=("open_label",))) == ["NCT00000002", "NCT00000003"]
+    assert ids(FilterState(controlled=("unknown",), product=("non_msc",))) == ["NCT00000004"]
+    assert ids(FilterState(age=("child",))) == ["NCT00000003"]
+    assert ids(FilterState(age=("older_adult",), results=("reported",))) == ["NCT00000001"]
+    assert ids(FilterState(q="meld score")) == ["NCT00000003"]  # primary outcomes are searched
+
+
+def test_design_and_results_filters_round_trip_through_the_url():
+    state, notices = FilterState.from_search(
+        "?allocation=randomised&blinded=blinded&controlled=controlled&age=child,adult&results=none_found"
+    )
+    assert notices == []
+    assert state.age == ("child", "adult")
+    assert FilterState.from_search(state.to_query()) == (state, [])
+    _, notices = FilterState.from_search("?allocation=coin_toss")
+    assert notices and "coin_toss" in notices[0]
 
 
 def test_years_and_posted_by():

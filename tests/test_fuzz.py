@@ -268,7 +268,9 @@ def _query(pairs, raw_tail: str) -> str:
     return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs) + raw_tail
 
 
-@pytest.mark.parametrize("path", ["/", "/sources-routes", "/mechanism", "/trials", "/about", "/no-such-page"])
+@pytest.mark.parametrize(
+    "path", ["/", "/sources-routes", "/mechanism", "/trials", "/evidence", "/about", "/no-such-page"]
+)
 def test_pages_survive_hostile_query_strings(served, path):
     app, client = served
     pages_key = next(k for k in app.app.callback_map if "_pages_content.children" in k)

@@ -16,7 +16,7 @@ import pandas as pd
 from msc_atlas import config, vocab
 from msc_atlas.data import PUBLISHED_FACTS_COLUMNS  # the columns the app reads back
 from msc_atlas.fields import TRIAL_COLUMNS
-from msc_atlas.pipeline import census_data, datadoc, flow, gold, report
+from msc_atlas.pipeline import census_data, datadoc, evidence, flow, gold, report
 from msc_atlas.pipeline import classify as C
 from msc_atlas.pipeline.curation import (
     CORRECTIONS_FILE,
@@ -35,7 +35,9 @@ from msc_atlas.pipeline.sources import (
     SOURCE_ORDER,
     SOURCES_DIR,
     read_all_registry_records,
+    read_full_records,
     read_published_facts,
+    read_rows,
     rows_read,
 )
 from msc_atlas.vocab import MULTI_SEP, UNKNOWN
@@ -211,6 +213,24 @@ def assemble(
     return trials, facts, excl.sort_values("trial_id", kind="mergesort").reset_index(drop=True)
 
 
+def add_evidence(
+    trials: pd.DataFrame, sources_dir: Path, extra_records: list[dict] | tuple = ()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(trials with the evidence columns, their publications): design, eligibility, completion and results read
+    from the full records (a refresh's API v2 studies first) and the ICTRP / TrialsTracker rows."""
+    full = read_full_records(sources_dir)
+    for rec in extra_records:
+        if rec.get("full_record"):
+            full[rec["id"]] = {**rec["full_record"], evidence.SNAPSHOT_KEY: [f"{rec['source']} as of {rec['as_of']}"]}
+    found, publications = evidence.derive(
+        trials.drop(columns=[c for c in evidence.EVIDENCE_COLUMNS if c in trials.columns]),
+        full,
+        read_rows(evidence.ICTRP_SOURCE, sources_dir),
+        read_rows(evidence.TRACKER_SOURCE, sources_dir),
+    )
+    return trials.drop(columns=[c for c in found.columns if c in trials.columns]).join(found), publications
+
+
 def take_census(trials: pd.DataFrame, census_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
     """Every double-read trial takes its census values (curation/census/); the rest keep the rules' values.
 
@@ -315,6 +335,7 @@ def build(
     trials, census_comparison, census_accuracy, census_progress = take_census(trials, census_dir)
     corrections = load_corrections(corrections_file)
     trials, skipped = apply_corrections(trials, corrections)
+    trials, publications = add_evidence(trials, sources_dir, extra_records)
 
     conf = resolve_conflicts(conflicts(facts, trials), trials)
     agreement, disagreements = report.agreement(facts, trials)
@@ -323,6 +344,7 @@ def build(
 
     _write_csv(trials[TRIAL_COLUMNS], out_dir / "trials.csv")
     _write_csv(facts[PUBLISHED_FACTS_COLUMNS], out_dir / "published_facts.csv")
+    _write_csv(publications, out_dir / "publications.csv")
     _write_csv(conf, out_dir / "conflicts.csv")
     _write_csv(excluded, out_dir / "excluded_trials.csv")
     gold_scores.to_csv(out_dir / "gold_accuracy.csv", index=False, lineterminator="\n", float_format="%.4f")

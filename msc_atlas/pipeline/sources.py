@@ -300,6 +300,11 @@ def carries(rec: dict, key: str) -> bool:
     return rec.get("carried") is None or key in rec["carried"]
 
 
+def read_rows(name: str, sources_dir: Path = SOURCES_DIR) -> list[dict[str, str]]:
+    """The rows of one bundled input as they are in the file (strings), for readers of columns the records skip."""
+    return _read(name, sources_dir).to_dict("records")
+
+
 def _read(name: str, sources_dir: Path) -> pd.DataFrame:
     path = sources_dir / SOURCE_FILES[name]
     sep = "\t" if path.suffix == ".tsv" else ","

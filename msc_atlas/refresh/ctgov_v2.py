@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from msc_atlas import vocab
+from msc_atlas.pipeline import evidence
 from msc_atlas.pipeline.registry_ids import ids_in_text
 from msc_atlas.pipeline.sources import CTGOV_API, SPONSOR_CLASS_MAP, _not_nct, _record
 from msc_atlas.refresh import RefreshError
@@ -203,6 +204,7 @@ def study_record(study: dict, where: str, warnings: list[str]) -> tuple[dict, st
         sponsor=(_at(ps, "sponsorCollaboratorsModule.leadSponsor.name", str, where) or "").strip(),
         sponsor_class=SPONSOR_CLASS_MAP.get(lead_class.upper(), UNKNOWN),
         countries_raw=countries,
+        full_record=evidence.from_api_v2(study),  # design, eligibility, outcomes and results (the evidence layer)
     )
     return record, _date("lastUpdatePostDateStruct", ps, where, warnings)
 

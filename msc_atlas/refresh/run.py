@@ -264,6 +264,7 @@ def _validate(stage: Path) -> pd.DataFrame:
         data.load_version(stage / "version.json")
         data.load_published_facts(stage / "published_facts.csv")
         data.load_conflicts(stage / "conflicts.csv")
+        data.load_publications(stage / "publications.csv")
     except data.DatasetError as e:
         raise RefreshError(f"the refreshed dataset fails validation: {e}") from None
     return trials

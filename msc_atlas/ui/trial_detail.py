@@ -102,6 +102,57 @@ def disagreements(conflicts: list[dict[str, Any]]) -> list[Any]:
     ]
 
 
+def _publication(pub: dict[str, str]) -> html.Li:
+    parts: list[Any] = [pub["citation"], " "]
+    if pub["url"]:
+        parts.append(_link(pub["url"], f"PubMed {pub['pmid']}"))
+    else:
+        parts.append(html.Span("(no PMID paired in the record)", className="text-muted"))
+    if pub["retraction"]:
+        parts += [
+            " ",
+            html.Strong("Retracted: "),
+            _link(pub["retraction_url"], pub["retraction"]) if pub["retraction_url"] else pub["retraction"],
+        ]
+    return html.Li(parts)
+
+
+def results_section(detail: dict[str, Any]) -> list[Any]:
+    """Results posted on the registry and the publications the record lists, results and PubMed-linked ones first."""
+    pubs = detail["publications"]
+    items: list[Any] = [html.H3("Results and publications", className="h6 mt-3")]
+    if detail["results_url"]:
+        items.append(html.P(["Results: ", _link(detail["results_url"], "results on the registry or the publisher")]))
+    for kind, title in (
+        ("result", "Results publications the sponsor lists"),
+        (
+            "derived",
+            "PubMed-linked publications (PubMed's links to the trial ID: may be protocols or secondary papers)",
+        ),
+    ):
+        if pubs[kind]:
+            items += [
+                html.H4(title, className="h6 small fw-semibold mb-1"),
+                html.Ul([_publication(p) for p in pubs[kind]]),
+            ]
+    if not (detail["results_url"] or pubs["result"] or pubs["derived"]):
+        items.append(
+            html.P("No results posted and no result or PubMed-linked publication in the snapshot.", className="small")
+        )
+    if pubs["background"]:
+        items.append(
+            html.Details(
+                [
+                    html.Summary(
+                        f"{len(pubs['background'])} background references (cited, not results)", className="small"
+                    ),
+                    html.Ul([_publication(p) for p in pubs["background"]], className="small"),
+                ]
+            )
+        )
+    return items
+
+
 def panel(trial_id: Any, reveal: str = "nearest") -> Any:
     detail = views.detail.trial_detail(trial_id) if isinstance(trial_id, str) else None
     if detail is None:
@@ -146,6 +197,7 @@ def panel(trial_id: Any, reveal: str = "nearest") -> Any:
             className="small text-muted",
         ),
     ]
+    sections += results_section(detail)
     if detail["corrections"]:
         sections += [
             html.H3("Curated corrections applied", className="h6 mt-3"),

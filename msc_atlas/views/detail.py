@@ -58,8 +58,35 @@ def trial_detail(trial_id: str) -> dict[str, Any] | None:
             FieldRow(field.label, field.detail_text(row), *field.evidence_text(row))
             for field in fields.shown(Show.DETAIL)
         ],
+        "results_url": row["results_url"],
+        "publications": _publications(data, trial_id),
         **related,
     }
+
+
+PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
+
+
+def _publications(data, trial_id: str) -> dict[str, list[dict[str, str]]]:
+    """The trial's references by type (result, derived, background), each with its PubMed link when the record
+    pairs a PMID with it; a retraction notice is kept only on a result or derived reference."""
+    pubs = data.load_publications()
+    out: dict[str, list[dict[str, str]]] = {kind: [] for kind in vocab.PUBLICATION_TYPES}
+    for pub in pubs[pubs["trial_id"] == trial_id].to_dict("records"):
+        kind = pub["type"] if pub["type"] in out else "background"
+        concerns_results = kind in ("result", "derived")
+        out[kind].append(
+            {
+                "citation": pub["citation"] or "citation not given",
+                "pmid": pub["pmid"],
+                "url": f"{PUBMED}{pub['pmid']}/" if pub["pmid"].isdigit() else "",
+                "retraction": pub["retraction_source"] if concerns_results else "",
+                "retraction_url": f"{PUBMED}{pub['retraction_pmid']}/"
+                if concerns_results and pub["retraction_pmid"].isdigit()
+                else "",
+            }
+        )
+    return out
 
 
 PUBLISHED_FIELDS = {
