@@ -33,6 +33,7 @@ READY = {
     "/mechanism": "!!document.querySelector('[id$=graph] canvas') && "
     "document.querySelector('#mech-status') && document.querySelector('#mech-status').textContent.length > 0",
     "/trials": "!!document.querySelector('.ag-row')",
+    "/evidence": PLOTLY_DRAWN + "(4)",
     "/methods": "!!document.querySelector('#flow-view') && document.querySelector('#flow-view').textContent.length > 0",
     "/about": "!!document.querySelector('#about-version')",
 }

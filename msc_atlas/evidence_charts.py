@@ -164,23 +164,24 @@ def stop_reasons(per_reason: list[tuple[str, int]], title: str) -> Figure:
 
 
 def enrollment_bins(bins: list[tuple[str, int]], title: str) -> Figure:
-    """Completed trials per actual-enrollment bin, smallest on the left."""
+    """Completed trials per actual-enrollment bin, smallest on top (horizontal, like every bar chart here: the labels
+    never slant, so the margins fit on the first draw at any width)."""
+    bins = bins[::-1]
+    labels = [f"{label} participants" for label, _ in bins]
     bar = dict(
         type="bar",
-        x=[label for label, _ in bins],
-        y=[n for _, n in bins],
+        orientation="h",
+        x=[n for _, n in bins],
+        y=labels,
         text=[n for _, n in bins],
         textposition="outside",
         cliponaxis=False,
         marker=dict(color=ACCENT),
-        hovertemplate="%{x} participants: %{y} trials<extra></extra>",
+        hovertemplate="%{y}: %{x} completed trials<extra></extra>",
     )
     top = max((n for _, n in bins), default=1) or 1
     return _figure(
         [bar],
         title,
-        height=340,
-        xaxis=dict(title=dict(text="Participants enrolled (actual)"), type="category"),
-        yaxis=dict(title=dict(text="Completed trials"), gridcolor=GRID, range=[0, top * 1.15]),
-        margin=_margin(l=60, b=X_TITLE_ROOM + 10, r=20),
+        **_hbar_layout(labels, len(bins), right=40, title=dict(text="Completed trials"), range=[0, top * 1.15]),
     )

@@ -121,6 +121,15 @@ def layout(**_query):
                                 "correction with its citation is applied; disagreements between sources are listed, "
                                 "not hidden."
                             ),
+                            html.Li(
+                                "Design (allocation, masking, control arms, intervention model), eligibility (ages, sex, "
+                                "healthy volunteers), primary outcomes, completion dates, why a trial stopped, results "
+                                "posted and publications are read by code from each record's structured fields (the "
+                                "ClinicalTrials.gov full record; for other registries the WHO ICTRP row and the COVID-19 "
+                                "TrialsTracker row), keeping the registry's own words. “No results” means none found in "
+                                "that snapshot; “derived” publications are PubMed's links to the trial number and can be "
+                                "protocols or secondary papers."
+                            ),
                             html.Li("A trial registered in two registries is one row; its other IDs are kept."),
                         ]
                     ),

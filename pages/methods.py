@@ -7,7 +7,7 @@ import dash
 import flask
 from dash import Input, Output, State, callback, dcc, html
 
-from msc_atlas import data, ids, vocab
+from msc_atlas import data, ids, views, vocab
 from msc_atlas.filters import FilterState
 from msc_atlas.review import flow_svg, methods, table
 from msc_atlas.selection import counts_by, trial_counts
@@ -188,6 +188,7 @@ def update_methods(filter_data):
         census=data.load_census_accuracy(),
         reading=_reading(state),
         link=link,
+        evidence=views.evidence.view(state),
     )
     return dict(flow=flow_boxes(flow, state.describe(), numbers["trials"]), text=text, link=link, href=link)
 
@@ -226,6 +227,7 @@ def export(*args):
         census=data.load_census_accuracy(),
         reading=_reading(state),
         link=link,
+        evidence=views.evidence.view(state),
     )
     about = {
         "Dataset version": version["dataset_version"],

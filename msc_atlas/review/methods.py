@@ -81,6 +81,30 @@ def census_sentences(census: Sequence[Mapping], reading: Mapping[str, int]) -> l
     return [s for s in out if s]
 
 
+def evidence_sentences(figures: Mapping | None) -> list[str]:
+    """The view's design and reporting figures (msc_atlas.views.evidence), each share with its denominator, and the
+    snapshot dates that limit them."""
+    if not figures or figures.get("empty"):
+        return []
+    design, gap, funnel = figures["design"], figures["gap"], {s["stage"]: s["n"] for s in figures["funnel"]}
+
+    def share(key: str, word: str) -> str:
+        d = design[key]
+        return f"{d['hits']:,} of {d['known']:,} reporting it were {word} ({_pct(d['share'])})"
+
+    snapshots = "; ".join(f"{n:,} trials as of {date}" for date, n in figures["snapshots"])
+    return [
+        f"Design was read from each record's structured fields: {share('randomised', 'randomised')}, "
+        f"{share('blinded', 'blinded')} and {share('controlled', 'controlled (placebo, sham, active or no-intervention arm)')}.",
+        f"{gap['completed']:,} trials were completed; {funnel.get('Completed, results posted on the registry', 0):,} "
+        f"posted results on the registry and {funnel.get('Completed, results posted or any publication', 0):,} had "
+        "results posted or a result or PubMed-linked (derived) publication listed; of the "
+        f"{gap['due']:,} completed at least a year before their snapshot, {gap['silent_due']:,} "
+        f"({_pct(gap['silent_share'])}) showed neither. Derived publications are PubMed's links to the trial number "
+        f"and may be protocols or secondary papers; results are as found in the registry snapshots ({snapshots}).",
+    ]
+
+
 def paragraph(
     *,
     scope: str,
@@ -90,10 +114,12 @@ def paragraph(
     census: Sequence[Mapping],
     reading: Mapping[str, int],
     link: str,
+    evidence: Mapping | None = None,
 ) -> str:
     """The methods text of one view. `numbers` are the view's headline numbers (msc_atlas.counting), `flow` the
     record flow (data/record_flow.json), `census` the census's agreement and the rules' accuracy against it
-    (data/census_accuracy.csv rows), `reading` the view's trials per reading status."""
+    (data/census_accuracy.csv rows), `reading` the view's trials per reading status, `evidence` the view's design
+    and reporting figures (msc_atlas.views.evidence)."""
     ctgov, ictrp = version.get("ctgov_as_of", "not reported"), version.get("ictrp_as_of", "not reported")
     excluded = "; ".join(f"{e['reason']} ({e['trials']:,})" for e in flow["excluded"])
     not_msc = "; ".join(f"{e['reason']} ({e['trials']:,})" for e in flow["not_msc"])
@@ -113,6 +139,7 @@ def paragraph(
         f"{'reports' if numbers['enrollment_reported'] == 1 else 'report'} enrollment); {_pct(numbers.get('ev_share'))} test exosomes, extracellular vesicles or "
         f"secretome and {_pct(numbers.get('recruiting_share'))} were recruiting or about to recruit when last "
         "updated.",
+        *evidence_sentences(evidence),
         f"The view can be reopened at {link}.",
         "Cite as: " + CITATION.format(version=version.get("dataset_version", ""), ctgov=ctgov, ictrp=ictrp, url=link),
     ]

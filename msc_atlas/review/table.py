@@ -24,6 +24,14 @@ COLUMNS = [
     "Dose range",
     "Status",
     "First posted",
+    "Allocation",
+    "Masking",
+    "Control",
+    "Primary completion",
+    "Results posted",
+    "Results publications",
+    "PubMed-linked publications",
+    "Results found",
 ]
 
 
@@ -60,6 +68,22 @@ def dose_range(row: Mapping) -> str:
     return text
 
 
+def _dated(date: str | None, kind: str | None) -> str:
+    """ "2021-03 (actual)", or not reported."""
+    if not date:
+        return vocab.NOT_REPORTED
+    return f"{date} ({vocab.label(vocab.DATE_TYPES, kind or '').lower()})"
+
+
+def _count(value) -> int | None:
+    return None if value is None or pd.isna(value) or value == "" else int(value)
+
+
+def _snapshot_dates(cell: str) -> str:
+    dates = [part.rpartition(" as of ")[2] for part in str(cell or "").split(vocab.MULTI_SEP) if " as of " in part]
+    return ", ".join(dates) or "no snapshot with results fields"
+
+
 def publication_table(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per trial of `frame` (the filtered trials, in their order), labels instead of keys."""
     rows = []
@@ -79,6 +103,15 @@ def publication_table(frame: pd.DataFrame) -> pd.DataFrame:
                 "Dose range": dose_range(row),
                 "Status": vocab.label(vocab.STATUSES, row["status"]),
                 "First posted": row["first_posted"] or vocab.NOT_REPORTED,
+                "Allocation": vocab.label(vocab.ALLOCATIONS, row.get("allocation", "")),
+                "Masking": vocab.label(vocab.MASKINGS, row.get("masking", "")),
+                "Control": _labels(row.get("control", ""), vocab.CONTROLS),
+                "Primary completion": _dated(row.get("primary_completion_date"), row.get("primary_completion_type")),
+                "Results posted": row.get("results_posted") or "none found",
+                "Results publications": _count(row.get("publications_result")),
+                "PubMed-linked publications": _count(row.get("publications_derived")),
+                "Results found": _labels(row.get("reporting", ""), vocab.REPORTING)
+                + f" (as of {_snapshot_dates(row.get('evidence_source', ''))})",
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
