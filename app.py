@@ -6,7 +6,7 @@ from dash import Dash
 
 from msc_atlas import config, data, selection, serving, views
 from msc_atlas.plotly_bundle import serve_partial
-from msc_atlas.selection import count_matches
+from msc_atlas.selection import count_matches, option_counts
 from msc_atlas.ui import chart_card, filter_sync, shell
 
 serving.configure_logging(config.from_environment().debug)
@@ -32,7 +32,7 @@ app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # 
 
 countries = sorted({code for cell in trials["countries"] for code in cell.split(";") if code})
 app.layout = shell.frame(countries, data.load_version())
-filter_sync.register(count_matches, countries, coverage=views.coverage.text)
+filter_sync.register(count_matches, countries, coverage=views.coverage.text, option_counts=option_counts)
 chart_card.register_downloads()  # the SVG / PNG buttons of every chart
 serve_partial(app)  # dcc.Graph's lazy plotly.js request gets only the trace types drawn
 serving.harden(app)  # security headers, /health, no 5xx for malformed callback requests

@@ -21,18 +21,19 @@ LEGEND_ROOM = 44
 
 
 def _hbar_layout(labels: list[str], rows: int, per_row: int = 30, right: int = 70, **axis: Any) -> dict[str, Any]:
+    lines = [line for label in labels for line in label.split("<br>")]  # a two-line label: its longer line
     return dict(
         height=max(220, 90 + per_row * rows),
         xaxis=dict(gridcolor=GRID, **axis),
         yaxis=dict(automargin=True),
-        margin=_margin(l=widest(labels, FONT_SIZE) + LABEL_GAP, b=X_TITLE_ROOM, r=right),
+        margin=_margin(l=widest(lines, FONT_SIZE) + LABEL_GAP, b=X_TITLE_ROOM, r=right),
     )
 
 
 def funnel(stages: list[dict[str, Any]], title: str) -> Figure:
     """Registered -> completed -> results, one horizontal bar per stage (first on top), "n (x% of …)" printed."""
     stages = stages[::-1]  # plotly draws the first category at the bottom
-    labels = [stage["stage"] for stage in stages]
+    labels = [stage.get("short", stage["stage"]) for stage in stages]  # two short lines fit a phone
     text = [
         f"{stage['n']:,}" + (f" ({stage['n'] / stage['of']:.0%} of {stage['of']:,})" if stage["of"] else "")
         for stage in stages
@@ -51,7 +52,9 @@ def funnel(stages: list[dict[str, Any]], title: str) -> Figure:
     )
     top = max((stage["n"] for stage in stages), default=1) or 1
     return _figure(
-        [bar], title, **_hbar_layout(labels, len(stages), right=150, title=dict(text="Trials"), range=[0, top * 1.05])
+        [bar],
+        title,
+        **_hbar_layout(labels, len(stages), per_row=40, right=150, title=dict(text="Trials"), range=[0, top * 1.05]),
     )
 
 
@@ -184,4 +187,40 @@ def enrollment_bins(bins: list[tuple[str, int]], title: str) -> Figure:
         [bar],
         title,
         **_hbar_layout(labels, len(bins), right=40, title=dict(text="Completed trials"), range=[0, top * 1.15]),
+    )
+
+
+def side_by_side(rows: list[dict[str, Any]], title: str) -> Figure:
+    """Two views' shares per value (first on top): A in blue, B in orange, each bar printed "31% (45)"."""
+    rows = rows[::-1]
+    labels = [row["label"] for row in rows]
+    traces = []
+    for view, colour in (("b", "#E69F00"), ("a", "#0072B2")):  # drawn B then A: A's bar sits above B's
+        traces.append(
+            dict(
+                type="bar",
+                orientation="h",
+                name=f"View {view.upper()}",
+                x=[100 * (row[f"share_{view}"] or 0) for row in rows],
+                y=labels,
+                text=[
+                    f"{row[f'share_{view}']:.0%} ({row[view]:,})" if row[f"share_{view}"] is not None else "–"
+                    for row in rows
+                ],
+                textposition="outside",
+                cliponaxis=False,
+                marker=dict(color=colour),
+                hovertemplate=f"View {view.upper()}, %{{y}}: %{{text}}<extra></extra>",
+            )
+        )
+    layout = _hbar_layout(labels, len(rows), per_row=44, right=90, title=dict(text="% of the view's trials"))
+    top = max((100 * (row[f"share_{v}"] or 0) for row in rows for v in ("a", "b")), default=100) or 100
+    layout["xaxis"]["range"] = [0, top * 1.25]  # room for the printed shares
+    layout["height"] = 190 + 50 * len(rows)  # two bars a row, each tall enough for its printed share
+    return _figure(
+        traces,
+        title,
+        barmode="group",
+        legend=BOTTOM_LEGEND | dict(traceorder="reversed"),
+        **{**layout, "margin": {**layout["margin"], "b": X_TITLE_ROOM + LEGEND_ROOM}},
     )

@@ -85,6 +85,9 @@ class Field:
     sort_group: str | None = None  # a column the grid sorts by before the number (an amount's unit)
     # how the detail panel words the evidence cell; None: it is a registry phrase, shown quoted
     evidence_display: Callable[[str], str] | None = None
+    # filter choices standing for several values: key -> (label, member values); a link or a control choosing the
+    # key selects every member
+    groups: Mapping[str, tuple[str, tuple[str, ...]]] | None = None
 
     def __post_init__(self) -> None:
         if Show.FILTER in self.show and not self.key:
@@ -304,6 +307,7 @@ FIELDS: list[Field] = [
         key="tissue",
         vocabulary=vocab.SOURCE_TISSUES,
         vocabulary_name="vocab.SOURCE_TISSUES",
+        groups=vocab.TISSUE_GROUPS,
         multi=True,
         evidence="source_tissue_evidence",
         show=Show.FILTER | Show.GRID | Show.DETAIL | Show.CHART,

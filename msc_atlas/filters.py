@@ -37,7 +37,8 @@ DOSE_STATED_COLUMNS = ("dose_cells_per_kg_min", "dose_cells_total_min", "dose_ev
 
 # Query keys a page reads for itself (the Trials page's record link, msc_atlas.trial_link): in the same address as
 # the filter, but not part of it, so the filter neither parses them nor calls them unknown.
-PAGE_KEYS = frozenset({trial_link.KEY})
+COMPARE_KEY = "vs"  # the Compare page's second view (msc_atlas.compare)
+PAGE_KEYS = frozenset({trial_link.KEY, COMPARE_KEY})
 
 YEAR_MIN, YEAR_MAX = 1995, 2030
 MAX_TEXT = 200
@@ -296,10 +297,13 @@ class FilterIndex:
         self.dose_stated = _dose_stated(frame)
         self.level_rows, self.levels = _per_kg_levels(frame)
 
-    def mask(self, state: FilterState) -> np.ndarray:
+    def mask(self, state: FilterState, skip: str | None = None) -> np.ndarray:
+        """The rows `state` keeps; with `skip`, ignoring that filter field (and its default) altogether."""
         keep = np.ones(self.size, dtype=bool)
         chosen_by_key = state.chosen()
         for key, field in self.fields.items():
+            if key == skip:
+                continue
             chosen = chosen_by_key.get(key) or field.default
             if chosen:
                 values = self.masks[key]
@@ -321,6 +325,23 @@ class FilterIndex:
         if state.q:
             keep &= self.haystack.str.contains(state.q.lower(), regex=False).to_numpy()
         return keep
+
+    def option_counts(self, state: FilterState) -> dict[str, dict[str, int]]:
+        """Per filter field, the trials each of its values would match given every other filter of `state` (the
+        field's own choice left out, so a count says what choosing that value adds): the numbers beside the
+        options of the filter controls. A group choice counts the trials with any of its members."""
+        out: dict[str, dict[str, int]] = {}
+        for key, field in self.fields.items():
+            others = self.mask(state, skip=key)
+            counts = {value: int((others & mask).sum()) for value, mask in self.masks[key].items()}
+            for group, (_, members) in (field.groups or {}).items():
+                any_member = np.zeros(self.size, dtype=bool)
+                for member in members:
+                    if member in self.masks[key]:
+                        any_member |= self.masks[key][member]
+                counts[group] = int((others & any_member).sum())
+            out[key] = counts
+        return out
 
     def _per_kg_in(self, low: float | None, high: float | None) -> np.ndarray:
         """Trials that state some per-kg level within [low, high] (both ends included)."""
@@ -361,7 +382,12 @@ def _parse_choices(field: fields.Field, value: Any, notices: list[str]) -> tuple
     if value not in (None, "", [], ()) and not candidates:
         notices.append(f"Ignored a malformed value for “{field.name}”.")
     accepted: list[str] = []
+    groups = field.groups or {}
+    expanded: list[str] = []
     for candidate in candidates[:MAX_VALUES]:
+        group = groups.get(candidate) or groups.get(candidate.lower())
+        expanded += list(group[1]) if group else [candidate]
+    for candidate in expanded:
         normalised = _normalise_choice(field, candidate)
         if normalised is None:
             notices.append(f"Ignored unknown {field.name} “{_clip(candidate)}”.")

@@ -14,6 +14,7 @@ LENS = "lens"  # pattern-matching id type: {"type": LENS, "index": <lens name>}
 NAV_LINK = "nav-link"  # pattern-matching id type: {"type": NAV_LINK, "index": <page path>}
 FILTER_PANEL = "filter-panel"
 FILTER_TOGGLE = "filter-toggle"
+FILTER_DONE = "filter-done"  # the end of the filter panel on a phone: closes it
 VERSION_FOOTER = "version-footer"
 COVERAGE = "coverage-note"  # every page: the registries and record dates the current view covers
 POSTED_BY_NOTE = "posted-by-note"

@@ -34,6 +34,12 @@ def count_matches(state: FilterState) -> tuple[int, int]:
 
 
 @cache.results(maxsize=512)
+def option_counts(state: FilterState) -> dict[str, dict[str, int]]:
+    """Per filter field, the trials each value would match under the other filters (FilterIndex.option_counts)."""
+    return trial_index().option_counts(state)
+
+
+@cache.results(maxsize=512)
 def counts_by(state: FilterState, field: str) -> dict[str, int]:
     """Matching trials per value of one filter field (e.g. product), from the index masks: no rows copied."""
     index = trial_index()

@@ -161,6 +161,12 @@ REFRESH_SOURCES = {
 ALL_SOURCES = {**SOURCES, **REFRESH_SOURCES}
 
 # Units of EV / secretome doses (data/trials.csv dose_ev_unit); never cells.
+# Filter choices that stand for several values (a filter matches any of them): key -> (label, member values).
+# Wharton's jelly is part of the umbilical cord; registries name either, so "the cord" takes both.
+TISSUE_GROUPS = {
+    "umbilical_cord_any": ("Umbilical cord, any part (cord or Wharton's jelly)", ("umbilical_cord", "wharton_jelly")),
+}
+
 EV_DOSE_UNITS = {
     "particles": "particles",
     "ug_protein": "µg protein",

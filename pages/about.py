@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from msc_atlas import coverage, data
 
-dash.register_page(__name__, path="/about", name="About", order=6, title="About — MSC Trials Atlas")
+dash.register_page(__name__, path="/about", name="About", order=7, title="About — MSC Trials Atlas")
 
 SOURCES = [
     (

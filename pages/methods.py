@@ -13,7 +13,7 @@ from msc_atlas.review import flow_svg, methods, table
 from msc_atlas.selection import counts_by, trial_counts
 from msc_atlas.ui.components import attrs
 
-dash.register_page(__name__, path="/methods", name="Methods", order=5, title="Methods — MSC Trials Atlas")
+dash.register_page(__name__, path="/methods", name="Methods", order=6, title="Methods — MSC Trials Atlas")
 
 FLOW, TEXT, LINK = "methods-flow", "methods-text", "methods-link"
 EXPORTS = {"xlsx": "Table (Excel .xlsx)", "md": "Table (Markdown)", "csv": "Table (CSV)", "svg": "Flow diagram (SVG)"}

@@ -108,12 +108,12 @@ def update_overview(filter_data, colour_by, stack_by):
         ui.kpi(f"{numbers['countries']:,}", "countries", "kpi-countries"),
         ui.kpi(
             f"{numbers['participants']:,}",
-            f"planned participants ({vocab.plural(numbers['enrollment_reported'])} "
+            f"participants, planned or enrolled ({vocab.plural(numbers['enrollment_reported'])} "
             f"{'reports' if numbers['enrollment_reported'] == 1 else 'report'} enrollment)",
             "kpi-participants",
         ),
         ui.kpi(ui.percent(numbers["ev_share"]), "exosome / EV / secretome trials", "kpi-ev"),
-        ui.kpi(ui.percent(numbers["recruiting_share"]), "recruiting or about to", "kpi-recruiting"),
+        ui.kpi(ui.percent(numbers["recruiting_share"]), "recruiting, or not yet recruiting", "kpi-recruiting"),
     ]
     tiles = [html.Div(tile, className="col-6 col-md-4 col-xl", role="listitem") for tile in tiles]
     if view["empty"]:

@@ -22,6 +22,7 @@ PAGES = {
     "mechanism": "/mechanism",
     "trials": "/trials",
     "evidence": "/evidence",
+    "compare": "/compare?focus=covid19_ards&vs=focus%3Dliver",
     "methods": "/methods",
     "about": "/about",
 }

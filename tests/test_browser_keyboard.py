@@ -44,11 +44,6 @@ def choose(driver, control_id: str, typed: str | None = None, downs: int = 1) ->
     wait_for_focus(driver, f"e.id === '{control_id}'")
 
 
-@pytest.mark.xfail(
-    reason="after merging the trial link and the dose filters (2 Dec), typing the per-kg low end from the keyboard "
-    "did not reach the address in this test; the same steps by mouse pass (test_browser_doses): to investigate",
-    strict=False,
-)
 def test_every_filter_dropdown_and_the_year_slider_work_from_the_keyboard(dash_duo, atlas_app):
     open_page(dash_duo, atlas_app, "/", "#overview-map .main-svg")
     driver = dash_duo.driver

@@ -21,6 +21,7 @@ PAGES = [  # path, selector that holds real content once callbacks ran, text tha
     ("/mechanism", "#mechanism-graph", None),
     ("/trials", "#trials-grid .ag-row[row-id]", None),
     ("/evidence", "#ev-kpi-randomised .kpi-value", None),
+    ("/compare?vs=focus%3Dliver", "#cmp-numbers td", None),
     ("/methods", "#flow-view", "In this view"),
     ("/about", "#about-version", None),
 ]

@@ -330,3 +330,29 @@ def test_filter_index_equals_the_plain_mask_for_random_states(raw):
     small = frame()
     state, _ = FilterState.parse(raw)
     assert (FilterIndex(small).mask(state) == reference.mask(state, small).to_numpy()).all()
+
+
+def test_a_tissue_group_selects_every_part_of_the_cord():
+    state, notices = FilterState.from_search("?tissue=umbilical_cord_any")
+    assert notices == []
+    assert state.tissue == ("umbilical_cord", "wharton_jelly")
+    assert state.to_query() == "?tissue=umbilical_cord,wharton_jelly"  # the members, so the link says what it holds
+    assert ids(state) == ["NCT00000001"]
+
+
+def test_option_counts_say_what_each_choice_would_match():
+    from msc_atlas.filters import FilterIndex
+
+    index = FilterIndex(frame())
+    counts = index.option_counts(FilterState(focus=("covid19_ards",)))
+    # the field's own choice is left out: liver still counts what choosing it would give
+    assert counts["focus"]["liver"] == 1 and counts["focus"]["covid19_ards"] == 2  # non_msc is out by default
+    assert counts["route"]["inhalation"] == 1 and counts["route"]["intravenous"] == 1
+    assert counts["product"]["non_msc"] == 1  # the product default is left out with the product choice
+    assert counts["tissue"]["umbilical_cord_any"] == 1
+    for key, per_value in counts.items():
+        for value, n in per_value.items():
+            if value in (index.fields[key].groups or {}) or (key == "country" and value == "unknown"):
+                continue  # a group is its members; "no country" is no country control option
+            state = FilterState(focus=("covid19_ards",)).replace(**{key: (value,)})
+            assert n == len(ids(state)), (key, value)

@@ -269,7 +269,7 @@ def _query(pairs, raw_tail: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/sources-routes", "/mechanism", "/trials", "/evidence", "/about", "/no-such-page"]
+    "path", ["/", "/sources-routes", "/mechanism", "/trials", "/evidence", "/compare", "/about", "/no-such-page"]
 )
 def test_pages_survive_hostile_query_strings(served, path):
     app, client = served

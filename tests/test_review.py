@@ -68,7 +68,7 @@ def test_methods_paragraph_quotes_the_view_numbers(state):
     )
     countries = vocab.plural(numbers["countries"], "country", "countries")  # China alone: "1 country"
     assert f"comprises {numbers['trials']:,} trials in {countries}" in text
-    assert f"{numbers['participants']:,} planned participants" in text
+    assert f"{numbers['participants']:,} participants planned or enrolled" in text
     assert f"{FLOW['included_trials']:,} trials of MSCs" in text and data.load_version()["dataset_version"] in text
     assert "https://atlas.example/" + state.to_query() in text
     reading = counts_by(state, "reading")

@@ -9,7 +9,7 @@ import reference
 from msc_atlas import fields, figures, views, vocab
 from msc_atlas.data import load_trials
 from msc_atlas.filters import LENSES, FilterState
-from msc_atlas.ui import filter_sync
+from msc_atlas.ui import filter_sync, shell
 
 TRIALS = load_trials()
 
@@ -233,3 +233,14 @@ def test_the_count_without_a_dose_is_what_the_states_no_dose_filter_lists(state)
     silent = counts.without_dose(counts.index.mask(state))
     assert silent > 0 and silent == count_matches(state.replace(dose="none"))[0]
     assert views.sources_routes.view(state)["dose"]["n_silent"] == silent
+
+
+def test_choosing_a_tissue_group_selects_its_members_and_resets_the_control():
+    options = [o["value"] for o in shell.choice_options(fields.get("tissue"), [])]
+    assert options[0] == "umbilical_cord_any"  # the group leads its control's options
+    state, notices, push, set_controls = filter_sync.resolve(
+        "control-tissue", "", {"tissue": ["umbilical_cord_any"]}, None, None
+    )
+    assert state.tissue == ("umbilical_cord", "wharton_jelly") and notices == []
+    assert push and set_controls  # the control shows the two members it stands for
+    assert filter_sync.control_values(state)["tissue"] == ["umbilical_cord", "wharton_jelly"]

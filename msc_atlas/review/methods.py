@@ -135,9 +135,9 @@ def paragraph(
         f"{flow['included_trials']:,} trials of MSCs, MSC-derived extracellular vesicles or secretome.",
         *census_sentences(census, reading),
         f"The view analysed here ({scope}) comprises {vocab.plural(numbers['trials'])} in "
-        f"{vocab.plural(numbers['countries'], 'country', 'countries')} with {numbers['participants']:,} planned participants ({vocab.plural(numbers['enrollment_reported'])} "
+        f"{vocab.plural(numbers['countries'], 'country', 'countries')} with {numbers['participants']:,} participants planned or enrolled ({vocab.plural(numbers['enrollment_reported'])} "
         f"{'reports' if numbers['enrollment_reported'] == 1 else 'report'} enrollment); {_pct(numbers.get('ev_share'))} test exosomes, extracellular vesicles or "
-        f"secretome and {_pct(numbers.get('recruiting_share'))} were recruiting or about to recruit when last "
+        f"secretome and {_pct(numbers.get('recruiting_share'))} were recruiting or not yet recruiting when last "
         "updated.",
         *evidence_sentences(evidence),
         f"The view can be reopened at {link}.",

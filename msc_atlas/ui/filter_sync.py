@@ -12,8 +12,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html
 
-from msc_atlas import doses, fields, ids, trial_link, vocab
+from msc_atlas import compare, doses, fields, ids, trial_link, vocab
 from msc_atlas.filters import LENSES, YEAR_MAX, FilterState
+from msc_atlas.ui import shell
 from msc_atlas.ui.shell import YEAR_FLOOR
 
 YEAR_CEILING = YEAR_MAX - 4
@@ -46,6 +47,16 @@ def control_values(state: FilterState) -> dict[str, Any]:
     return values
 
 
+def chose_a_group(controls: dict[str, Any]) -> bool:
+    """Whether a control holds a group choice ("umbilical cord, any part"): the controls are then set back to the
+    state, which holds the group's members instead."""
+    for key, field in fields.filters().items():
+        chosen = controls.get(key)
+        if field.groups and isinstance(chosen, list) and any(value in field.groups for value in chosen):
+            return True
+    return False
+
+
 def resolve(
     trigger: Any, search: str | None, controls: dict[str, Any], previous: Any, click: Any
 ) -> tuple[FilterState, list[str], bool, bool]:
@@ -64,7 +75,7 @@ def resolve(
         return state, notices, True, True
     if isinstance(trigger, str) and trigger.startswith("control-"):
         state, notices = state_from_controls(previous_state, controls)
-        return state, notices, True, False
+        return state, notices, True, chose_a_group(controls)
     # First load, back/forward, or a link with a query string: the URL decides.
     state, notices = FilterState.from_search(search)
     return state, notices, False, True
@@ -79,7 +90,9 @@ def address(search: str | None, query: str) -> str:
     carry the filter only (no other page shows a record), and a new link or selection replaces it.
     """
     trial = trial_link.value_in(search)
-    return trial_link.with_trial(query, trial) if trial else query
+    query = trial_link.with_trial(query, trial) if trial else query
+    versus = compare.value_in(search)  # the Compare page's second view stays while the first changes
+    return compare.with_vs(query, compare.parse(versus)[0]) if versus is not None else query
 
 
 def keep_known_countries(state: FilterState, known: set[str]) -> tuple[FilterState, list[str]]:
@@ -104,16 +117,18 @@ def notice_banner(notices: list[str]) -> Any:
     )
 
 
-def register(count_matches, countries: list[str] | None = None, coverage=None) -> None:
+def register(count_matches, countries: list[str] | None = None, coverage=None, option_counts=None) -> None:
     """Wire the shared callback; `count_matches(state) -> (matching, total)` comes from the data layer,
     `countries` are the ISO-3 codes the dataset has trials in, `coverage(state) -> str` says which registries and
-    dates the view covers."""
+    dates the view covers, `option_counts(state) -> {key: {value: trials}}` the numbers beside the options."""
     known_countries = set(countries or [])
+    country_list = sorted(known_countries)
     control_keys = ids.control_fields()  # fixed when the callback is wired
 
     @callback(
         output=dict(
             controls={key: Output(ids.control(key), "value") for key in control_keys},
+            options={key: Output(ids.control(key), "options") for key in fields.filters()},
             search=Output(ids.URL, "search"),
             store=Output(ids.FILTER_STORE, "data"),
             notice=Output(ids.NOTICE, "children"),
@@ -141,8 +156,15 @@ def register(count_matches, countries: list[str] | None = None, coverage=None) -
         query = address(search, state.to_query())
         values = control_values(state)
         matching, total = count_matches(state)
+        per_option = option_counts(state) if option_counts else None
         return {
             "controls": {key: values[key] if set_controls else dash.no_update for key in control_keys},
+            "options": {
+                key: shell.choice_options(field, country_list, per_option[key])
+                if per_option and (field.vocabulary is not None or country_list)
+                else dash.no_update
+                for key, field in fields.filters().items()
+            },
             "search": query if push_url and query != (search or "") else dash.no_update,
             "store": state.to_dict(),
             "notice": notice_banner(notices),
@@ -168,9 +190,10 @@ def register(count_matches, countries: list[str] | None = None, coverage=None) -
 
     @callback(
         output=dict(panel=Output(ids.FILTER_PANEL, "className"), expanded=Output(ids.FILTER_TOGGLE, "aria-expanded")),
-        inputs=dict(n_clicks=Input(ids.FILTER_TOGGLE, "n_clicks")),
+        inputs=dict(_toggle=Input(ids.FILTER_TOGGLE, "n_clicks"), _done=Input(ids.FILTER_DONE, "n_clicks")),
+        state=dict(expanded=State(ids.FILTER_TOGGLE, "aria-expanded")),
         prevent_initial_call=True,
     )
-    def toggle_filter_panel(n_clicks):
-        opened = isinstance(n_clicks, int) and n_clicks % 2 == 1
+    def toggle_filter_panel(_toggle, _done, expanded):
+        opened = ctx.triggered_id == ids.FILTER_TOGGLE and expanded != "true"  # Done always closes
         return {"panel": "filter-panel open" if opened else "filter-panel", "expanded": "true" if opened else "false"}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -16,12 +19,17 @@ YEARS_LABEL = ids.control("years") + "-label"
 KG_LABEL = ids.control("kg") + "-label"
 
 
-def choice_options(field: Field, countries: list[str]) -> list[dict[str, str]]:
-    """The options of a filter control: the vocabulary in its order, or the dataset's countries by name."""
+def choice_options(field: Field, countries: list[str], counts: Mapping[str, int] | None = None) -> list[dict[str, str]]:
+    """The options of a filter control: the vocabulary in its order (group choices first), or the dataset's
+    countries by name; with `counts`, each label ends with the trials the value would match ("Bone marrow (402)")."""
     if field.vocabulary is None:
         pairs = sorted(((code, vocab.country_name(code)) for code in countries), key=lambda pair: pair[1])
-        return [{"label": name, "value": code} for code, name in pairs]
-    return [{"label": vocab.label(field.vocabulary, key), "value": key} for key in field.vocabulary]
+    else:
+        grouped = [(key, label) for key, (label, _) in (field.groups or {}).items()]
+        pairs = grouped + [(key, vocab.label(field.vocabulary, key)) for key in field.vocabulary]
+    if counts is None:
+        return [{"label": label, "value": key} for key, label in pairs]
+    return [{"label": f"{label} ({counts.get(key, 0):,})", "value": key} for key, label in pairs]
 
 
 def navbar() -> dbc.Navbar:
@@ -59,10 +67,15 @@ def navbar() -> dbc.Navbar:
     )
 
 
+DESIGN_FILTERS = ("allocation", "blinded", "controlled", "age", "results")  # under their own heading in the panel
+
+
 def filter_panel(countries: list[str]) -> html.Aside:
-    controls = []
+    controls: list[Any] = []
     for key, field in fields.filters().items():
         control_id = ids.control(key)
+        if key == DESIGN_FILTERS[0]:
+            controls.append(html.H2("Design and results", className="filter-group-heading"))
         controls.append(
             html.Div(
                 [
@@ -143,6 +156,15 @@ def filter_panel(countries: list[str]) -> html.Aside:
             ),  # names the slider's inputs
             html.Div(id=ids.POSTED_BY_NOTE, className="small text-muted"),
             dose_controls(),
+            # on a phone the panel opens above the page: its end says how to get back to the results
+            dbc.Button(
+                "Done: show the results",
+                id=ids.FILTER_DONE,
+                color="primary",
+                size="sm",
+                n_clicks=0,
+                className="d-lg-none w-100 mt-1",
+            ),
         ],
         id=ids.FILTER_PANEL,
         className="filter-panel",

@@ -5,6 +5,6 @@ Pages call these and only wire the results to components. Caching by the (frozen
 view asked for again (another client, back/forward, the same lens) costs a dictionary look-up.
 """
 
-from msc_atlas.views import coverage, detail, evidence, overview, sources_routes, trials
+from msc_atlas.views import compare, coverage, detail, evidence, overview, sources_routes, trials
 
-__all__ = ["coverage", "detail", "evidence", "overview", "sources_routes", "trials"]
+__all__ = ["compare", "coverage", "detail", "evidence", "overview", "sources_routes", "trials"]

@@ -92,22 +92,31 @@ def funnel(frame: pd.DataFrame) -> list[dict[str, Any]]:
     completed = frame[frame["status"] == "completed"]
     reported = completed["has_results"] == "reported"
     return [
-        {"stage": "Registered", "n": len(frame), "of": None, "set": {}},
-        {"stage": "Completed", "n": len(completed), "of": len(frame), "set": {"status": ["completed"]}},
+        {"stage": "Registered", "short": "Registered", "n": len(frame), "of": None, "set": {}},
+        {
+            "stage": "Completed",
+            "short": "Completed",
+            "n": len(completed),
+            "of": len(frame),
+            "set": {"status": ["completed"]},
+        },
         {
             "stage": "Completed, results posted on the registry",
+            "short": "Completed:<br>results posted",
             "n": int(_has(completed, "posted").sum()),
             "of": len(completed),
             "set": {"status": ["completed"], "results": ["reported"]},
         },
         {
             "stage": "Completed, a results publication listed",
+            "short": "Completed:<br>results publication",
             "n": int(_has(completed, "result_publication").sum()),
             "of": len(completed),
             "set": {"status": ["completed"], "results": ["reported"]},
         },
         {
             "stage": "Completed, results posted or any publication",
+            "short": "Completed: posted<br>or any publication",
             "n": int(reported.sum()),
             "of": len(completed),
             "set": {"status": ["completed"], "results": ["reported"]},
