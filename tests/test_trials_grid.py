@@ -376,7 +376,7 @@ def test_a_filter_text_cannot_break_the_csv_header():
     query = GridQuery.parse(None, {"title": {"filterType": "text", "type": "contains", "filter": "a\nb,c\r\n#"}})
     text, _ = trials.export_csv(FilterState(), query)
     header = [line for line in text.splitlines() if line.startswith("#")]
-    assert len(header) == 2 and "Title contains “a b,c  #”" in header[1]
+    assert len(header) == 3 and "Title contains “a b,c  #”" in header[1]
 
 
 # ------------------------------------------------------------------------------------------------ CSV export
@@ -390,12 +390,17 @@ def test_the_export_holds_exactly_the_rows_the_grid_shows_in_its_order():
     lines = text.splitlines()
     assert lines[1].startswith("# Filter: COVID-19 & ARDS (?focus=covid19_ards); table: sorted by Enrollment")
     assert "Countries contains “china”" in lines[1] and "table search “phase”" in lines[1]
-    exported = list(csv.DictReader(io.StringIO("\n".join(lines[2:]))))
+    exported = list(csv.DictReader(io.StringIO("\n".join(lines[3:]))))
     want = ids(expected(state, sort, filters, "phase"))
     assert [row["trial_id"] for row in exported] == want and want
     assert filename.endswith(f"_{len(want)}-trials.csv")
     # every column of trials.csv, not only the grid's, and the doses as the grid and the record print them
     assert list(exported[0]) == [*fields.trial_columns(), trials.DOSE_COLUMN]
+    # one vocabulary: the labels the Methods table and the pages print, never the data's keys
+    phases = {row["phase"] for row in exported}
+    assert phases <= set(vocab.PHASES.values()) and "unknown" not in {row["donor"] for row in exported}
+    assert all(row["focus_area"] == "COVID-19 & ARDS" for row in exported)
+    assert all(row["stop_reason"] for row in exported)  # "not stopped", "no reason given" or the reasons
 
 
 def test_columns_too_large_for_numpy_string_arrays_give_the_same_rows(monkeypatch):

@@ -525,6 +525,26 @@ CITATION = (
 )
 
 
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every category and country cell as its labels: one vocabulary for every export (the grid, the
+    record and the Methods table print the same words). An optional category's empty cell stays empty (nothing
+    stated there is no missing value), unless the field words it from the row (why a trial stopped)."""
+    out = frame.copy()
+    for column in frame.columns:
+        try:
+            field = fields.by_column(column)
+        except KeyError:
+            continue
+        if field.kind not in (fields.Kind.CATEGORY, fields.Kind.COUNTRIES):
+            continue
+        if field.display and all(c in frame.columns for c in (column, *field.reads)):
+            out[column] = [field.display(row) for row in frame[[column, *field.reads]].to_dict("records")]
+            continue
+        words = {cell: ("" if field.optional and cell == "" else field.labels(cell)) for cell in frame[column].unique()}
+        out[column] = frame[column].map(words)
+    return out
+
+
 def export_csv(state: FilterState, query: GridQuery = GridQuery()) -> tuple[str, str]:
     """CSV text of the trials the grid shows for `state` and `query` (all columns, in the grid's order), headed by
     the dataset version, the filter, the table's sort / filters / search and a citation line."""
@@ -545,7 +565,11 @@ def export_csv(state: FilterState, query: GridQuery = GridQuery()) -> tuple[str,
         + (f"; table: {table}" if table else "")
         + f"; rows: {len(frame)}",
     ]
-    table = frame[fields.trial_columns()].copy()
+    lines.append(
+        "# Values as the app and the Methods table show them (“Phase 3”, “not reported” where a source is silent); "
+        "columns as in data/README.md"
+    )
+    table = labelled(frame[fields.trial_columns()])
     # the stated doses as people read them, beside the numbers they come from ("1–2 × 10⁶/kg; 100 million cells")
     table[DOSE_COLUMN] = [doses.summary(row) for row in frame[DOSE_SUMMARY_READS].to_dict("records")]
     body = table.to_csv(index=False, lineterminator="\n")
