@@ -69,10 +69,18 @@ def _evidence(row: Any) -> Any:
     return html.Q(row.evidence) if row.quoted else row.evidence
 
 
+def _article(source: dict[str, Any]) -> list[Any]:
+    """ " (doi:10.1183/…)": the article behind a review table, linked, when its citation is known."""
+    if not source.get("article_url"):
+        return []
+    return [" (", _link(source["article_url"], source.get("article_id") or "article"), ")"]
+
+
 def _sources(sources: list[dict[str, Any]]) -> list[Any]:
     parts: list[Any] = []
     for number, source in enumerate(sources):
         parts += ["; " if number else "", _link(source["url"], source["label"]) if source["url"] else source["label"]]
+        parts += _article(source)
     return parts
 
 
@@ -224,6 +232,7 @@ def panel(trial_id: Any, reveal: str = "nearest") -> Any:
                             ", ".join(f"{k}: {v}" for k, v in fact["facts"].items() if v),
                             " — ",
                             _link(fact["reported_in"], fact.get("label") or "source"),
+                            *_article(fact),
                         ]
                     )
                     for fact in detail["published"]

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from msc_atlas import cache, fields, trial_link, vocab
+from msc_atlas import cache, fields, review_sources, trial_link, vocab
 from msc_atlas.fields import Show
 
 
@@ -104,9 +104,23 @@ PUBLISHED_FIELDS = {
 
 
 def _source_label(url: str, date: str) -> str:
-    """ "pmc.ncbi.nlm.nih.gov, 2020-08-22": where a published fact was read, readable without following the link."""
+    """ "Khoury et al. 2020, Eur Respir J" (msc_atlas.review_sources), else "pmc.ncbi.nlm.nih.gov, 2020-08-22": where
+    a published fact was read, readable without following the link."""
+    cited = review_sources.citation(url)["text"] if isinstance(url, str) else ""
     host = urlsplit(url).netloc.removeprefix("www.") if isinstance(url, str) else ""
+    if cited and cited != host:
+        return cited
     return ", ".join(part for part in (host, date) if part) or "source"
+
+
+def _article(url: str) -> dict[str, str | None]:
+    """The article behind a review-table page: its DOI / PubMed / PMC link and how to print it."""
+    cited = review_sources.citation(url) if isinstance(url, str) else None
+    return (
+        {"article_url": cited["link"], "article_id": cited["link_text"]}
+        if cited
+        else {"article_url": None, "article_id": None}
+    )
 
 
 REGISTRY_SOURCE = "registry: "  # conflicts.csv names a registry input as "registry: <source>", a review by its URL
@@ -118,7 +132,7 @@ def _conflict_source(source: str) -> dict[str, str | None]:
         key = source.removeprefix(REGISTRY_SOURCE).strip()
         return {"label": f"registry: {vocab.ALL_SOURCES.get(key, key)}", "url": None}
     if source.startswith(("https://", "http://")):
-        return {"label": _source_label(source, ""), "url": source}
+        return {"label": _source_label(source, ""), "url": source, **_article(source)}
     return {"label": source or "source not recorded", "url": None}
 
 
@@ -168,6 +182,7 @@ def _related_records(data, trial_id: str) -> dict[str, list[dict[str, Any]]]:
             {
                 "reported_in": fact["reported_in"],
                 "label": _source_label(fact["reported_in"], fact["reported_date"]),
+                **_article(fact["reported_in"]),
                 "facts": {
                     label: fact[column]
                     for column, label in PUBLISHED_FIELDS.items()
