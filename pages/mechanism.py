@@ -169,7 +169,8 @@ def layout(**_query: Any) -> html.Div:
                         ),
                         xl=3,
                     ),
-                ]
+                ],
+                className="g-3",  # a 1 rem gutter: the row fits the phone layout's 0.5 rem padding
             ),
         ]
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from a11y_support import set_width, settle
 from conftest import severe_logs
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from msc_atlas import ids
@@ -64,8 +65,9 @@ def test_done_closes_the_filter_panel_on_a_phone(dash_duo, atlas_app):
     done = dash_duo.find_element(f"#{ids.FILTER_DONE}")
     # the last control of the panel, below the dose range
     assert driver.execute_script(f"return {panel}.lastElementChild.id") == ids.FILTER_DONE
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", done)
-    done.click()
+    # pressed from the keyboard (the element a tap lands on: selenium's pointer maths is off under phone emulation)
+    driver.execute_script("arguments[0].focus()", done)
+    done.send_keys(Keys.ENTER)
     WebDriverWait(driver, 5).until(lambda d: d.execute_script(f"return {panel}.offsetHeight === 0"))
     toggle = driver.find_element("id", ids.FILTER_TOGGLE)
     assert toggle.get_attribute("aria-expanded") == "false"
