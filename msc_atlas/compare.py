@@ -8,8 +8,8 @@ Pure: no Dash, no data.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
+from msc_atlas import trial_link
 from msc_atlas.filters import COMPARE_KEY, FilterState
 
 KEY = COMPARE_KEY
@@ -19,12 +19,7 @@ MAX_LENGTH = 2000
 
 def value_in(search: Any) -> str | None:
     """The raw `vs` value of a query string, or None."""
-    if not isinstance(search, str):
-        return None
-    for key, value in parse_qsl(search.lstrip("?")[:4000], keep_blank_values=True, errors="replace"):
-        if key == KEY:
-            return value
-    return None
+    return trial_link.query_value(search, KEY)
 
 
 def parse(value: Any) -> tuple[FilterState, list[str]]:
@@ -39,8 +34,4 @@ def parse(value: Any) -> tuple[FilterState, list[str]]:
 
 def with_vs(search: Any, state: FilterState | None) -> str:
     """The query string with `vs` set to B's filter (None: removed), every other parameter kept in order."""
-    text = search.lstrip("?")[:4000] if isinstance(search, str) else ""
-    pairs = [(key, value) for key, value in parse_qsl(text, keep_blank_values=True, errors="replace") if key != KEY]
-    if state is not None:
-        pairs.append((KEY, state.to_query().lstrip("?")))
-    return "?" + urlencode(pairs, safe=",") if pairs else ""
+    return trial_link.with_value(search, KEY, None if state is None else state.to_query().lstrip("?"))

@@ -143,50 +143,42 @@ def gap(rows: list[dict[str, Any]], title: str, codes: bool = False) -> Figure:
     )
 
 
-def stop_reasons(per_reason: list[tuple[str, int]], title: str) -> Figure:
-    """Trials per stated reason for stopping (first on top); "no reason given" last and grey."""
-    per_reason = per_reason[::-1]
-    labels = [vocab.label(vocab.STOP_REASONS, key) for key, _ in per_reason]
+def _counts_bar(labels: list[str], counts: list[int], colours: Any, title: str, axis_title: str) -> Figure:
+    """One horizontal bar per label (labels and counts top first), its count printed after it."""
+    labels, counts = labels[::-1], counts[::-1]  # plotly draws the first category at the bottom
     bar = dict(
         type="bar",
         orientation="h",
-        x=[n for _, n in per_reason],
+        x=counts,
         y=labels,
-        text=[n for _, n in per_reason],
+        text=counts,
         textposition="outside",
         cliponaxis=False,
-        marker=dict(color=[vocab.GREY if key == vocab.UNKNOWN else ACCENT for key, _ in per_reason]),
-        hovertemplate="%{y}: %{x} trials<extra></extra>",
+        marker=dict(color=colours[::-1] if isinstance(colours, list) else colours),
+        hovertemplate=f"%{{y}}: %{{x}} {axis_title.lower()}<extra></extra>",
     )
-    top = max((n for _, n in per_reason), default=1) or 1
+    top = max(counts, default=1) or 1
     return _figure(
-        [bar],
+        [bar], title, **_hbar_layout(labels, len(labels), right=40, title=dict(text=axis_title), range=[0, top * 1.15])
+    )
+
+
+def stop_reasons(per_reason: list[tuple[str, int]], title: str) -> Figure:
+    """Trials per stated reason for stopping (first on top); "no reason given" last and grey."""
+    return _counts_bar(
+        [vocab.label(vocab.STOP_REASONS, key) for key, _ in per_reason],
+        [n for _, n in per_reason],
+        [vocab.GREY if key == vocab.UNKNOWN else ACCENT for key, _ in per_reason],
         title,
-        **_hbar_layout(labels, len(per_reason), right=40, title=dict(text="Trials"), range=[0, top * 1.15]),
+        "Trials",
     )
 
 
 def enrollment_bins(bins: list[tuple[str, int]], title: str) -> Figure:
     """Completed trials per actual-enrollment bin, smallest on top (horizontal, like every bar chart here: the labels
     never slant, so the margins fit on the first draw at any width)."""
-    bins = bins[::-1]
-    labels = [f"{label} participants" for label, _ in bins]
-    bar = dict(
-        type="bar",
-        orientation="h",
-        x=[n for _, n in bins],
-        y=labels,
-        text=[n for _, n in bins],
-        textposition="outside",
-        cliponaxis=False,
-        marker=dict(color=ACCENT),
-        hovertemplate="%{y}: %{x} completed trials<extra></extra>",
-    )
-    top = max((n for _, n in bins), default=1) or 1
-    return _figure(
-        [bar],
-        title,
-        **_hbar_layout(labels, len(bins), right=40, title=dict(text="Completed trials"), range=[0, top * 1.15]),
+    return _counts_bar(
+        [f"{label} participants" for label, _ in bins], [n for _, n in bins], ACCENT, title, "Completed trials"
     )
 
 

@@ -46,24 +46,35 @@ def parse(value: Any, known: Mapping[str, str]) -> TrialLink:
     return TrialLink(notice=f"No trial “{shown}” in this dataset: that is not a registry ID ({EXAMPLES}).")
 
 
-def value_in(search: Any) -> str | None:
-    """The raw `trial` value of a query string ("?a=1&trial=NCT…"), or None."""
+def query_value(search: Any, key: str) -> str | None:
+    """The raw value of one key of a query string ("?a=1&trial=NCT…"), or None: for the page keys that ride beside
+    the filter (`trial`, the Compare page's `vs`)."""
     if not isinstance(search, str):
         return None
-    for key, value in parse_qsl(search.lstrip("?")[:4000], keep_blank_values=True, errors="replace"):
-        if key == KEY:
+    for name, value in parse_qsl(search.lstrip("?")[:4000], keep_blank_values=True, errors="replace"):
+        if name == key:
             return value
     return None
 
 
-def with_trial(search: Any, trial_id: str | None) -> str:
-    """The query string with `trial` set to one ID (None: removed); every other parameter kept, in order. An ID
+def with_value(search: Any, key: str, value: str | None) -> str:
+    """The query string with one key set to `value` (None: removed); every other parameter kept, in order. A value
     with '/' (CTRI/2020/08/027043) is percent-encoded, commas of filter values stay readable."""
     text = search.lstrip("?")[:4000] if isinstance(search, str) else ""
-    pairs = [(key, value) for key, value in parse_qsl(text, keep_blank_values=True, errors="replace") if key != KEY]
-    if trial_id:
-        pairs.append((KEY, trial_id))
+    pairs = [(name, v) for name, v in parse_qsl(text, keep_blank_values=True, errors="replace") if name != key]
+    if value:
+        pairs.append((key, value))
     return "?" + urlencode(pairs, safe=",") if pairs else ""
+
+
+def value_in(search: Any) -> str | None:
+    """The raw `trial` value of a query string, or None."""
+    return query_value(search, KEY)
+
+
+def with_trial(search: Any, trial_id: str | None) -> str:
+    """The query string with `trial` set to one ID (None: removed); every other parameter kept, in order."""
+    return with_value(search, KEY, trial_id)
 
 
 def href(trial_id: str) -> str:

@@ -6,6 +6,7 @@ import dash
 from dash import dcc, html
 
 from msc_atlas import coverage, data
+from msc_atlas.ui.components import attrs
 
 dash.register_page(__name__, path="/about", name="About", order=7, title="About — MSC Trials Atlas")
 
@@ -238,7 +239,7 @@ def census_section(rows: list[dict], reading: dict[str, int]) -> html.Section:
                 className="table-responsive",
                 tabIndex="0",
                 role="region",
-                **{"aria-label": "Agreement and accuracy per field"},
+                **attrs(aria_label="Agreement and accuracy per field"),
             ),
         ],
         className="card-panel",

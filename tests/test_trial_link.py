@@ -131,9 +131,12 @@ def test_review_table_disagreements_list_each_value_once_with_its_sources():
     product = views.detail.trial_detail("ChiCTR2000029569")["conflicts"][0]
     labels = {v["value"]: [s["label"] for s in v["sources"]] for v in product["values"]}
     assert labels["MSC secretome / conditioned medium"] == [
-        "pmc.ncbi.nlm.nih.gov",
+        "PMC7503434",  # the review known by its PMC ID only (curation/review_sources.csv)
         "registry: WHO ICTRP COVID-19 export, Jul 2020",
     ]
+    secretome = next(v for v in product["values"] if v["value"] == "MSC secretome / conditioned medium")
+    review = next(s for s in secretome["sources"] if s["url"])
+    assert review["article_url"] == "https://pmc.ncbi.nlm.nih.gov/articles/PMC7503434/"
     assert product["shown"] == "MSC secretome / conditioned medium"
 
 
