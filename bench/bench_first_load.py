@@ -34,6 +34,7 @@ READY = {
     "document.querySelector('#mech-status') && document.querySelector('#mech-status').textContent.length > 0",
     "/trials": "!!document.querySelector('.ag-row')",
     "/evidence": PLOTLY_DRAWN + "(4)",
+    "/compare": PLOTLY_DRAWN + "(1)",
     "/methods": "!!document.querySelector('#flow-view') && document.querySelector('#flow-view').textContent.length > 0",
     "/about": "!!document.querySelector('#about-version')",
 }

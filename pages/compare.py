@@ -39,7 +39,7 @@ def layout(**_query):
             html.Div(
                 [
                     dbc.Button("Pin the current filter as view B", id=PIN, color="primary", size="sm", n_clicks=0),
-                    dbc.Button("Swap A and B", id=SWAP, color="secondary", outline=True, size="sm", n_clicks=0),
+                    dbc.Button("Swap A and B", id=SWAP, color="primary", outline=True, size="sm", n_clicks=0),
                 ],
                 className="d-flex flex-wrap gap-2 mb-2",
             ),

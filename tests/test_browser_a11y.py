@@ -98,7 +98,7 @@ PAGES = {
         "#ev-funnel .main-svg",
         {"tables open, a chart saved": open_tables_and_save_a_chart},
     ),
-    "compare": ("/compare?vs=focus%3Dliver", "#cmp-chart .main-svg", {}),
+    "compare": ("/compare", "#cmp-chart .main-svg", {}),
     "methods": ("/methods", "#flow-view", {}),
     "about": ("/about", "#about-version", {}),
     "not-found": ("/no-such-page", "#_pages_content h1", {}),

@@ -103,11 +103,12 @@ def test_pick_a_country_from_the_keyboard(dash_duo, atlas_app):
 def test_pick_a_tissue_route_pair_from_the_keyboard(dash_duo, atlas_app):
     open_page(dash_duo, atlas_app, "/sources-routes", "#sr-matrix .main-svg")
     driver = dash_duo.driver
+    # the first match is the group choice "Umbilical cord, any part": it selects the cord and Wharton's jelly
     choose(driver, ids.control("tissue"), typed="Umbilical cord")
     choose(driver, ids.control("route"), typed="Intravenous")
-    wait_for_url(dash_duo, "tissue=umbilical_cord")
+    wait_for_url(dash_duo, "tissue=umbilical_cord,wharton_jelly")
     wait_for_url(dash_duo, "route=intravenous")
-    wait_for_count(dash_duo, expected_count("?tissue=umbilical_cord&route=intravenous"))
+    wait_for_count(dash_duo, expected_count("?tissue=umbilical_cord,wharton_jelly&route=intravenous"))
     # the heatmap's table lists the pair, opened from the keyboard
     tab_until(driver, "e.tagName === 'SUMMARY' && !!e.closest('section').querySelector('#sr-matrix')")
     press(driver, Keys.ENTER, pause=0.4)
