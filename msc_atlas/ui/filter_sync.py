@@ -52,7 +52,7 @@ def chose_a_group(controls: dict[str, Any]) -> bool:
     state, which holds the group's members instead."""
     for key, field in fields.filters().items():
         chosen = controls.get(key)
-        if field.groups and isinstance(chosen, list) and any(value in field.groups for value in chosen):
+        if field.groups and isinstance(chosen, list) and any(isinstance(v, str) and v in field.groups for v in chosen):
             return True
     return False
 
