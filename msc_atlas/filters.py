@@ -299,6 +299,10 @@ class FilterIndex:
 
     def mask(self, state: FilterState, skip: str | None = None) -> np.ndarray:
         """The rows `state` keeps; with `skip`, ignoring that filter field (and its default) altogether."""
+        return self._field_mask(state, skip) & self._scalar_mask(state)
+
+    def _field_mask(self, state: FilterState, skip: str | None = None) -> np.ndarray:
+        """The rows the filter fields' choices keep (each field's default where nothing is chosen)."""
         keep = np.ones(self.size, dtype=bool)
         chosen_by_key = state.chosen()
         for key, field in self.fields.items():
@@ -312,6 +316,11 @@ class FilterIndex:
                     if value in values:
                         any_of |= values[value]
                 keep &= any_of
+        return keep
+
+    def _scalar_mask(self, state: FilterState) -> np.ndarray:
+        """The rows the years, first-posted date, dose and search text keep."""
+        keep = np.ones(self.size, dtype=bool)
         if state.year_from:
             keep &= self.year >= state.year_from
         if state.year_to:
@@ -331,8 +340,9 @@ class FilterIndex:
         field's own choice left out, so a count says what choosing that value adds): the numbers beside the
         options of the filter controls. A group choice counts the trials with any of its members."""
         out: dict[str, dict[str, int]] = {}
+        scalar = self._scalar_mask(state)  # once: the search text is the costly part
         for key, field in self.fields.items():
-            others = self.mask(state, skip=key)
+            others = self._field_mask(state, skip=key) & scalar
             counts = {value: int((others & mask).sum()) for value, mask in self.masks[key].items()}
             for group, (_, members) in (field.groups or {}).items():
                 any_member = np.zeros(self.size, dtype=bool)
