@@ -128,7 +128,6 @@ def register(count_matches, countries: list[str] | None = None, coverage=None, o
     @callback(
         output=dict(
             controls={key: Output(ids.control(key), "value") for key in control_keys},
-            options={key: Output(ids.control(key), "options") for key in fields.filters()},
             search=Output(ids.URL, "search"),
             store=Output(ids.FILTER_STORE, "data"),
             notice=Output(ids.NOTICE, "children"),
@@ -156,15 +155,8 @@ def register(count_matches, countries: list[str] | None = None, coverage=None, o
         query = address(search, state.to_query())
         values = control_values(state)
         matching, total = count_matches(state)
-        per_option = option_counts(state) if option_counts else None
         return {
             "controls": {key: values[key] if set_controls else dash.no_update for key in control_keys},
-            "options": {
-                key: shell.choice_options(field, country_list, per_option[key])
-                if per_option and (field.vocabulary is not None or country_list)
-                else dash.no_update
-                for key, field in fields.filters().items()
-            },
             "search": query if push_url and query != (search or "") else dash.no_update,
             "store": state.to_dict(),
             "notice": notice_banner(notices),
@@ -173,6 +165,25 @@ def register(count_matches, countries: list[str] | None = None, coverage=None, o
             "toggle": f"Filters · {matching:,}",
             "coverage": coverage(state) if coverage else None,
         }
+
+    if option_counts is not None:
+
+        @callback(
+            {key: Output(ids.control(key), "options") for key in fields.filters()},
+            Input(ids.FILTER_STORE, "data"),
+            prevent_initial_call=True,
+        )
+        def count_options(data):
+            """The trials each filter choice would match, beside it: a callback of its own, answered after the filter
+            is decided, so the page's charts do not wait for the panel's option lists (a first load drew ~0.7 s
+            later when they came in one response, bench/RESULTS.md)."""
+            per_option = option_counts(FilterState.from_dict(data))
+            return {
+                key: shell.choice_options(field, country_list, per_option[key])
+                if field.vocabulary is not None or country_list
+                else dash.no_update
+                for key, field in fields.filters().items()
+            }
 
     @callback(
         Output({"type": ids.NAV_LINK, "index": ALL}, "href"),
