@@ -15,9 +15,12 @@ from msc_atlas.ui.chart_card import ChartCard
 
 dash.register_page(__name__, path="/evidence", name="Evidence", order=4, title="Evidence — MSC Trials Atlas")
 
-FUNNEL, DESIGN, GAP, STOPPED, ENROLLMENT = "ev-funnel", "ev-design", "ev-gap", "ev-stopped", "ev-enrollment"
+FUNNEL, DESIGN, GAP = "ev-funnel", "ev-design", "ev-gap"
+# One card switches between the two smaller charts: four graphs on a first load instead of five (bench/RESULTS.md)
+ENDED, ENDED_BY, ENDED_NOTE = "ev-ended", "ev-ended-by", "ev-ended-note"
+ENDED_VIEWS = {"stopped": "Why trials stopped", "enrollment": "Actual enrollment of completed trials"}
 NUMBERS, EMPTY, CHARTS, RCTS, SNAPSHOT = "ev-numbers", "ev-empty", "ev-charts", "ev-rcts", "ev-snapshot"
-GAP_BY, GAP_NOTE, STOPPED_NOTE, ENROLLMENT_NOTE = "ev-gap-by", "ev-gap-note", "ev-stopped-note", "ev-enrollment-note"
+GAP_BY, GAP_NOTE = "ev-gap-by", "ev-gap-note"
 GAP_VIEWS = {
     "years": "Years since completion",
     "sponsor": "Sponsor class (results due)",
@@ -96,14 +99,19 @@ def layout(**_query):
                             ),
                         ),
                     ),
-                    html.Div(
-                        [
-                            html.Div(ChartCard(STOPPED, note=html.Span(id=STOPPED_NOTE)), className="col-12 col-xl-6"),
-                            html.Div(
-                                ChartCard(ENROLLMENT, note=html.Span(id=ENROLLMENT_NOTE)), className="col-12 col-xl-6"
+                    ChartCard(
+                        ENDED,
+                        note=html.Span(id=ENDED_NOTE),
+                        controls=ui.choice_group(
+                            "Show",
+                            dbc.RadioItems(
+                                id=ENDED_BY,
+                                options=[{"label": label, "value": key} for key, label in ENDED_VIEWS.items()],
+                                value="stopped",
+                                inline=True,
+                                className="small mb-1",
                             ),
-                        ],
-                        className="row g-3",
+                        ),
                     ),
                     html.Section(
                         [
@@ -123,6 +131,10 @@ def layout(**_query):
             ),
         ]
     )
+
+
+def ended_view(choice: Any) -> str:
+    return choice if isinstance(choice, str) and choice in ENDED_VIEWS else "stopped"
 
 
 def gap_view(choice: Any) -> str:
@@ -223,16 +235,16 @@ def rct_table(rows: list[dict[str, Any]]) -> Any:
         funnel=ChartCard.outputs(FUNNEL),
         design=ChartCard.outputs(DESIGN),
         gap=ChartCard.outputs(GAP),
-        stopped=ChartCard.outputs(STOPPED),
-        enrollment=ChartCard.outputs(ENROLLMENT),
+        ended=ChartCard.outputs(ENDED),
         gap_note=Output(GAP_NOTE, "children"),
-        stopped_note=Output(STOPPED_NOTE, "children"),
-        enrollment_note=Output(ENROLLMENT_NOTE, "children"),
+        ended_note=Output(ENDED_NOTE, "children"),
         rcts=Output(RCTS, "children"),
     ),
-    inputs=dict(filter_data=Input(ids.FILTER_STORE, "data"), gap_by=Input(GAP_BY, "value")),
+    inputs=dict(
+        filter_data=Input(ids.FILTER_STORE, "data"), gap_by=Input(GAP_BY, "value"), ended_by=Input(ENDED_BY, "value")
+    ),
 )
-def update_evidence(filter_data, gap_by):
+def update_evidence(filter_data, gap_by, ended_by):
     view = views.evidence.view(FilterState.from_dict(filter_data))
     if view["empty"]:
         return {
@@ -240,11 +252,12 @@ def update_evidence(filter_data, gap_by):
             "snapshot": None,
             "empty": ui.empty_state(view["scope"]),
             "hidden": True,
-            **dict.fromkeys(("funnel", "design", "gap", "stopped", "enrollment"), ChartCard.BLANK),
-            **dict.fromkeys(("gap_note", "stopped_note", "enrollment_note", "rcts"), None),
+            **dict.fromkeys(("funnel", "design", "gap", "ended"), ChartCard.BLANK),
+            **dict.fromkeys(("gap_note", "ended_note", "rcts"), None),
         }
     figures, titles = view["figures"], view["titles"]
     gap_key = f"gap_{gap_view(gap_by)}"
+    ended_key = ended_view(ended_by)
     return {
         "numbers": numbers(view),
         "snapshot": snapshot_note(view),
@@ -253,11 +266,9 @@ def update_evidence(filter_data, gap_by):
         "funnel": ChartCard.content(figures["funnel"], titles["funnel"]),
         "design": ChartCard.content(figures["design"], titles["design"]),
         "gap": ChartCard.content(figures[gap_key], titles[gap_key]),
-        "stopped": ChartCard.content(figures["stopped"], titles["stopped"]),
-        "enrollment": ChartCard.content(figures["enrollment"], titles["enrollment"]),
+        "ended": ChartCard.content(figures[ended_key], titles[ended_key]),
         "gap_note": gap_note(view),
-        "stopped_note": stopped_note(view),
-        "enrollment_note": enrollment_note(view),
+        "ended_note": stopped_note(view) if ended_key == "stopped" else enrollment_note(view),
         "rcts": rct_table(view["rcts"]),
     }
 
@@ -353,11 +364,13 @@ def gap_table(filter_data, gap_by):
     return ui.table(header, rows)
 
 
-@ChartCard.table(STOPPED, filter_data=FILTER)
-def stopped_table(filter_data):
+@ChartCard.table(ENDED, filter_data=FILTER, ended_by=Input(ENDED_BY, "value"))
+def ended_table(filter_data, ended_by):
     view = _table_view(filter_data)
     if view is None:
         return None
+    if ended_view(ended_by) == "enrollment":
+        return ui.table(["Participants (actual)", "Completed trials"], view["enrollment"]["bins"])
     reasons = [(vocab.label(vocab.STOP_REASONS, key), n) for key, n in view["stopped"]["per_reason"]]
     return html.Div(
         [
@@ -365,9 +378,3 @@ def stopped_table(filter_data):
             ui.table(["Trial", "Status", "Why stopped (registry's words)"], view["stopped"]["trials"]),
         ]
     )
-
-
-@ChartCard.table(ENROLLMENT, filter_data=FILTER)
-def enrollment_table(filter_data):
-    view = _table_view(filter_data)
-    return None if view is None else ui.table(["Participants (actual)", "Completed trials"], view["enrollment"]["bins"])

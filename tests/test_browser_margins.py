@@ -28,8 +28,8 @@ DRAWN = """return Array.from(document.querySelectorAll('.js-plotly-plot'))
         ("/sources-routes", 5),
         ("/sources-routes?focus=liver", 5),
         ("/sources-routes?product=msc_ev", 5),
-        ("/evidence", 5),
-        ("/evidence?focus=covid19_ards", 5),
+        ("/evidence", 4),
+        ("/evidence?focus=covid19_ards", 4),
     ],  # NCT05261360 gives MSCs and their EVs and states cells per kg: the EV view has a dose chart too
 )
 def test_no_margin_grows_after_the_first_draw(dash_duo, atlas_app, path, graphs):
