@@ -208,6 +208,17 @@ def snapshot_phrase(cell: str) -> str:
     return f"from {label}, snapshot of {as_of.strip()}" if as_of.strip() else f"from {label}"
 
 
+def snapshot_dates(cell: Any) -> list[str]:
+    """The dates of a `;`-list of "<source> as of <date>" cells, in order ("" parts and parts without a date left
+    out): the snapshots an evidence_source cell names."""
+    parts = str(cell or "").split(vocab.MULTI_SEP)
+    return [
+        part.rpartition(" as of ")[2].strip()
+        for part in parts
+        if " as of " in part and part.rpartition(" as of ")[2].strip()
+    ]
+
+
 def _is_missing(value: Any) -> bool:
     """None, pandas.NA or NaN (pandas is not imported here: the registry stays importable without it)."""
     return value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value)

@@ -64,16 +64,7 @@ def layout(**_query):
                 CHART,
                 note="Shares of each view's trials; a trial with two values (cells and EVs, two tissues or routes) "
                 "counts in each, so a view's shares can add up to more than 100 %.",
-                controls=ui.choice_group(
-                    "Compare by",
-                    dbc.RadioItems(
-                        id=SWITCH,
-                        options=[{"label": label, "value": name} for name, label in breakdown_labels().items()],
-                        value="product",
-                        inline=True,
-                        className="small mb-1",
-                    ),
-                ),
+                controls=ui.radio_choices("Compare by", SWITCH, breakdown_labels(), "product"),
             ),
         ]
     )
@@ -86,7 +77,7 @@ def breakdown_labels() -> dict[str, str]:
 
 
 def chosen(switch: Any) -> str:
-    return switch if isinstance(switch, str) and switch in views.compare.BREAKDOWNS else "product"
+    return ui.chosen(switch, views.compare.BREAKDOWNS, "product")
 
 
 def _scope_card(letter: str, scope: str, query: str, empty: bool) -> Any:

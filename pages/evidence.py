@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from msc_atlas import ids, trial_link, views, vocab
@@ -88,30 +87,12 @@ def layout(**_query):
                     ChartCard(
                         GAP,
                         note=html.Span(id=GAP_NOTE),
-                        controls=ui.choice_group(
-                            "Break down by",
-                            dbc.RadioItems(
-                                id=GAP_BY,
-                                options=[{"label": label, "value": key} for key, label in GAP_VIEWS.items()],
-                                value="years",
-                                inline=True,
-                                className="small mb-1",
-                            ),
-                        ),
+                        controls=ui.radio_choices("Break down by", GAP_BY, GAP_VIEWS, "years"),
                     ),
                     ChartCard(
                         ENDED,
                         note=html.Span(id=ENDED_NOTE),
-                        controls=ui.choice_group(
-                            "Show",
-                            dbc.RadioItems(
-                                id=ENDED_BY,
-                                options=[{"label": label, "value": key} for key, label in ENDED_VIEWS.items()],
-                                value="stopped",
-                                inline=True,
-                                className="small mb-1",
-                            ),
-                        ),
+                        controls=ui.radio_choices("Show", ENDED_BY, ENDED_VIEWS, "stopped"),
                     ),
                     html.Section(
                         [
@@ -134,11 +115,11 @@ def layout(**_query):
 
 
 def ended_view(choice: Any) -> str:
-    return choice if isinstance(choice, str) and choice in ENDED_VIEWS else "stopped"
+    return ui.chosen(choice, ENDED_VIEWS, "stopped")
 
 
 def gap_view(choice: Any) -> str:
-    return choice if isinstance(choice, str) and choice in GAP_VIEWS else "years"
+    return ui.chosen(choice, GAP_VIEWS, "years")
 
 
 def _share_tile(share: dict[str, Any], label: str, kpi_id: str) -> Any:

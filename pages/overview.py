@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html
 
 from msc_atlas import ids, views, vocab
@@ -18,16 +17,17 @@ dash.register_page(__name__, path="/", name="Overview", order=0, title="Overview
 MAP, TIMELINE = "overview-map", "overview-timeline"  # chart cards
 NUMBERS, EMPTY, CHARTS = "overview-numbers", "overview-empty", "overview-charts"
 MAP_COLOUR, TIMELINE_STACK = "overview-map-colour", "overview-timeline-stack"
-COLOUR_OPTIONS = [
-    {"label": "All trials", "value": "all"},
-    {"label": "MSC cells", "value": "msc"},
-    {"label": "Exosomes / EVs", "value": "msc_ev"},
-]
+COLOUR_CHOICES = {"all": "All trials", "msc": "MSC cells", "msc_ev": "Exosomes / EVs"}
+COLOUR_OPTIONS = [{"label": label, "value": key} for key, label in COLOUR_CHOICES.items()]
+
+
+def stack_choices() -> dict[str, str]:
+    """Ways to stack registrations per year: every field shown as a timeline stack (msc_atlas.fields)."""
+    return {column: field.label for column, field in views.overview.timeline_fields().items()}
 
 
 def stack_options() -> list[dict[str, str]]:
-    """Ways to stack registrations per year: every field shown as a timeline stack (msc_atlas.fields)."""
-    return [{"label": field.label, "value": column} for column, field in views.overview.timeline_fields().items()]
+    return [{"label": label, "value": column} for column, label in stack_choices().items()]
 
 
 def layout(**_query):
@@ -46,28 +46,14 @@ def layout(**_query):
                 [
                     ChartCard(
                         MAP,
-                        controls=ui.choice_group(
-                            "Colour the map by",
-                            dbc.RadioItems(
-                                id=MAP_COLOUR, options=COLOUR_OPTIONS, value="all", inline=True, className="small mb-1"
-                            ),
-                        ),
+                        controls=ui.radio_choices("Colour the map by", MAP_COLOUR, COLOUR_CHOICES, "all"),
                         note="Click a country (or choose it under Country in the filters) to filter every page to it. "
                         "A trial run in several countries counts in each.",
                     ),
                     ChartCard(
                         TIMELINE,
                         note=views.overview.timeline_note(),
-                        controls=ui.choice_group(
-                            "Stack the bars by",
-                            dbc.RadioItems(
-                                id=TIMELINE_STACK,
-                                options=stack_options(),
-                                value="product",
-                                inline=True,
-                                className="small mb-1",
-                            ),
-                        ),
+                        controls=ui.radio_choices("Stack the bars by", TIMELINE_STACK, stack_choices(), "product"),
                     ),
                 ],
                 id=CHARTS,
@@ -78,10 +64,7 @@ def layout(**_query):
 
 def chart_choices(colour_by: Any, stack_by: Any) -> tuple[str, str]:
     """The map's colouring and the timeline's stacking as chosen, or their defaults for anything else."""
-    # isinstance first: a hostile payload may send a list or dict, which a set membership test cannot hash
-    colour_by = colour_by if isinstance(colour_by, str) and colour_by in {o["value"] for o in COLOUR_OPTIONS} else "all"
-    stack_by = stack_by if isinstance(stack_by, str) and stack_by in views.overview.timeline_fields() else "product"
-    return colour_by, stack_by
+    return ui.chosen(colour_by, COLOUR_CHOICES, "all"), ui.chosen(stack_by, views.overview.timeline_fields(), "product")
 
 
 @callback(

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import dash
-import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from msc_atlas import fields, ids, views, vocab
@@ -85,15 +84,8 @@ def layout(**_query):
                     ChartCard(
                         SWITCHED,
                         note=BAR_NOTE,
-                        controls=ui.choice_group(
-                            "Show",
-                            dbc.RadioItems(
-                                id=SWITCH,
-                                value=FIRST_SWITCHED,
-                                inline=True,
-                                className="small mb-1",
-                                options=[{"label": charts()[name].label, "value": name} for name in switched_choices()],
-                            ),
+                        controls=ui.radio_choices(
+                            "Show", SWITCH, {name: charts()[name].label for name in switched_choices()}, FIRST_SWITCHED
                         ),
                     ),
                 ],
@@ -108,7 +100,7 @@ BREAKDOWN_CARDS = (*ALWAYS_SHOWN, "switched")  # the bar chart cards: graph_id(n
 
 def chosen(switched: Any) -> str:
     """The breakdown the switchable card shows: the one chosen, or the first for anything else."""
-    return switched if isinstance(switched, str) and switched in switched_choices() else FIRST_SWITCHED
+    return ui.chosen(switched, switched_choices(), FIRST_SWITCHED)
 
 
 @callback(

@@ -126,6 +126,16 @@ def stop_reasons(text: str) -> list[str]:
     return found or ["other"]
 
 
+def blinding(masking: str) -> str:
+    """open_label for no masking, blinded for any (single to quadruple), unknown when not stated."""
+    return {"none": "open_label", UNKNOWN: UNKNOWN}.get(masking, "blinded")
+
+
+def controlled(control: str) -> str:
+    """uncontrolled when no arm is a comparator, controlled for any comparator, unknown when not stated."""
+    return {"none": "uncontrolled", UNKNOWN: UNKNOWN}.get(control, "controlled")
+
+
 def _ages_from_bounds(low: float | None, high: float | None) -> list[str]:
     """Age groups a [low, high] years range (open ends allowed) overlaps: child < 18, adult 18-64, older adult 65+."""
     low = 0.0 if low is None else low
@@ -236,7 +246,7 @@ def from_full_record(nct: str, rec: Mapping[str, Sequence[str]], source: str = F
     out["masking"] = _MASKING.get(masking_text.lower(), UNKNOWN)
     who = ", ".join(rec.get("DesignWhoMasked") or [])
     out["masking_evidence"] = _phrase(("Masking", masking_text), ("Masked", who))
-    out["blinding"] = {"none": "open_label", UNKNOWN: UNKNOWN}.get(out["masking"], "blinded")
+    out["blinding"] = blinding(out["masking"])
 
     arm_types = [t.strip() for t in rec.get("ArmGroupType") or []]
     arm_labels = list(rec.get("ArmGroupLabel") or [])
@@ -253,7 +263,7 @@ def from_full_record(nct: str, rec: Mapping[str, Sequence[str]], source: str = F
     out["control_evidence"] = "; ".join(
         f"{kind}: {_normalise_space(label)}" if label else kind for kind, label in zip(arm_types, labels)
     ) or (f"Intervention model: {model_text}" if out["control"] == "none" else "")
-    out["controlled"] = {"none": "uncontrolled", UNKNOWN: UNKNOWN}.get(out["control"], "controlled")
+    out["controlled"] = controlled(out["control"])
 
     std_ages = [_AGES[a.strip().lower()] for a in rec.get("StdAge") or [] if a.strip().lower() in _AGES]
     low, high = _first(rec, "MinimumAge"), _first(rec, "MaximumAge")
@@ -361,8 +371,8 @@ def from_ictrp(row: Mapping[str, str]) -> dict[str, Any]:
     out["allocation_evidence"] = phrase if parsed["allocation"] != UNKNOWN else ""
     out["masking_evidence"] = phrase if parsed["masking"] != UNKNOWN else ""
     out["control_evidence"] = phrase if parsed["control"] != UNKNOWN else ""
-    out["blinding"] = {"none": "open_label", UNKNOWN: UNKNOWN}.get(parsed["masking"], "blinded")
-    out["controlled"] = {"none": "uncontrolled", UNKNOWN: UNKNOWN}.get(parsed["control"], "controlled")
+    out["blinding"] = blinding(parsed["masking"])
+    out["controlled"] = controlled(parsed["control"])
     low, high = row.get("Inclusion agemin", "").strip(), row.get("Inclusion agemax", "").strip()
     low_years, high_years = _years(low), _years(high)
     if low_years is None and high_years is None:

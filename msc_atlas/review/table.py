@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from msc_atlas import vocab
+from msc_atlas import fields, vocab
 from msc_atlas.vocab import country_name
 
 # column heading -> how it is made from a trials row
@@ -80,7 +80,7 @@ def _count(value) -> int | None:
 
 
 def _snapshot_dates(cell: str) -> str:
-    dates = [part.rpartition(" as of ")[2] for part in str(cell or "").split(vocab.MULTI_SEP) if " as of " in part]
+    dates = fields.snapshot_dates(cell)
     return ", ".join(dates) or "no snapshot with results fields"
 
 

@@ -4,7 +4,7 @@ Chart cards are msc_atlas.ui.chart_card.ChartCard."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Container, Mapping, Sequence
 from typing import Any
 
 from dash import html
@@ -21,6 +21,22 @@ def choice_group(label: str, radio_items: Any) -> html.Div:
     """Radio buttons named as a group ("Colour the map by: MSC cells"), one Tab stop, arrow keys between choices."""
     radio_items.name = radio_items.id
     return html.Div(radio_items, role="radiogroup", **attrs(aria_label=label))
+
+
+def radio_choices(label: str, radio_id: str, choices: Mapping[str, str], value: str) -> html.Div:
+    """A chart card's switch: inline radio buttons (value -> label) named as a group, `value` chosen."""
+    import dash_bootstrap_components as dbc
+
+    options = [{"label": text, "value": key} for key, text in choices.items()]
+    return choice_group(
+        label, dbc.RadioItems(id=radio_id, options=options, value=value, inline=True, className="small mb-1")
+    )
+
+
+def chosen(value: Any, allowed: Container[str], default: str) -> str:
+    """A switch's value as sent, when it is one of `allowed`; else `default` (isinstance first: a hostile payload
+    may send a list or dict, which a membership test cannot hash)."""
+    return value if isinstance(value, str) and value in allowed else default
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str | None = None) -> html.Table:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
 from msc_atlas import cache, fields, review_sources, trial_link, vocab
 from msc_atlas.fields import Show
@@ -107,7 +106,7 @@ def _source_label(url: str, date: str) -> str:
     """ "Khoury et al. 2020, Eur Respir J" (msc_atlas.review_sources), else "pmc.ncbi.nlm.nih.gov, 2020-08-22": where
     a published fact was read, readable without following the link."""
     cited = review_sources.citation(url)["text"] if isinstance(url, str) else ""
-    host = urlsplit(url).netloc.removeprefix("www.") if isinstance(url, str) else ""
+    host = review_sources.host(url)
     if cited and cited != host:
         return cited
     return ", ".join(part for part in (host, date) if part) or "source"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from msc_atlas import cache, evidence_charts, vocab
+from msc_atlas import cache, evidence_charts, fields, vocab
 from msc_atlas.filters import FilterState
 from msc_atlas.selection import trial_index
 from msc_atlas.views.common import CACHE_SIZE, figure_dict
@@ -41,8 +41,7 @@ DESIGN_MEASURES = {  # name -> (column, value that counts, label)
 def snapshot_date(evidence_source: str) -> str:
     """The date of the snapshot a trial's results fields come from: the last `as of` of its evidence_source cell
     (for a trial of another registry, the TrialsTracker row that carries results comes last)."""
-    dates = [part.rpartition(" as of ")[2].strip() for part in str(evidence_source).split(vocab.MULTI_SEP)]
-    dates = [d for d in dates if d]
+    dates = fields.snapshot_dates(evidence_source)
     return dates[-1] if dates else ""
 
 
