@@ -228,7 +228,10 @@ def census_section(rows: list[dict], reading: dict[str, int]) -> html.Section:
                 f"{read:,} of {read + rules_only:,} trials have been read twice so far (the census, "
                 "curation/census/ in the code repository). The readers' agreement before the third reading, and "
                 "Cohen's kappa, say how clear the registry text is; the last column says how often the documented "
-                f"rules gave the census's value, which is what to expect of the {rules_only:,} trials not yet read. "
+                "rules gave the census's value on these same trials. The rules were last revised against these "
+                "readings, so that column is an upper bound for what they give on trials a refresh adds or changes "
+                f"({rules_only:,} trials carry rules' values now); their score on trials they were not tuned on is the "
+                "held-out column of data/gold_accuracy.csv. "
                 "Tissue, donor, route and doses are compared on trials of MSC-derived products."
             ),
             html.Div(  # a phone scrolls the table sideways: a named region the keyboard can reach (WCAG 2.1.1)

@@ -76,7 +76,8 @@ def census_sentences(census: Sequence[Mapping], reading: Mapping[str, int]) -> l
         )
         out.append(
             f"The other {rules_only:,} trials, not yet read, carry values from documented text rules, which matched "
-            f"the census on the double-read trials for {scored}."
+            f"the census on the double-read trials for {scored} (an upper bound: the rules were last revised "
+            "against these readings)."
         )
     return [s for s in out if s]
 
