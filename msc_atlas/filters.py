@@ -253,6 +253,12 @@ def _per_kg_levels(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(rows, counts), levels.astype(float).to_numpy()
 
 
+def search_words(text: str) -> list[str]:
+    """The words of a search text, lower-cased: a trial matches when every word is somewhere in its searched text
+    (in any order), so "cord covid" finds a COVID-19 trial of umbilical cord cells."""
+    return list(dict.fromkeys(text.lower().split()))
+
+
 def _haystack(frame: pd.DataFrame) -> pd.Series:
     """The text the search box looks in: the searchable columns of a row, space-joined."""
     columns = [field.column for field in fields.shown(fields.Show.SEARCH)]
@@ -331,8 +337,8 @@ class FilterIndex:
             keep &= self.dose_stated if state.dose == "stated" else ~self.dose_stated
         if state.kg_from is not None or state.kg_to is not None:
             keep &= self._per_kg_in(state.kg_from, state.kg_to)
-        if state.q:
-            keep &= self.haystack.str.contains(state.q.lower(), regex=False).to_numpy()
+        for word in search_words(state.q):
+            keep &= self.haystack.str.contains(word, regex=False).to_numpy()
         return keep
 
     def option_counts(self, state: FilterState) -> dict[str, dict[str, int]]:

@@ -11,6 +11,7 @@ NOTICE = "filter-notice"
 MATCH_COUNT = "match-count"
 CLEAR = "filter-clear"
 LENS = "lens"  # pattern-matching id type: {"type": LENS, "index": <lens name>}
+SEARCH_MIRROR = "search-mirror"  # pattern-matching id type: a page's own box for the filter's search text ("q")
 NAV_LINK = "nav-link"  # pattern-matching id type: {"type": NAV_LINK, "index": <page path>}
 FILTER_PANEL = "filter-panel"
 FILTER_TOGGLE = "filter-toggle"

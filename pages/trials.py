@@ -1,5 +1,5 @@
-"""Trials: the filtered trials in a grid that asks the server for its rows a block at a time (sorted, column-filtered
-and searched there), a trial's record with its own address (`/trials?trial=<registry ID>`), and CSV export of exactly
+"""Trials: the filtered trials in a grid that asks the server for its rows a block at a time (sorted and
+column-filtered there), a search box that is the shared filter's search text (in the address), a trial's record with its own address (`/trials?trial=<registry ID>`), and CSV export of exactly
 the rows the grid shows."""
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from msc_atlas.views.trials import BLOCK_SIZE, NUMBER_TYPES, TEXT_TYPES, Block, 
 dash.register_page(__name__, path="/trials", name="Trials", order=3, title="Trials — MSC Trials Atlas")
 
 GRID, DETAIL, DOWNLOAD, EXPORT = "trials-grid", "trials-detail", "trials-download", "trials-export"
-QUICK, COUNT, EMPTY = "trials-quick-search", "trials-count", "trials-empty"
+SEARCH = {"type": ids.SEARCH_MIRROR, "index": "trials"}  # the filter's search text "q": msc_atlas.ui.filter_sync
+COUNT, EMPTY = "trials-count", "trials-empty"
 SERVED, RELOADED = "trials-served", "trials-reloaded"
 TRIAL_NOTICE = "trials-record-notice"
 WIDTHS = {"trial_id": 150, "title": 340, "enrollment": 120, "first_posted": 120, "start_date": 110}
@@ -65,7 +66,7 @@ def record_notice(notice: str | None) -> dbc.Alert | None:
     if not notice:
         return None
     return dbc.Alert(
-        [notice, " Select a trial in the table, or search for it with the table's quick search."],
+        [notice, " Select a trial in the table, or search for it with the search box above it."],
         color="warning",
         className="py-2 small mb-2",
     )
@@ -93,20 +94,24 @@ def layout(**query):
             html.Div(record_notice(link.notice), id=TRIAL_NOTICE, role="status"),
             html.P(
                 "Sort or filter any column; select a row for its full record, the registry phrases behind each "
-                "derived value, and what published reviews say about it. The search box in the filter panel "
-                "searches IDs, titles, conditions and sponsors.",
+                "derived value, and what published reviews say about it.",
                 className="text-muted small",
             ),
-            html.Div(
+            html.Label(
                 [
-                    html.Label("Quick search in this table", htmlFor=QUICK, className="small fw-semibold me-2"),
+                    html.Span("Search trials", className="small fw-semibold me-2"),
                     dcc.Input(
-                        id=QUICK,
+                        id=SEARCH,
                         type="search",
                         debounce=0.3,
-                        placeholder="any word in any column",
+                        maxLength=200,
+                        placeholder="ID, title, condition, sponsor, outcome",
                         className="form-control form-control-sm",
                         style={"maxWidth": "320px"},
+                    ),
+                    html.Span(
+                        "every word, in any order; the same search as the filter panel's, kept in the link",
+                        className="text-muted small ms-2",
                     ),
                 ],
                 className="d-flex align-items-center flex-wrap mb-2",
@@ -162,11 +167,11 @@ def layout(**query):
         served=Output(SERVED, "data"),
     ),
     inputs=dict(request=Input(GRID, "getRowsRequest")),
-    state=dict(filter_data=State(ids.FILTER_STORE, "data"), quick=State(QUICK, "value")),
+    state=dict(filter_data=State(ids.FILTER_STORE, "data")),
     prevent_initial_call=True,
 )
-def grid_rows(request, filter_data, quick):
-    asked = GridRequest.parse(request, quick)
+def grid_rows(request, filter_data):
+    asked = GridRequest.parse(request)
     if asked is None:  # not a request this grid sends (a mapping with an impossible row range gets no rows)
         response = EMPTY_BLOCK if isinstance(request, dict) else dash.no_update
         return {"response": response, "count": dash.no_update, "empty": dash.no_update, "served": dash.no_update}
@@ -176,16 +181,14 @@ def grid_rows(request, filter_data, quick):
         "response": {"rowData": block.rows, "rowCount": block.total},
         "count": count_text(state, asked.query, block),
         "empty": empty_notice(state, block),
-        "served": {"filter": filter_data, "quick": quick},
+        "served": {"filter": filter_data},
     }
 
 
 def count_text(state: FilterState, query: GridQuery, block: Block) -> str:
     if not query.narrows():
         return f"{vocab.plural(block.total)} — {state.describe()}"
-    return (
-        f"{block.total:,} of {block.matching:,} trials — {state.describe()}; narrowed by the table's search or filters"
-    )
+    return f"{block.total:,} of {block.matching:,} trials — {state.describe()}; narrowed by the table's column filters"
 
 
 def empty_notice(state: FilterState, block: Block) -> html.Div | None:
@@ -194,22 +197,20 @@ def empty_notice(state: FilterState, block: Block) -> html.Div | None:
     if not block.matching:
         return ui.empty_state(state.describe())
     return html.Div(
-        "No trial of this view matches the table's quick search or column filters: clear the search box, or a "
-        "column's filter (the funnel in its header).",
+        "No trial of this view matches the table's column filters: clear a column's filter (the funnel in its header).",
         className="alert alert-secondary py-2 small",
         role="status",
     )
 
 
-# The rows the grid holds must be those of the current filter and quick search: when either changes, or the server
-# answers for other values than the current ones, the grid drops its blocks and asks again (in the browser:
-# assets/trials_grid.js; grid_rows reads both with every request). The output, on this page only, keeps the callback
-# from running on other pages, where the search box does not exist.
+# The rows the grid holds must be those of the current filter: when it changes, or the server answers for another
+# filter than the current one, the grid drops its blocks and asks again (in the browser: assets/trials_grid.js;
+# grid_rows reads the filter with every request). The output, on this page only, keeps the callback from running on
+# other pages, where the grid does not exist.
 clientside_callback(
     ClientsideFunction(namespace="trialsGrid", function_name="reconcile"),
     Output(RELOADED, "data"),
     Input(ids.FILTER_STORE, "data"),
-    Input(QUICK, "value"),
     Input(SERVED, "data"),
     State(GRID, "id"),
     prevent_initial_call=True,
@@ -259,15 +260,14 @@ clientside_callback(
     Input(EXPORT, "n_clicks"),
     State(ids.FILTER_STORE, "data"),
     State(GRID, "getRowsRequest"),
-    State(QUICK, "value"),
     prevent_initial_call=True,
 )
-def export_csv(n_clicks, filter_data, request, quick):
+def export_csv(n_clicks, filter_data, request):
     """The rows the grid shows: the grid's last request carries the sort and column filters its rows came with."""
     if not n_clicks:
         return dash.no_update
     if not isinstance(request, dict):  # the grid has not asked yet: its default sort
         request = {"sortModel": DEFAULT_SORT}
-    query = GridQuery.parse(request.get("sortModel"), request.get("filterModel"), quick)
+    query = GridQuery.parse(request.get("sortModel"), request.get("filterModel"))
     text, filename = views.trials.export_csv(FilterState.from_dict(filter_data), query)
     return {"content": text, "filename": filename, "type": "text/csv"}

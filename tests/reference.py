@@ -53,7 +53,8 @@ def mask(state: FilterState, frame: pd.DataFrame) -> pd.Series:
     if state.q:
         searched = [field.column for field in fields.shown(fields.Show.SEARCH)]
         haystack = frame[searched].agg(" ".join, axis=1)
-        keep &= haystack.str.contains(state.q, case=False, regex=False)
+        for word in state.q.split():  # every word, anywhere, in any case
+            keep &= haystack.str.contains(word, case=False, regex=False)
     return keep
 
 
@@ -258,7 +259,7 @@ def trial_counts_by_product(frame) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-# -- the trials grid: what it shows for a filter state, sort model, column filter model and quick search ------------
+# -- the trials grid: what it shows for a filter state, sort model and column filter model ---------------------------
 
 
 def grid_records(frame: pd.DataFrame) -> pd.DataFrame:
@@ -347,10 +348,8 @@ def grid_apply(
     frame: pd.DataFrame,
     sort_model: list[dict] | None = None,
     filter_model: dict | None = None,
-    quick: str = "",
 ) -> pd.DataFrame:
-    """The grid's records for the filter state, then the column filters, the quick search (every word somewhere in
-    the row, case-insensitively), and the sort (numbers numerically, text case-insensitively, "not reported" last
+    """The grid's records for the filter state, then the column filters, and the sort (numbers numerically, text case-insensitively, "not reported" last
     in either direction, ties in dataset order): row by row, in plain Python."""
     chosen = apply(state, frame)
     records = grid_records(chosen)
@@ -361,8 +360,6 @@ def grid_apply(
             row[_SORT + name] = key
     for column, spec in (filter_model or {}).items():
         rows = [row for row in rows if _passes(spec, row[column], row.get(_SORT + column, (None, None))[1])]
-    for word in quick.lower().split():
-        rows = [row for row in rows if any(word in str(row[name]).lower() for name in grid if row[name] is not None)]
     for entry in reversed(sort_model or []):  # least significant first; each sort is stable
         field, descending = grid[entry["colId"]], entry["sort"] == "desc"
         present = [row for row in rows if not _not_reported(field, row[field.name])]

@@ -1,5 +1,5 @@
-"""The trials grid in headless Chromium, rows served a block at a time: sorting by a column, a column filter, the quick
-search, paging to a later block and the CSV export each show exactly the rows of the reference (tests/reference.py
+"""The trials grid in headless Chromium, rows served a block at a time: sorting by a column, a column filter, the
+search box (the shared filter's search text: in the address, cleared by Clear filters), paging to a later block and the CSV export each show exactly the rows of the reference (tests/reference.py
 `grid_apply`), in its order."""
 
 from __future__ import annotations
@@ -27,9 +27,12 @@ return Object.fromEntries([...rows].map(r => [r.getAttribute('row-index'), r.get
 """
 
 
-def expected_ids(query: str, sort=None, filters=None, quick: str = "") -> list[str]:
+SEARCH_BOX = '[id*="search-mirror"]'  # the Trials page's own search box
+
+
+def expected_ids(query: str, sort=None, filters=None) -> list[str]:
     state, _ = FilterState.from_search(query)
-    return list(reference.grid_apply(state, load_trials(), sort, filters, quick)["trial_id"])
+    return list(reference.grid_apply(state, load_trials(), sort, filters)["trial_id"])
 
 
 def wait_for_rows(dash_duo, want: list[str], timeout: float = 15) -> dict[int, str]:
@@ -76,7 +79,7 @@ def test_sorting_by_a_column_sorts_every_row_on_the_server(dash_duo, atlas_app):
     assert severe_logs(dash_duo) == []
 
 
-def test_a_column_filter_and_the_quick_search_narrow_the_rows(dash_duo, atlas_app):
+def test_a_column_filter_and_the_search_box_narrow_the_rows_and_the_search_is_in_the_address(dash_duo, atlas_app):
     open_trials(dash_duo, atlas_app)
     filters = {"title": {"filterType": "text", "type": "contains", "filter": "cirrhosis"}}
     filter_column(dash_duo, "title", "cirrhosis")
@@ -84,11 +87,21 @@ def test_a_column_filter_and_the_quick_search_narrow_the_rows(dash_duo, atlas_ap
     total = len(expected_ids(""))
     dash_duo.wait_for_contains_text("#trials-count", f"{len(want):,} of {total:,} trials")
     wait_for_rows(dash_duo, want)
-    dash_duo.find_element("#trials-quick-search").send_keys("china")
-    both = expected_ids("", DEFAULT_SORT, filters, "china")
+    dash_duo.find_element(SEARCH_BOX).send_keys("china")
+    both = expected_ids("?q=china", DEFAULT_SORT, filters)
     assert 0 < len(both) < len(want)
-    dash_duo.wait_for_contains_text("#trials-count", f"{len(both):,} of {total:,} trials")
+    dash_duo.wait_for_contains_text("#trials-count", f"{len(both):,} of {len(expected_ids('?q=china')):,} trials")
     wait_for_rows(dash_duo, both)
+    # the search is the shared filter's: in the address and the filter panel's box
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: "q=china" in d.current_url, message="no q= in the address")
+    assert dash_duo.find_element("#control-q").get_attribute("value") == "china"
+    # Clear filters empties both boxes and the address
+    dash_duo.find_element("#filter-clear").click()
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda _: dash_duo.find_element(SEARCH_BOX).get_attribute("value") == "", message="search box not cleared"
+    )
+    assert "q=" not in dash_duo.driver.current_url
+    dash_duo.wait_for_contains_text("#trials-count", f"{len(want):,} of {total:,} trials")
     # the shared filter panel still applies on top: a focus area from the URL
     dash_duo.driver.get(dash_duo.server_url + "/trials?focus=covid19_ards")
     dash_duo.wait_for_contains_text("#trials-count", f"{len(expected_ids('?focus=covid19_ards')):,} trials")
@@ -133,12 +146,14 @@ def test_csv_export_holds_the_rows_shown_after_a_column_filter_and_a_sort(dash_d
 
 
 def test_a_search_that_matches_nothing_says_so_and_clearing_it_brings_the_rows_back(dash_duo, atlas_app):
-    open_trials(dash_duo, atlas_app, "?focus=liver")
-    box = dash_duo.find_element("#trials-quick-search")
+    open_trials(dash_duo, atlas_app, "?focus=liver&q=cord")
+    box = dash_duo.find_element(SEARCH_BOX)
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: box.get_attribute("value") == "cord", message="box not filled")
+    box.send_keys(Keys.CONTROL, "a")
     box.send_keys("no-such-word-anywhere")
+    dash_duo.wait_for_contains_text("#trials-count", "0 trials")
+    dash_duo.wait_for_contains_text("#trials-empty", "No trial")
     total = len(expected_ids("?focus=liver"))
-    dash_duo.wait_for_contains_text("#trials-count", f"0 of {total:,} trials")
-    dash_duo.wait_for_contains_text("#trials-empty", "quick search or column filters")
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(Keys.DELETE)
     dash_duo.wait_for_contains_text("#trials-count", f"{total:,} trials — Liver disease")

@@ -142,6 +142,12 @@ def test_free_text_searches_ids_titles_and_other_ids():
     assert ids(FilterState(q="[(.*")) == []  # regex characters are plain text
 
 
+def test_free_text_needs_every_word_somewhere_in_any_order():
+    assert ids(FilterState(q="inhalation exosome")) == ["NCT00000002"]  # both words, reversed
+    assert ids(FilterState(q="exosome  COVID-19")) == ["NCT00000002"]  # title word + condition, any case
+    assert ids(FilterState(q="exosome cirrhosis")) == []  # one word matches no field of that trial
+
+
 def test_design_and_results_filters():
     assert ids(FilterState(allocation=("randomised",))) == ["NCT00000001"]
     assert ids(FilterState(blinded=("open_label",))) == ["NCT00000002", "NCT00000003"]

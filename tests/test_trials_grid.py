@@ -1,4 +1,4 @@
-"""The trials grid's server-side row model (msc_atlas.views.trials): sorting, column filters, quick search and paging
+"""The trials grid's server-side row model (msc_atlas.views.trials): sorting, column filters (after the shared filter and its search text) and paging
 give exactly the rows of the plain pandas / Python reference (tests/reference.py `grid_apply`), in the same order,
 on the bundled data and on a resampled dataset full of ties; malformed grid requests are refused or trimmed to
 their valid parts; the CSV export holds exactly the rows the grid shows."""
@@ -34,12 +34,12 @@ SEARCHED = settings(
 )
 
 
-def shown(state: FilterState, sort=None, filters=None, quick: str = "") -> list[dict]:
-    return trials.rows(state, GridQuery.parse(sort, filters, quick))
+def shown(state: FilterState, sort=None, filters=None) -> list[dict]:
+    return trials.rows(state, GridQuery.parse(sort, filters))
 
 
-def expected(state: FilterState, sort=None, filters=None, quick: str = "", frame=TRIALS) -> list[dict]:
-    return reference.grid_apply(state, frame, sort, filters, quick).to_dict("records")
+def expected(state: FilterState, sort=None, filters=None, frame=TRIALS) -> list[dict]:
+    return reference.grid_apply(state, frame, sort, filters).to_dict("records")
 
 
 def ids(rows: list[dict]) -> list[str]:
@@ -156,18 +156,20 @@ def test_two_conditions_and_two_columns():
         },
     }
     sort = [{"colId": "enrollment", "sort": "asc"}]
-    rows = shown(FilterState(focus=("liver",)), sort, filters, "china")
-    assert rows and rows == expected(FilterState(focus=("liver",)), sort, filters, "china")
+    rows = shown(FilterState(focus=("liver",), q="hospital"), sort, filters)
+    assert rows and rows == expected(FilterState(focus=("liver",), q="hospital"), sort, filters)
 
 
-def test_quick_search_needs_every_word_somewhere_in_the_row():
-    rows = shown(FilterState(), None, None, "Umbilical  CHINA")
-    assert rows == expected(FilterState(), None, None, "umbilical china")
-    texts = [" ".join(str(row[name]) for name in COLUMNS).lower() for row in rows]
-    assert rows and all("umbilical" in text and "china" in text for text in texts)
-    assert any("china" not in row["country"].lower() for row in rows)  # found in another column (a sponsor)
-    assert shown(FilterState(), None, None, "nct04252118") == expected(FilterState(), None, None, "NCT04252118")
-    assert shown(FilterState(), None, None, "no-such-word-anywhere") == []
+def test_the_search_text_needs_every_word_somewhere_in_the_trial():
+    """The grid's search box is the shared filter's search text: every word in the IDs, title, conditions, sponsor
+    or primary outcomes, in any order and case."""
+    rows = shown(FilterState(q="Umbilical  COVID"))
+    assert rows == expected(FilterState(q="covid umbilical"))
+    ids = [row["trial_id"] for row in rows]
+    each = [{row["trial_id"] for row in shown(FilterState(q=word))} for word in ("umbilical", "covid")]
+    assert ids and set(ids) == each[0] & each[1]  # both words, wherever each one is
+    assert [row["trial_id"] for row in shown(FilterState(q="nct04252118"))] == ["NCT04252118"]
+    assert shown(FilterState(q="umbilical no-such-word-anywhere")) == []
 
 
 def test_doses_read_with_their_unit_and_sort_as_numbers_by_the_lowest_level():
@@ -247,16 +249,22 @@ sort_models = st.lists(
     unique_by=lambda entry: entry["colId"],
 )
 states = st.sampled_from(
-    [FilterState(), FilterState(focus=("covid19_ards",)), FilterState(country=("CHN",)), FilterState(q="liver")]
+    [
+        FilterState(),
+        FilterState(focus=("covid19_ards",)),
+        FilterState(country=("CHN",)),
+        FilterState(q="liver"),
+        FilterState(q="umbilical covid"),
+        FilterState(q="NCT04"),
+    ]
 )
 _VALUES = {column: _values(column) for column in TEXT_COLUMNS}
-quick_texts = st.sampled_from(["", "china", "phase 2", "umbilical intravenous", "NCT04", "2020-05", "not reported"])
 
 
 @SEARCHED
-@given(state=states, sort=sort_models, filters=filter_models(), quick=quick_texts)
-def test_any_sort_filter_and_search_gives_the_reference_rows(state, sort, filters, quick):
-    assert shown(state, sort, filters, quick) == expected(state, sort, filters, quick)
+@given(state=states, sort=sort_models, filters=filter_models())
+def test_any_sort_filter_and_search_gives_the_reference_rows(state, sort, filters):
+    assert shown(state, sort, filters) == expected(state, sort, filters)
 
 
 def test_a_resampled_dataset_full_of_ties_gives_the_reference_rows():
@@ -264,20 +272,19 @@ def test_a_resampled_dataset_full_of_ties_gives_the_reference_rows():
     frame = TRIALS.sample(n=len(TRIALS) * 10, replace=True, random_state=3).reset_index(drop=True)
     frame["trial_id"] = [f"NCT{n:08d}" for n in range(len(frame))]
     table, index = GridTable(frame), FilterIndex(frame)
-    for state, sort, filters, quick in [
-        (FilterState(), [{"colId": "first_posted", "sort": "desc"}], None, ""),
-        (FilterState(focus=("liver",)), [{"colId": "status", "sort": "asc"}], None, "china"),
-        (FilterState(), [{"colId": "enrollment", "sort": "desc"}, {"colId": "title", "sort": "asc"}], None, ""),
+    for state, sort, filters in [
+        (FilterState(), [{"colId": "first_posted", "sort": "desc"}], None),
+        (FilterState(focus=("liver",), q="hospital"), [{"colId": "status", "sort": "asc"}], None),
+        (FilterState(), [{"colId": "enrollment", "sort": "desc"}, {"colId": "title", "sort": "asc"}], None),
         (
             FilterState(),
             [{"colId": "tissue", "sort": "desc"}],
             {"enrollment": {"filterType": "number", "type": "lessThan", "filter": 50}},
-            "",
         ),
     ]:
-        query = GridQuery.parse(sort, filters, quick)
+        query = GridQuery.parse(sort, filters)
         positions = table.order(table.keep(index.mask(state), query), query.sort)
-        assert table.records(positions) == expected(state, sort, filters, quick, frame=frame)
+        assert table.records(positions) == expected(state, sort, filters, frame=frame)
 
 
 # ------------------------------------------------------------------------------------------------ paging
@@ -293,7 +300,8 @@ def test_blocks_page_through_exactly_the_reference_rows():
         assert block.total == len(want) and block.matching == len(want)
         got += block.rows
     assert got == want  # every block in turn, the last one short, past the end empty
-    narrowed = trials.block(state, GridRequest(0, 10, GridQuery.parse(sort, None, "liver")))
+    liver_in_title = {"title": {"filterType": "text", "type": "contains", "filter": "liver"}}
+    narrowed = trials.block(state, GridRequest(0, 10, GridQuery.parse(sort, liver_in_title)))
     assert narrowed.total < narrowed.matching == len(want)
 
 
@@ -360,7 +368,6 @@ def test_a_request_keeps_only_what_it_can_use():
                 "country": {"filterType": "text", "type": "contains", "filter": {"$gt": ""}},
             },
         },
-        quick="  " + "x" * 500,
     )
     assert asked is not None and (asked.start, asked.end) == (0, 100)
     query = asked.query
@@ -368,7 +375,6 @@ def test_a_request_keeps_only_what_it_can_use():
     assert [(f.column, f.conditions) for f in query.filters] == [
         ("enrollment", (trials.Condition("greaterThan", 30.0),))
     ]
-    assert query.words == ("x" * (trials.MAX_TEXT - 2),)  # the text is cut to MAX_TEXT, then split
     assert all(not math.isnan(c.value) for f in query.filters for c in f.conditions if isinstance(c.value, float))
 
 
@@ -386,12 +392,15 @@ def test_the_export_holds_exactly_the_rows_the_grid_shows_in_its_order():
     state = FilterState(focus=("covid19_ards",))
     sort = [{"colId": "enrollment", "sort": "desc"}]
     filters = {"country": {"filterType": "text", "type": "contains", "filter": "china"}}
-    text, filename = trials.export_csv(state, GridQuery.parse(sort, filters, "phase"))
+    state = state.replace(q="stem")  # the search text is the filter's: the header names it with the filter
+    text, filename = trials.export_csv(state, GridQuery.parse(sort, filters))
     lines = text.splitlines()
-    assert lines[1].startswith("# Filter: COVID-19 & ARDS (?focus=covid19_ards); table: sorted by Enrollment")
-    assert "Countries contains “china”" in lines[1] and "table search “phase”" in lines[1]
+    assert lines[1].startswith(
+        "# Filter: COVID-19 & ARDS; matching “stem” (?focus=covid19_ards&q=stem); table: sorted by Enrollment"
+    )
+    assert "Countries contains “china”" in lines[1]
     exported = list(csv.DictReader(io.StringIO("\n".join(lines[3:]))))
-    want = ids(expected(state, sort, filters, "phase"))
+    want = ids(expected(state, sort, filters))
     assert [row["trial_id"] for row in exported] == want and want
     assert filename.endswith(f"_{len(want)}-trials.csv")
     # every column of trials.csv, not only the grid's, and the doses as the grid and the record print them
@@ -408,16 +417,16 @@ def test_columns_too_large_for_numpy_string_arrays_give_the_same_rows(monkeypatc
     monkeypatch.setattr(trials, "SEARCH_ARRAY_BYTES", 0)
     table, index = GridTable(TRIALS), FilterIndex(TRIALS)
     assert all(column.array is None for column in table.columns.values())
-    for sort, filters, quick in [
-        (None, {"title": {"filterType": "text", "type": "startsWith", "filter": "MESENCHYMAL"}}, ""),
-        (None, {"sponsor": {"filterType": "text", "type": "notContains", "filter": "university"}}, "china"),
-        ([{"colId": "title", "sort": "asc"}], {"phase": {"filterType": "text", "type": "notEqual", "filter": "x"}}, ""),
+    for sort, filters in [
+        (None, {"title": {"filterType": "text", "type": "startsWith", "filter": "MESENCHYMAL"}}),
+        (None, {"sponsor": {"filterType": "text", "type": "notContains", "filter": "university"}}),
+        ([{"colId": "title", "sort": "asc"}], {"phase": {"filterType": "text", "type": "notEqual", "filter": "x"}}),
     ]:
-        query = GridQuery.parse(sort, filters, quick)
+        query = GridQuery.parse(sort, filters)
         positions = table.order(table.keep(index.mask(FilterState()), query), query.sort)
-        assert table.records(positions) == expected(FilterState(), sort, filters, quick)
+        assert table.records(positions) == expected(FilterState(), sort, filters)
 
 
 def test_text_with_nul_characters_is_matched_literally():
     assert shown(FilterState(), None, {"title": {"filterType": "text", "type": "contains", "filter": "\x00"}}) == []
-    assert shown(FilterState(), None, None, "cell\x00") == expected(FilterState(), None, None, "cell\x00") == []
+    assert shown(FilterState(q="cell\x00")) == expected(FilterState(q="cell\x00")) == []

@@ -6,7 +6,7 @@ import io
 import pytest
 import reference
 
-from msc_atlas import fields, figures, views, vocab
+from msc_atlas import fields, figures, ids, views, vocab
 from msc_atlas.data import load_trials
 from msc_atlas.filters import LENSES, FilterState
 from msc_atlas.ui import filter_sync, shell
@@ -244,3 +244,14 @@ def test_choosing_a_tissue_group_selects_its_members_and_resets_the_control():
     assert state.tissue == ("umbilical_cord", "wharton_jelly") and notices == []
     assert push and set_controls  # the control shows the two members it stands for
     assert filter_sync.control_values(state)["tissue"] == ["umbilical_cord", "wharton_jelly"]
+
+
+def test_a_pages_search_box_types_into_the_filter_only_when_it_triggered_with_text():
+    mirrored_search = filter_sync.mirrored_search
+    box = {"type": ids.SEARCH_MIRROR, "index": "trials"}
+    assert mirrored_search(box, [{"id": box, "value": "cord covid"}]) == "cord covid"
+    assert mirrored_search(box, [{"id": box, "value": ""}]) == ""  # emptied: the search goes
+    assert mirrored_search(box, [{"id": box, "value": None}]) is None  # appeared with its page: not typing
+    assert mirrored_search("control-q", [{"id": box, "value": "x"}]) is None  # another control triggered
+    for hostile in (None, "boxes", [None, 3, {"id": box, "value": {"$gt": ""}}], [{"id": "other", "value": "x"}]):
+        assert mirrored_search(box, hostile) is None

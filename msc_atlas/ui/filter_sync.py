@@ -95,6 +95,20 @@ def address(search: str | None, query: str) -> str:
     return compare.with_vs(query, compare.parse(versus)[0]) if versus is not None else query
 
 
+def mirrored_search(trigger: Any, boxes: Any) -> str | None:
+    """The text typed into a page's own search box (ids.SEARCH_MIRROR), or None when no such box triggered.
+
+    `boxes` is Dash's grouping of the boxes' input (a list of {"id", "value", ...}). A box that appears with its
+    page has no value yet (None): that is not typing."""
+    if not (isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_MIRROR and isinstance(boxes, list)):
+        return None
+    for box in boxes:
+        if isinstance(box, dict) and box.get("id") == trigger:
+            value = box.get("value")
+            return value if isinstance(value, str) else None
+    return None
+
+
 def keep_known_countries(state: FilterState, known: set[str]) -> tuple[FilterState, list[str]]:
     """Countries no trial runs in cannot be shown in the country control: drop them, and say so."""
     unknown = [code for code in state.country if code not in known]
@@ -135,21 +149,29 @@ def register(count_matches, countries: list[str] | None = None, coverage=None, o
             posted_note=Output(ids.POSTED_BY_NOTE, "children"),
             toggle=Output(ids.FILTER_TOGGLE, "children"),
             coverage=Output(ids.COVERAGE, "children"),
+            mirrors=Output({"type": ids.SEARCH_MIRROR, "index": ALL}, "value"),
         ),
         inputs=dict(
             search=Input(ids.URL, "search"),
             controls={key: Input(ids.control(key), "value") for key in control_keys},
+            mirrors=Input({"type": ids.SEARCH_MIRROR, "index": ALL}, "value"),
             click=Input(ids.CLICK_STORE, "data"),
             _clear=Input(ids.CLEAR, "n_clicks"),
             lenses=Input({"type": ids.LENS, "index": ALL}, "n_clicks"),
         ),
         state=dict(previous=State(ids.FILTER_STORE, "data")),
     )
-    def sync_filter(search, controls, click, _clear, lenses, previous):
+    def sync_filter(search, controls, mirrors, click, _clear, lenses, previous):
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and trigger.get("type") == ids.LENS and not any(lenses or []):
             trigger = None  # lens buttons appearing in the layout are not clicks
+        typed = mirrored_search(trigger, (ctx.args_grouping or {}).get("mirrors"))
+        if typed is not None:  # a page's search box is the filter panel's search box
+            trigger, controls = ids.control("q"), {**controls, "q": typed}
+        elif isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_MIRROR:
+            trigger = None  # a search box appearing with its page: the URL decides
         state, notices, push_url, set_controls = resolve(trigger, search, controls, previous, click)
+        set_controls = set_controls or typed is not None  # the panel's box shows what was typed on the page
         state, country_notices = keep_known_countries(state, known_countries) if known_countries else (state, [])
         notices += country_notices
         query = address(search, state.to_query())
@@ -164,6 +186,7 @@ def register(count_matches, countries: list[str] | None = None, coverage=None, o
             "posted_note": f"Also limited to trials first posted by {state.posted_by}." if state.posted_by else None,
             "toggle": f"Filters · {matching:,}",
             "coverage": coverage(state) if coverage else None,
+            "mirrors": [dash.no_update if typed is not None else state.q for _ in mirrors or []],
         }
 
     if option_counts is not None:

@@ -1,18 +1,18 @@
-"""The Trials page for a filter state: the grid's rows a block at a time, sorted, column-filtered and quick-searched
-on the server, the match count, and the CSV export of exactly the rows the grid shows.
+"""The Trials page for a filter state: the grid's rows a block at a time, sorted and column-filtered on the server,
+the match count, and the CSV export of exactly the rows the grid shows.
 
 The grid (AG Grid's infinite row model) asks for rows [start, end) with its sort model and column filter model; the
-quick search box and the shared filter come along. `GridQuery.parse` turns the untrusted models into a small frozen
+shared filter comes along (its search text is the page's search box: msc_atlas.filters). `GridQuery.parse` turns the untrusted models into a small frozen
 query (anything malformed is dropped, never raised), `positions` gives the row positions the grid shows, in order, and
 `block` / `export_csv` read them. The work per request is numpy over integer codes built once per dataset
-(`GridTable`): a column filter or a quick-search word is tested once per distinct value of a column, a sort by one
+(`GridTable`): a column filter is tested once per distinct value of a column, a sort by one
 column is a boolean selection from an order computed once, so a request costs about as much at 160,000 trials as at
 1,600, apart from a few linear passes over a mask.
 
 Semantics follow AG Grid's own client-side filters (text: case-insensitive contains / notContains / equals /
 notEqual / startsWith / endsWith / blank / notBlank; number: equals / notEqual / greaterThan(OrEqual) /
 lessThan(OrEqual) / inRange (exclusive) / blank / notBlank, blanks matching only `blank`; two conditions joined by
-AND / OR) and quick filter (every whitespace-separated word appears, case-insensitively, in some column). Sorting:
+AND / OR). Sorting:
 numbers numerically, text case-insensitively, "not reported" last in either direction, ties in dataset order.
 tests/reference.py holds the plain pandas version the tests compare against. No Dash imports.
 """
@@ -37,10 +37,9 @@ from msc_atlas.selection import count_matches, trial_index
 BLOCK_SIZE = 100  # rows per grid request (the grid's cacheBlockSize): four pages of 25
 MAX_BLOCK = 1000  # the most rows one request may ask for; a larger range is refused
 MAX_ROW = 10**9  # no start row beyond this (a real grid never gets near it)
-MAX_TEXT = 200  # filter text and quick search are cut to this length
+MAX_TEXT = 200  # a column filter's text is cut to this length
 MAX_CONDITIONS = 4  # conditions per column filter (AG Grid's default maxNumConditions is 2)
 MAX_SORT = 8  # sort keys
-MAX_WORDS = 12  # quick-search words
 SEARCH_ARRAY_BYTES = 32 * 2**20  # a column's distinct texts as one fixed-width numpy array up to this size
 
 TEXT_TYPES = ("contains", "notContains", "equals", "notEqual", "startsWith", "endsWith", "blank", "notBlank")
@@ -85,30 +84,28 @@ class ColumnFilter:
 
 @dataclass(frozen=True)
 class GridQuery:
-    """What the grid asks for besides the filter state: sort keys, column filters, quick-search words. Hashable,
+    """What the grid asks for besides the filter state: sort keys and column filters. Hashable,
     so the row positions are cached per (state, query)."""
 
     sort: tuple[tuple[str, bool], ...] = ()  # (column, descending), most significant first
     filters: tuple[ColumnFilter, ...] = ()
-    words: tuple[str, ...] = ()  # quick search, lower-cased
 
     @classmethod
-    def parse(cls, sort_model: Any = None, filter_model: Any = None, quick: Any = None) -> GridQuery:
-        """A valid query from the grid's untrusted sort model, filter model and quick-search text; a part that is
+    def parse(cls, sort_model: Any = None, filter_model: Any = None) -> GridQuery:
+        """A valid query from the grid's untrusted sort model and filter model; a part that is
         malformed or names no grid column is left out (never raises)."""
         columns = grid_fields()
         return cls(
             sort=_parse_sort(sort_model, columns),
             filters=_parse_filters(filter_model, columns),
-            words=_parse_words(quick),
         )
 
     def narrows(self) -> bool:
-        """Whether the table's own filters or search leave out rows of the filter state."""
-        return bool(self.filters or self.words)
+        """Whether the table's own column filters leave out rows of the filter state."""
+        return bool(self.filters)
 
     def describe(self) -> str:
-        """One line for the CSV header: the sort, the column filters and the search ("" when none)."""
+        """One line for the CSV header: the sort and the column filters ("" when none)."""
         columns = grid_fields()
         parts = []
         if self.sort:
@@ -118,8 +115,6 @@ class GridQuery:
             joiner = " or " if column_filter.any_of else " and "
             shown = joiner.join(_describe_condition(condition) for condition in column_filter.conditions)
             parts.append(f"{columns[column_filter.column].label} {shown}")
-        if self.words:
-            parts.append(f"table search “{' '.join(self.words)}”")
         return re.sub(r"[\x00-\x1f\x7f]", " ", "; ".join(parts))  # one line, whatever text a filter holds
 
 
@@ -141,7 +136,7 @@ class GridRequest:
     query: GridQuery
 
     @classmethod
-    def parse(cls, request: Any, quick: Any = None) -> GridRequest | None:
+    def parse(cls, request: Any) -> GridRequest | None:
         """None when the request is not a mapping or asks for an impossible row range (negative, reversed, more
         than MAX_BLOCK rows, not whole numbers); otherwise the valid parts of its models."""
         if not isinstance(request, Mapping):
@@ -149,7 +144,7 @@ class GridRequest:
         start, end = _whole(request.get("startRow")), _whole(request.get("endRow"))
         if start is None or end is None or not 0 <= start < end <= start + MAX_BLOCK or start > MAX_ROW:
             return None
-        return cls(start, end, GridQuery.parse(request.get("sortModel"), request.get("filterModel"), quick))
+        return cls(start, end, GridQuery.parse(request.get("sortModel"), request.get("filterModel")))
 
 
 def _whole(value: Any) -> int | None:
@@ -241,12 +236,6 @@ def _parse_condition(item: Any, kind: str) -> Condition | None:
     return Condition(condition_type, number)
 
 
-def _parse_words(quick: Any) -> tuple[str, ...]:
-    if not isinstance(quick, str):
-        return ()
-    return tuple(dict.fromkeys(quick[:MAX_TEXT].lower().split()))[:MAX_WORDS]
-
-
 # ------------------------------------------------------------------------------------------------ the table
 
 
@@ -336,12 +325,6 @@ class _Column:
             return np.where(self.null, condition.type in NULL_TEXT_MATCHES, vectorised)
         return np.fromiter((_text_passes(condition, text) for text in self.text), dtype=bool, count=len(self.text))
 
-    def found(self, word: str) -> np.ndarray:
-        """Whether each distinct value contains `word` (lower-cased)."""
-        if self.array is not None and "\x00" not in word:
-            return (np.strings.find(self.array, word) >= 0) & ~self.null
-        return np.fromiter((text is not None and word in text for text in self.text), dtype=bool, count=len(self.text))
-
 
 def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
@@ -425,7 +408,7 @@ def _sort_groups(frame: pd.DataFrame, field: Field) -> np.ndarray | None:
 
 class GridTable:
     """The grid of the loaded trials, built once per dataset: the shown values of every row (for the blocks sent)
-    and one `_Column` of codes per grid column (for sorting, column filters and quick search)."""
+    and one `_Column` of codes per grid column (for sorting and column filters)."""
 
     def __init__(self, frame: pd.DataFrame):
         self.size = len(frame)
@@ -443,17 +426,10 @@ class GridTable:
         }
 
     def keep(self, base: np.ndarray, query: GridQuery) -> np.ndarray:
-        """`base` (the filter state's rows) narrowed by the column filters, then the quick search."""
+        """`base` (the filter state's rows) narrowed by the column filters."""
         keep = base.copy()
         for column_filter in query.filters:
             keep &= self.columns[column_filter.column].matches(column_filter)
-        for word in query.words:
-            anywhere = np.zeros(self.size, dtype=bool)
-            for column in self.columns.values():
-                hit = column.found(word)
-                if hit.any():  # most words are in a few columns only: no row gather for the others
-                    anywhere |= hit[column.codes]
-            keep &= anywhere
         return keep
 
     def order(self, keep: np.ndarray, sort: tuple[tuple[str, bool], ...]) -> np.ndarray:
@@ -482,7 +458,7 @@ def grid_table() -> GridTable:
 @cache.results(maxsize=32)  # an array of up to one int per trial: fewer kept than the per-state views
 def positions(state: FilterState, query: GridQuery = GridQuery()) -> np.ndarray:
     """Row positions (in the loaded frame) the grid shows for `state` and `query`, in display order: the filter
-    state, then the column filters, then the quick search, then the sort. Read-only (shared between callers)."""
+    state, then the column filters, then the sort. Read-only (shared between callers)."""
     table = grid_table()
     shown = table.order(table.keep(trial_index().mask(state), query), query.sort)
     shown.flags.writeable = False
@@ -492,7 +468,7 @@ def positions(state: FilterState, query: GridQuery = GridQuery()) -> np.ndarray:
 @dataclass(frozen=True)
 class Block:
     rows: list[dict[str, Any]]  # grid records of the rows asked for
-    total: int  # rows the grid shows (the filter state, narrowed by the table's filters and search)
+    total: int  # rows the grid shows (the filter state, narrowed by the table's column filters)
     matching: int  # trials matching the filter state alone
 
 
