@@ -35,10 +35,12 @@ control_socket_disable = True
 
 def when_ready(server):
     """Master, app preloaded, before any worker forks: let Dash finish its lazy first-request set-up once, so two
-    threads of a fresh worker never race on it (see msc_atlas.serving.finish_dash_setup)."""
+    threads of a fresh worker never race on it (see msc_atlas.serving.finish_dash_setup), and compute the default
+    views every worker then shares."""
     from msc_atlas import serving
 
     serving.finish_dash_setup(server.app.wsgi())
+    serving.warm_default_views()
 
 
 def post_fork(server, worker):

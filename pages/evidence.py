@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 from msc_atlas import ids, trial_link, views, vocab
 from msc_atlas.filters import FilterState
 from msc_atlas.ui import components as ui
-from msc_atlas.ui.chart_card import ChartCard
+from msc_atlas.ui.chart_card import PENDING, ChartCard, built_when_open
 
 dash.register_page(__name__, path="/evidence", name="Evidence", order=4, title="Evidence — MSC Trials Atlas")
 
@@ -18,7 +18,9 @@ FUNNEL, DESIGN, GAP = "ev-funnel", "ev-design", "ev-gap"
 # One card switches between the two smaller charts: four graphs on a first load instead of five (bench/RESULTS.md)
 ENDED, ENDED_BY, ENDED_NOTE = "ev-ended", "ev-ended-by", "ev-ended-note"
 ENDED_VIEWS = {"stopped": "Why trials stopped", "enrollment": "Actual enrollment of completed trials"}
-NUMBERS, EMPTY, CHARTS, RCTS, SNAPSHOT = "ev-numbers", "ev-empty", "ev-charts", "ev-rcts", "ev-snapshot"
+NUMBERS, EMPTY, CHARTS, SNAPSHOT = "ev-numbers", "ev-empty", "ev-charts", "ev-snapshot"
+# The largest RCTs: a table of ~160 components, built when opened so that the charts draw first (bench/RESULTS.md)
+RCTS, RCT_DETAILS, RCT_REQUEST = "ev-rcts", "ev-rct-details", "ev-rct-request"
 GAP_BY, GAP_NOTE = "ev-gap-by", "ev-gap-note"
 GAP_VIEWS = {
     "years": "Years since completion",
@@ -102,7 +104,15 @@ def layout(**_query):
                                 "intervention), by enrollment as registered (actual or planned).",
                                 className="small text-muted",
                             ),
-                            html.Div(id=RCTS, className="table-responsive"),
+                            html.Details(
+                                [
+                                    html.Summary(id="ev-rct-summary", className="small"),
+                                    html.Div(PENDING, id=RCTS, className="table-responsive"),
+                                ],
+                                id=RCT_DETAILS,
+                                open=False,
+                            ),
+                            dcc.Store(id=RCT_REQUEST),
                         ],
                         className="card-panel",
                         **ui.attrs(aria_label="Largest randomised controlled trials"),
@@ -186,6 +196,10 @@ def enrollment_note(view: dict[str, Any]) -> str:
     )
 
 
+def rct_summary(rows: list[dict[str, Any]]) -> str:
+    return f"Show the table ({vocab.plural(len(rows))})" if rows else "No randomised controlled trial in this view"
+
+
 def rct_table(rows: list[dict[str, Any]]) -> Any:
     if not rows:
         return html.P("No randomised controlled trial in this view.", className="small")
@@ -219,7 +233,7 @@ def rct_table(rows: list[dict[str, Any]]) -> Any:
         ended=ChartCard.outputs(ENDED),
         gap_note=Output(GAP_NOTE, "children"),
         ended_note=Output(ENDED_NOTE, "children"),
-        rcts=Output(RCTS, "children"),
+        rct_summary=Output("ev-rct-summary", "children"),
     ),
     inputs=dict(
         filter_data=Input(ids.FILTER_STORE, "data"), gap_by=Input(GAP_BY, "value"), ended_by=Input(ENDED_BY, "value")
@@ -234,7 +248,7 @@ def update_evidence(filter_data, gap_by, ended_by):
             "empty": ui.empty_state(view["scope"]),
             "hidden": True,
             **dict.fromkeys(("funnel", "design", "gap", "ended"), ChartCard.BLANK),
-            **dict.fromkeys(("gap_note", "ended_note", "rcts"), None),
+            **dict.fromkeys(("gap_note", "ended_note", "rct_summary"), None),
         }
     figures, titles = view["figures"], view["titles"]
     gap_key = f"gap_{gap_view(gap_by)}"
@@ -250,7 +264,7 @@ def update_evidence(filter_data, gap_by, ended_by):
         "ended": ChartCard.content(figures[ended_key], titles[ended_key]),
         "gap_note": gap_note(view),
         "ended_note": stopped_note(view) if ended_key == "stopped" else enrollment_note(view),
-        "rcts": rct_table(view["rcts"]),
+        "rct_summary": rct_summary(view["rcts"]),
     }
 
 
@@ -359,3 +373,9 @@ def ended_table(filter_data, ended_by):
             ui.table(["Trial", "Status", "Why stopped (registry's words)"], view["stopped"]["trials"]),
         ]
     )
+
+
+@built_when_open(RCT_DETAILS, RCTS, RCT_REQUEST, filter_data=FILTER)
+def rcts_table(filter_data):
+    view = _table_view(filter_data)
+    return rct_table([] if view is None else view["rcts"])

@@ -59,6 +59,14 @@ def test_the_numbers_are_the_datas_and_a_funnel_click_filters(dash_duo, atlas_ap
     wait_for_count(dash_duo, expected_count("?focus=liver&status=completed"))
     assert expected_count("?focus=liver&status=completed") == completed
     dash_duo.wait_for_text_to_equal("#ev-kpi-completed .kpi-value", f"{completed:,}")
+    # the largest RCTs of the view now shown: built when opened, each linked to its record
+    rcts = [row["trial_id"] for row in evidence.view(FilterState(focus=("liver",), status=("completed",)))["rcts"]]
+    dash_duo.wait_for_text_to_equal("#ev-rct-summary", f"Show the table ({len(rcts)} trials)")
+    dash_duo.driver.execute_script("document.getElementById('ev-rct-details').open = true")
+    dash_duo.wait_for_element("#ev-rct-table", timeout=10)
+    links = dash_duo.driver.find_elements("css selector", "#ev-rct-table tbody td:first-child a")
+    assert rcts and [a.text for a in links] == rcts
+    assert links[0].get_attribute("href").endswith(f"/trials?trial={rcts[0]}")
     assert severe_logs(dash_duo) == []
 
 

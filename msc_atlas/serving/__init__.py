@@ -19,7 +19,14 @@ from flask import Response
 
 from msc_atlas.serving import compression, errors, headers, reload
 from msc_atlas.serving.errors import on_callback_error
-from msc_atlas.serving.startup import LOG, StartupError, configure_logging, finish_dash_setup, load_dataset_or_exit
+from msc_atlas.serving.startup import (
+    LOG,
+    StartupError,
+    configure_logging,
+    finish_dash_setup,
+    load_dataset_or_exit,
+    warm_default_views,
+)
 
 __all__ = [
     "LOG",
@@ -29,6 +36,7 @@ __all__ = [
     "harden",
     "load_dataset_or_exit",
     "on_callback_error",
+    "warm_default_views",
 ]
 
 

@@ -143,33 +143,40 @@ class ChartCard(html.Section):
         `dependencies` name the values `build` receives: an Input makes an open table follow its changes, a State is
         only read (pass the arguments of the cached view the table comes from, so that it is the same view).
         """
-        inputs = {key: dep for key, dep in dependencies.items() if isinstance(dep, Input)}
+        return built_when_open(cls.ids.details(name), cls.ids.table(name), cls.ids.table_request(name), **dependencies)
 
-        def register(build: F) -> F:
-            clientside_callback(
-                ClientsideFunction("atlas", "tableRequest"),
-                Output(cls.ids.table_request(name), "data"),
-                Output(cls.ids.table(name), "children", allow_duplicate=True),
-                Input(cls.ids.details(name), "open"),
-                *[Input(dep.component_id, dep.component_property) for dep in inputs.values()],
-                State(cls.ids.table_request(name), "data"),
-                prevent_initial_call=True,
-            )
 
-            @callback(
-                Output(cls.ids.table(name), "children", allow_duplicate=True),
-                inputs=dict(request=Input(cls.ids.table_request(name), "data")),
-                state={key: State(dep.component_id, dep.component_property) for key, dep in dependencies.items()},
-                prevent_initial_call=True,
-            )
-            def build_table(request: Any, **values: Any) -> Any:
-                if not isinstance(request, dict):  # the request store is only ever written by tableRequest
-                    return dash.no_update
-                return build(**values)
+def built_when_open(details: str, target: str, request: str, **dependencies: Input | State) -> Callable[[F], F]:
+    """Register `build(**values)` as the builder of `target`'s children, asked for only while the <details> `details`
+    is open (and again when an Input changes while it is open); `request` is a dcc.Store beside it and `target`
+    starts with PENDING. Nothing is built on a first load: the page's first draw does not wait for it."""
+    inputs = {key: dep for key, dep in dependencies.items() if isinstance(dep, Input)}
 
-            return build
+    def register(build: F) -> F:
+        clientside_callback(
+            ClientsideFunction("atlas", "tableRequest"),
+            Output(request, "data"),
+            Output(target, "children", allow_duplicate=True),
+            Input(details, "open"),
+            *[Input(dep.component_id, dep.component_property) for dep in inputs.values()],
+            State(request, "data"),
+            prevent_initial_call=True,
+        )
 
-        return register
+        @callback(
+            Output(target, "children", allow_duplicate=True),
+            inputs=dict(asked=Input(request, "data")),
+            state={key: State(dep.component_id, dep.component_property) for key, dep in dependencies.items()},
+            prevent_initial_call=True,
+        )
+        def build_when_asked(asked: Any, **values: Any) -> Any:
+            if not isinstance(asked, dict):  # the request store is only ever written by tableRequest
+                return dash.no_update
+            return build(**values)
+
+        return build
+
+    return register
 
 
 def export_buttons(name: str) -> html.Div:
