@@ -17,6 +17,71 @@
     true
   );
 
+  // On a phone, category labels of horizontal bars and heatmap rows ("Intracerebral / intranasal to CNS") would take
+  // two thirds of the chart's width and leave the bars a sliver: below NARROW pixels they are cut to SHORT characters
+  // (the hover, the table and the downloads keep them whole). Re-applied after every draw, which replaces the layout.
+  var NARROW = 480;
+  var SHORT = 16;
+  var CHAR_PX = 7.6; // a generous average width of a 13 px label character
+
+  function shorten(text) {
+    text = String(text);
+    return text.length > SHORT ? text.slice(0, SHORT - 1).replace(/[\s/(,-]+$/, "") + "…" : text;
+  }
+
+  function fitLabels(gd) {
+    var full = gd._fullLayout;
+    var axis = full && full.yaxis;
+    var rowsAreCategories =
+      axis && axis.type === "category" &&
+      (gd.data || []).some(function (t) { return (t.type === "bar" && t.orientation === "h") || t.type === "heatmap"; });
+    if (!rowsAreCategories || full.width >= NARROW || gd._atlasShortLabels === full.width) {
+      return;
+    }
+    var categories = (axis._categories || []).slice();
+    var short = categories.map(shorten);
+    gd._atlasShortLabels = full.width; // before relayout: its own afterplot must not relayout again
+    if (short.some(function (text, i) { return text !== String(categories[i]); })) {
+      // the figures set their left margin for the whole labels (msc_atlas/text_metrics.py): fit it to the cut ones
+      var longest = Math.max.apply(null, short.map(function (text) { return text.length; }));
+      var margin = (gd.layout.margin && gd.layout.margin.l) || full.margin.l;
+      gd._atlasMarginL = margin;
+      window.Plotly.relayout(gd, {
+        "yaxis.tickmode": "array",
+        "yaxis.tickvals": categories,
+        "yaxis.ticktext": short,
+        "margin.l": Math.min(margin, Math.round(longest * CHAR_PX) + 12),
+      });
+    }
+  }
+
+  function watch(gd) {
+    if (gd._atlasWatched || typeof gd.on !== "function") {
+      return;
+    }
+    gd._atlasWatched = true;
+    gd.on("plotly_afterplot", function () {
+      if (!(gd.layout && gd.layout.yaxis && gd.layout.yaxis.ticktext)) {
+        gd._atlasShortLabels = null; // a new figure (Plotly.react): its labels are whole again
+      }
+      fitLabels(gd);
+    });
+    if (gd._fullLayout) {
+      fitLabels(gd);
+    }
+  }
+
+  var scanQueued = false; // one look for new graphs per frame, however many nodes a render adds
+  new MutationObserver(function () {
+    if (!scanQueued) {
+      scanQueued = true;
+      window.requestAnimationFrame(function () {
+        scanQueued = false;
+        document.querySelectorAll(".atlas-graph .js-plotly-plot").forEach(watch);
+      });
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
   var PENDING = "Loading the table…"; // chart_card.PENDING: the words the table holds until it is built
   var PRINT_WIDTH = 2008; // pixels: 17 cm (a full journal page width) at 300 dpi
   var LAYOUT_WIDTH = [640, 960]; // the export's layout width: 13 px type prints at 6.5-9.8 pt at that size
@@ -107,6 +172,15 @@
   // in a file they would touch the edges. Copies: plotly.js writes into the figure it draws.
   function printFigure(gd) {
     var layout = JSON.parse(JSON.stringify(gd.layout));
+    if (gd._atlasShortLabels && layout.yaxis) {
+      // whole labels in a file (a phone's cut ones are for its screen only)
+      delete layout.yaxis.tickmode;
+      delete layout.yaxis.tickvals;
+      delete layout.yaxis.ticktext;
+      if (gd._atlasMarginL && layout.margin) {
+        layout.margin.l = gd._atlasMarginL;
+      }
+    }
     var margin = layout.margin || {};
     layout.margin = {
       l: (margin.l || 0) + BORDER,

@@ -28,6 +28,7 @@ dash.register_page(__name__, path="/mechanism", name="Mechanism", order=2, title
 GRAPH, WRAP, CONTEXT = "mechanism-graph", "mech-graph-wrap", "mech-context"
 CHOOSER, PANEL = "mech-chooser", "mech-panel"
 STATUS, ALT, PNG = "mech-status", "mech-text-alt", "mech-download-png"
+ALT_DETAILS = "mech-text-details"  # open from the start on a phone (assets/mechanism_phone.js)
 CLAIMS_CSV, CLAIMS_DOWNLOAD = "mech-download-claims", "mech-claims-download"
 EXPORT_REQUEST, EXPORT_DONE = "mech-export-request", "mech-export-done"
 PNG_SCALE = 4
@@ -131,12 +132,20 @@ def layout(**_query: Any) -> html.Div:
                                     **ui.attrs(aria_label="Mechanism diagram; a text version follows the legend."),
                                 ),
                                 html.P(
-                                    "Scroll or pinch to zoom, drag to pan. Thicker arrows rest on more citations.",
+                                    [
+                                        "Scroll or pinch to zoom, drag to pan. Thicker arrows rest on more citations.",
+                                        html.Span(
+                                            " On a phone, every arrow is also written out below the legend.",
+                                            className="d-sm-none",
+                                        ),
+                                    ],
                                     className="chart-note mb-1",
                                 ),
                                 legend(),
                                 html.Details(
                                     [html.Summary("Show the diagram as text"), html.Div(id=ALT)],
+                                    id=ALT_DETAILS,
+                                    open=False,
                                     className="text-alternative mt-2",
                                 ),
                             ],
@@ -515,4 +524,11 @@ clientside_callback(
     Input(EXPORT_REQUEST, "data"),
     State(GRAPH, "id"),
     prevent_initial_call=True,
+)
+
+
+clientside_callback(
+    ClientsideFunction(namespace="mechanismPhone", function_name="openOnPhone"),
+    Output(ALT_DETAILS, "open"),
+    Input(ALT_DETAILS, "id"),
 )

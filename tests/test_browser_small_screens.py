@@ -90,3 +90,42 @@ def test_the_year_slider_is_reachable_on_a_laptop_screen(dash_duo, atlas_app):
         slider,
     )
     assert top >= 0 and bottom <= min(panel_bottom, viewport), (top, bottom, panel_bottom, viewport)
+
+
+ROUTE_LABELS = """
+const gd = document.querySelector('#sr-route .js-plotly-plot');
+const labels = [...gd.querySelectorAll('.ytick text')].map(t => t.textContent);
+return [labels, gd._fullLayout._size.w / gd._fullLayout.width];
+"""
+
+
+def test_a_phone_gets_bar_labels_it_can_read_whole_labels_in_downloads_and_the_diagram_as_text(dash_duo, atlas_app):
+    from test_browser_chart_cards import download
+
+    dash_duo.start_server(atlas_app)
+    set_width(dash_duo.driver, "phone")
+    dash_duo.driver.get(dash_duo.server_url + "/sources-routes")
+    settle(dash_duo.driver, "#sr-route .main-svg")
+    # long route names are cut, so the bars get most of the chart's width
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: any(text.endswith("…") for text in d.execute_script(ROUTE_LABELS)[0]), message="labels not cut"
+    )
+    labels, plot_share = dash_duo.driver.execute_script(ROUTE_LABELS)
+    assert "Intravenous" in labels and all(len(text) <= 16 for text in labels)
+    assert plot_share > 0.45, f"the bars get only {plot_share:.0%} of the chart's width"
+    # a download keeps the whole labels
+    svg = download(dash_duo, "sr-route", "svg").read_text(encoding="utf-8")
+    assert "Intracerebral / intranasal to CNS" in svg and "Intracerebral…" not in svg
+    # the mechanism diagram is too small to read on a phone: its text version starts open there
+    dash_duo.driver.get(dash_duo.server_url + "/mechanism")
+    settle(dash_duo.driver, "#mech-status strong")
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: d.execute_script("return document.getElementById('mech-text-details').open"), message="closed"
+    )
+    assert len(dash_duo.driver.find_elements("css selector", "#mech-text-alt li")) > 10
+    # ... and closed at a desktop width, where the diagram reads well
+    set_width(dash_duo.driver, "desktop")
+    dash_duo.driver.get(dash_duo.server_url + "/mechanism")
+    settle(dash_duo.driver, "#mech-status strong")
+    assert dash_duo.driver.execute_script("return document.getElementById('mech-text-details').open") is False
+    assert severe_logs(dash_duo) == []
