@@ -4,6 +4,8 @@ the rows the grid shows."""
 
 from __future__ import annotations
 
+import json
+
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -59,6 +61,17 @@ def column_defs() -> list[dict]:
                 column["sort"] = entry["sort"]
         defs.append(column)
     return defs
+
+
+LINKED_ROW = "atlas-linked-row"  # assets/10-atlas.css
+
+
+def linked_row_rule(trial_id: str | None) -> dict[str, str]:
+    """AG Grid's class rule that marks the open record's row. The id is one of the dataset's (views.detail.link
+    opens no other), written into the expression as a JSON string literal."""
+    if not trial_id:
+        return {}
+    return {LINKED_ROW: f"params.data && params.data.trial_id === {json.dumps(trial_id)}"}
 
 
 def record_notice(notice: str | None) -> dbc.Alert | None:
@@ -126,6 +139,7 @@ def layout(**query):
                 # (getRowsRequest) and gets that block and the row count back (getRowsResponse).
                 rowModelType="infinite",
                 getRowId="params.data.trial_id",
+                rowClassRules=linked_row_rule(link.trial_id),
                 defaultColDef={"sortable": True, "resizable": True, "floatingFilter": False},
                 dashGridOptions={
                     "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
@@ -222,6 +236,7 @@ clientside_callback(
         detail=Output(DETAIL, "children"),
         search=Output(ids.URL, "search", allow_duplicate=True),
         notice=Output(TRIAL_NOTICE, "children"),
+        linked=Output(GRID, "rowClassRules"),
     ),
     inputs=dict(selected=Input(GRID, "selectedRows")),
     state=dict(search=State(ids.URL, "search")),
@@ -236,12 +251,13 @@ def show_trial(selected, search):
         trial_id = selected[0].get("trial_id")
     link = views.detail.link(trial_id) if isinstance(trial_id, str) else None
     if link is None or link.trial_id is None:
-        return {"detail": dash.no_update, "search": dash.no_update, "notice": dash.no_update}
+        return {"detail": dash.no_update, "search": dash.no_update, "notice": dash.no_update, "linked": dash.no_update}
     address = trial_link.with_trial(search, link.trial_id)
     return {
         "detail": trial_detail.panel(link.trial_id, reveal="nearest"),
         "search": address if address != (search or "") else dash.no_update,
         "notice": None,
+        "linked": linked_row_rule(link.trial_id),
     }
 
 

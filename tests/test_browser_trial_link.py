@@ -76,6 +76,16 @@ def test_an_unknown_or_malformed_trial_shows_a_notice(dash_duo, atlas_app, query
     assert severe_logs(dash_duo) == []
 
 
+MARKED = "[...document.querySelectorAll('#trials-grid .ag-row.atlas-linked-row')].map(r => r.getAttribute('row-id'))"
+
+
+def wait_for_marked_row(dash_duo, trial_id: str) -> None:
+    """Every rendered part of the open record's row (pinned ID column and the rest) is marked, and no other row."""
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: set(d.execute_script(f"return {MARKED}")) == {trial_id}, message=f"{trial_id}'s row is not marked"
+    )
+
+
 def test_selecting_rows_puts_their_link_in_the_address_and_back_returns(dash_duo, atlas_app):
     dash_duo.start_server(atlas_app)
     dash_duo.driver.get(dash_duo.server_url + "/trials?focus=liver")
@@ -90,10 +100,12 @@ def test_selecting_rows_puts_their_link_in_the_address_and_back_returns(dash_duo
         dash_duo.find_element(f"#trials-grid .ag-row[row-id='{trial_id}'] .ag-cell[col-id='title']").click()
         wait_for_address(dash_duo, f"/trials?focus=liver&trial={trial_id}")
         wait_for_record(dash_duo, trial_id)
+        wait_for_marked_row(dash_duo, trial_id)  # the open record's row is marked in the grid, and only it
     assert driver.execute_script("return window.mscSamePage") is True
     driver.back()  # the previous record, opened as by its link
     wait_for_address(dash_duo, f"trial={first}")
     wait_for_record(dash_duo, first, focused=True)
+    wait_for_marked_row(dash_duo, first)
     assert severe_logs(dash_duo) == []
 
 
