@@ -12,8 +12,12 @@ from msc_atlas.filters import FilterState
 
 
 def numbers(dash_duo) -> list[list[str]]:
-    rows = dash_duo.find_elements("#cmp-numbers tbody tr")
-    return [[cell.text for cell in row.find_elements("css selector", "td, th")] for row in rows]
+    """The headline table's cells, read in one script: a table re-rendered between reading its rows and their
+    cells would leave stale element references."""
+    return dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#cmp-numbers tbody tr')]"
+        ".map(row => [...row.querySelectorAll('td, th')].map(cell => cell.innerText.trim()))"
+    )
 
 
 def test_pin_change_and_swap(dash_duo, atlas_app):
