@@ -196,13 +196,16 @@ def enrollment_note(view: dict[str, Any]) -> str:
     )
 
 
+NO_RCT = "No randomised controlled trial in this view"
+
+
 def rct_summary(rows: list[dict[str, Any]]) -> str:
-    return f"Show the table ({vocab.plural(len(rows))})" if rows else "No randomised controlled trial in this view"
+    return f"Show the table ({vocab.plural(len(rows))})" if rows else NO_RCT
 
 
 def rct_table(rows: list[dict[str, Any]]) -> Any:
     if not rows:
-        return html.P("No randomised controlled trial in this view.", className="small")
+        return html.P(f"{NO_RCT}.", className="small")
     header = ["Trial", "Title", "Phase", "Status", "Enrollment", "Control", "Masking", "Results found"]
     body = [
         html.Tr(

@@ -2,19 +2,18 @@
 the match count, and the CSV export of exactly the rows the grid shows.
 
 The grid (AG Grid's infinite row model) asks for rows [start, end) with its sort model and column filter model; the
-shared filter comes along (its search text is the page's search box: msc_atlas.filters). `GridQuery.parse` turns the untrusted models into a small frozen
-query (anything malformed is dropped, never raised), `positions` gives the row positions the grid shows, in order, and
-`block` / `export_csv` read them. The work per request is numpy over integer codes built once per dataset
-(`GridTable`): a column filter is tested once per distinct value of a column, a sort by one
-column is a boolean selection from an order computed once, so a request costs about as much at 160,000 trials as at
-1,600, apart from a few linear passes over a mask.
+shared filter comes along (the page's search box is its search text: msc_atlas.filters). `GridQuery.parse` turns the
+untrusted models into a small frozen query (anything malformed is dropped, never raised), `positions` gives the row
+positions the grid shows, in order, and `block` / `export_csv` read them. The work per request is numpy over integer
+codes built once per dataset (`GridTable`): a column filter is tested once per distinct value of a column, a sort by
+one column is a boolean selection from an order computed once, so a request costs about as much at 160,000 trials as
+at 1,600, apart from a few linear passes over a mask.
 
 Semantics follow AG Grid's own client-side filters (text: case-insensitive contains / notContains / equals /
 notEqual / startsWith / endsWith / blank / notBlank; number: equals / notEqual / greaterThan(OrEqual) /
 lessThan(OrEqual) / inRange (exclusive) / blank / notBlank, blanks matching only `blank`; two conditions joined by
-AND / OR). Sorting:
-numbers numerically, text case-insensitively, "not reported" last in either direction, ties in dataset order.
-tests/reference.py holds the plain pandas version the tests compare against. No Dash imports.
+AND / OR). Sorting: numbers numerically, text case-insensitively, "not reported" last in either direction, ties in
+dataset order. tests/reference.py holds the plain pandas version the tests compare against. No Dash imports.
 """
 
 from __future__ import annotations
@@ -84,16 +83,16 @@ class ColumnFilter:
 
 @dataclass(frozen=True)
 class GridQuery:
-    """What the grid asks for besides the filter state: sort keys and column filters. Hashable,
-    so the row positions are cached per (state, query)."""
+    """What the grid asks for besides the filter state: sort keys and column filters. Hashable, so the row positions
+    are cached per (state, query)."""
 
     sort: tuple[tuple[str, bool], ...] = ()  # (column, descending), most significant first
     filters: tuple[ColumnFilter, ...] = ()
 
     @classmethod
     def parse(cls, sort_model: Any = None, filter_model: Any = None) -> GridQuery:
-        """A valid query from the grid's untrusted sort model and filter model; a part that is
-        malformed or names no grid column is left out (never raises)."""
+        """A valid query from the grid's untrusted sort model and filter model; a part that is malformed or names no
+        grid column is left out (never raises)."""
         columns = grid_fields()
         return cls(
             sort=_parse_sort(sort_model, columns),
